@@ -1,0 +1,107 @@
+"""``aibom demo``: a throwaway repository with human and AI commits, hooks installed.
+
+Everything runs for real: git commits go through the installed native hooks, which stamp
+trailers and write records; one commit skips the hooks (as aider does) and is backfilled.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from aibom.report import Format, dump_json
+
+AGENT_VARS = ("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT", "CODEX_SANDBOX", "CURSOR_AGENT", "CURSOR_TRACE_ID",
+              "GEMINI_CLI", "AI_AGENT", "AGENT", "OPENCODE", "AIDER_MODEL", "ANTHROPIC_MODEL")
+
+
+def _clean_env() -> dict[str, str]:
+    """The demo's commits must not pick up the real agent that may be running this demo."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AIBOM_")) and k not in AGENT_VARS}
+    env.update(
+        GIT_AUTHOR_NAME="Dana Developer", GIT_AUTHOR_EMAIL="dana@example.com",
+        GIT_COMMITTER_NAME="Dana Developer", GIT_COMMITTER_EMAIL="dana@example.com",
+        GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", AIBOM_PROCESS_ANCESTRY="false",
+    )
+    return env
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str], *, input: str | None = None) -> str:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, input=input, text=True, capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def _aibom(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    return _run([sys.executable, "-m", "aibom.cli", *args], cwd, env)
+
+
+def _commit(repo: Path, env: dict[str, str], path: str, content: str, message: str, *extra: str) -> None:
+    (repo / path).parent.mkdir(parents=True, exist_ok=True)
+    (repo / path).write_text(content, encoding="utf-8")
+    _run(["git", "add", path], repo, env)
+    _run(["git", "commit", "-q", "-m", message, *extra], repo, env)
+
+
+def build(repo: Path) -> list[str]:
+    """Create the demo history in ``repo``; returns the narration."""
+    env = _clean_env()
+    say: list[str] = []
+    _run(["git", "init", "-q", "-b", "main", str(repo)], repo.parent, env)
+    say.append(f"$ git init {repo.name} && aibom install")
+    say.append(_aibom(["install"], repo, env).strip())
+
+    _commit(repo, env, "README.md", "# payments\n", "Start the payments service")
+    say.append("human commit: no agent anywhere -> AI-Origin: human")
+
+    _aibom(["session", "start", "--agent", "claude-code/2.0.14", "--model", "Claude Opus 4.5",
+            "--param", "temperature=0.2", "--param", "reasoning_effort=high"], repo, env)
+    _commit(repo, env, "pay/api.py", "def charge(amount):\n    return {'ok': amount > 0}\n", "Add charge endpoint")
+    _aibom(["session", "end"], repo, env)
+    say.append("session commit: aibom session start --agent claude-code/2.0.14 --model 'Claude Opus 4.5'")
+
+    codex_env = dict(env, CODEX_SANDBOX="seatbelt", CODEX_SANDBOX_NETWORK_DISABLED="1")
+    _commit(repo, codex_env, "pay/refund.py", "def refund(tx):\n    return tx\n", "Add refunds")
+    say.append("agent shell: committed from a Codex sandbox shell (CODEX_SANDBOX set)")
+
+    _commit(repo, env, "pay/util.py", "def cents(x):\n    return int(x * 100)\n",
+            "Add cents helper\n\nCo-authored-by: aider (anthropic/claude-3-7-sonnet-20250219) <aider@aider.chat>",
+            "--no-verify")
+    say.append("aider commit with --no-verify: hooks skipped, found later by aibom backfill")
+
+    _commit(repo, env, "pay/limits.py", "LIMIT = 10_000\n", "Add limits\n\nMade-with: Cursor")
+    say.append("Cursor commit: 'Made-with: Cursor' trailer")
+
+    say.append("$ aibom backfill")
+    say.append(_aibom(["backfill"], repo, env).strip())
+    return say
+
+
+def run_demo(keep: Path | None, fmt: Format) -> None:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        _demo_in(keep / "payments", fmt)
+        return
+    with tempfile.TemporaryDirectory(prefix="aibom-demo-") as tmp:
+        _demo_in(Path(tmp) / "payments", fmt)
+
+
+def _demo_in(repo: Path, fmt: Format) -> None:
+    repo.mkdir(parents=True, exist_ok=True)
+    say = build(repo)
+    env = _clean_env()
+    log_text = _aibom(["log"], repo, env)
+    if fmt is Format.JSON:
+        import json
+
+        print(dump_json({"repository": str(repo), "log": json.loads(_aibom(["log", "--format", "json"], repo, env))}))
+        return
+    print("\n".join(say))
+    print("\n$ aibom log")
+    print(log_text.rstrip())
+    print("\n$ aibom show HEAD~3")
+    print(_aibom(["show", "HEAD~3"], repo, env).rstrip())

@@ -1,0 +1,1 @@
+"""Git hook entry points: standard library and aibom core only (see DESIGN.md §4)."""

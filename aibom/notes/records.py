@@ -1,0 +1,106 @@
+"""Records: canonical JSON Lines with a content-digest id, validated against ``schemas/``.
+
+A record is one line of compact JSON with sorted keys, ``schema`` (``aibom.record/<n>``),
+``kind`` and ``id`` (``sha256:`` of the canonical form without ``id``). Identical facts give
+identical bytes, so ``cat_sort_uniq`` is a lossless merge of notes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aibom import schema
+from aibom.errors import RecordError
+
+SCHEMA_VERSION = 1
+SCHEMA_ID = f"aibom.record/{SCHEMA_VERSION}"
+KINDS = ("generation", "rewrite")
+
+
+def canonical(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _digest(body: Mapping[str, Any]) -> str:
+    without_id = {k: v for k, v in body.items() if k != "id"}
+    return "sha256:" + hashlib.sha256(canonical(without_id).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One validated record. ``data`` holds the full JSON object including ``id``."""
+
+    kind: str
+    id: str
+    line: str
+    data: Mapping[str, Any]
+
+    @staticmethod
+    def create(kind: str, body: Mapping[str, Any]) -> Record:
+        """Build, digest and validate a record (a validation failure here is a bug)."""
+        data: dict[str, Any] = dict(body)
+        data["schema"] = SCHEMA_ID
+        data["kind"] = kind
+        data.pop("id", None)
+        data["id"] = _digest(data)
+        schema.check(data, f"record.{kind}")
+        return Record(kind=kind, id=data["id"], line=canonical(data), data=data)
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A note line that is not a valid record. Kept verbatim; never dropped by aibom."""
+
+    line: str
+    reason: str
+
+
+def parse_line(line: str) -> Record | BadLine:
+    try:
+        data = json.loads(line)
+    except ValueError as exc:
+        return BadLine(line, f"not JSON: {exc.msg}")
+    if not isinstance(data, dict):
+        return BadLine(line, "not a JSON object")
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        return BadLine(line, f"unknown record kind {kind!r}")
+    if not str(data.get("schema", "")).startswith("aibom.record/"):
+        return BadLine(line, "missing or foreign schema")
+    if data.get("id") != _digest(data):
+        return BadLine(line, "id does not match content digest")
+    errors = schema.validate(data, schema.load_schema(f"record.{kind}"))
+    if errors:
+        return BadLine(line, "; ".join(errors[:3]))
+    return Record(kind=kind, id=data["id"], line=line, data=data)
+
+
+def parse_note(text: str) -> tuple[list[Record], list[BadLine]]:
+    records: list[Record] = []
+    bad: list[BadLine] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        parsed = parse_line(line)
+        if isinstance(parsed, Record):
+            records.append(parsed)
+        else:
+            bad.append(parsed)
+    return records, bad
+
+
+def merge_lines(*chunks: Iterable[str]) -> str:
+    """Union of note lines, sorted and unique: the same result as git's cat_sort_uniq."""
+    lines = {line.strip() for chunk in chunks for line in chunk if line.strip()}
+    return "".join(line + "\n" for line in sorted(lines))
+
+
+def require(record: Record | BadLine) -> Record:
+    if isinstance(record, BadLine):
+        raise RecordError(f"invalid record: {record.reason}")
+    return record

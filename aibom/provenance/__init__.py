@@ -1,0 +1,1 @@
+"""Provenance: who or what wrote a commit, from layered evidence."""

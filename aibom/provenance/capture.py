@@ -1,0 +1,196 @@
+"""What the hooks do: stamp the message (commit-msg) and record the commit (post-commit)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from aibom.config import Config
+from aibom.gitutil import Repo
+from aibom.notes import rewrite
+from aibom.notes.store import NotesStore, cat_blobs
+from aibom.provenance import checkpoint, detect, generation
+from aibom.provenance import session as sessions
+from aibom.provenance import trailers as tr
+from aibom.provenance.commits import CommitInfo, read_commits
+from aibom.provenance.types import Detection, DetectionContext, Ident, SourceKind, Trailer
+
+SCISSORS = b" ------------------------ >8 ------------------------"
+
+
+def context(
+    repo: Repo | None,
+    cfg: Config,
+    *,
+    trailers: Sequence[Trailer] = (),
+    message: str = "",
+    author: Ident | None = None,
+    committer: Ident | None = None,
+    env: Mapping[str, str] | None = None,
+) -> DetectionContext:
+    return DetectionContext(
+        git_dir=str(repo.git_dir) if repo is not None else None,
+        env=dict(os.environ) if env is None else env,
+        trailers=tuple(trailers),
+        message=message,
+        author=author,
+        committer=committer,
+        pid=os.getpid() if cfg.process_ancestry else None,
+        now=time.time(),
+    )
+
+
+def _env_ident(env: Mapping[str, str], role: str) -> Ident | None:
+    name = env.get(f"GIT_{role}_NAME")
+    email = env.get(f"GIT_{role}_EMAIL")
+    if name is None and email is None:
+        return None
+    return Ident(name or "", email or "")
+
+
+def effectively_empty(message: bytes) -> bool:
+    """True when git's cleanup would leave nothing (so git aborts the commit).
+
+    Stamping such a message would turn an aborted commit into one that holds only trailers.
+    """
+    cut = message.find(SCISSORS)
+    if cut != -1:
+        message = message[: message.rfind(b"\n", 0, cut) + 1]
+    lines = [ln.strip() for ln in message.split(b"\n")]
+    content = [ln for ln in lines if ln and not ln.startswith(b"#")]
+    return not content
+
+
+@dataclass(frozen=True)
+class StampOutcome:
+    detection: Detection
+    added: tuple[Trailer, ...]
+
+
+def stamp_message_file(repo: Repo, path: Path, cfg: Config) -> StampOutcome | None:
+    """The commit-msg hook: add AI-* trailers to the message file, in place."""
+    message = path.read_bytes()
+    if effectively_empty(message) or _maybe_all_comments(repo, message):
+        return None
+    existing = tr.parse_trailers(message, cwd=repo.cwd)
+    text = message.decode("utf-8", "surrogateescape")
+    env = os.environ
+    ctx = context(
+        repo,
+        cfg,
+        trailers=existing,
+        message=text,
+        author=_env_ident(env, "AUTHOR"),
+        committer=_env_ident(env, "COMMITTER"),
+    )
+    detection = detect.detect(ctx, detect.default_sources(ancestry=cfg.process_ancestry))
+    add = tr.wanted_trailers(detection, existing)
+    result = tr.stamp(message, add, cwd=repo.cwd)
+    if result.changed:
+        tmp = path.with_name(f".{path.name}.aibom.{os.getpid()}")
+        tmp.write_bytes(result.message)
+        os.replace(tmp, path)
+    return StampOutcome(detection, result.added)
+
+
+def _maybe_all_comments(repo: Repo, message: bytes) -> bool:
+    """With an unusual core.commentChar, ask git's own cleanup whether anything remains."""
+    lines = [ln.strip() for ln in message.split(b"\n") if ln.strip()]
+    firsts = {ln[:1] for ln in lines}
+    if len(firsts) != 1 or firsts.pop().isalnum():
+        return False
+    proc = repo.git(["stripspace", "--strip-comments"], input=message, check=False)
+    return proc.returncode == 0 and not proc.stdout.strip()
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    commit: str
+    action: str  # recorded | skipped-rebase | cherry-pick | unchanged | skipped
+    detection: Detection | None = None
+
+
+def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
+    """The post-commit hook: append a generation record to HEAD's note."""
+    action = rewrite.reflog_action(repo)
+    info = read_commits(repo, ["-1", "HEAD"])[0]
+    if rewrite.is_rebase_step(action):
+        return RecordOutcome(info.sha, "skipped-rebase")
+    if rewrite.is_cherry_pick(repo, action):
+        source = rewrite.cherry_pick_source(repo, info.message, info.sha)
+        if source is not None and rewrite.copy_cherry_pick(repo, source, info.sha):
+            return RecordOutcome(info.sha, "cherry-pick")
+    detection = detect_commit(repo, cfg, info)
+    amend = action.startswith("commit (amend)")
+    observed_ai = any(
+        e.origin.is_ai and e.source is not SourceKind.DECLARED for e in detection.evidence
+    )
+    if amend and not observed_ai:
+        return RecordOutcome(info.sha, "skipped", detection)
+    if not detection.origin.is_ai and not cfg.human_records:
+        return RecordOutcome(info.sha, "skipped", detection)
+    state = repo.state_dir
+    current = sessions.load(state)
+    blobs = committed_blobs(repo, info) if detection.origin.is_ai else []
+    config_digest = generation.agent_config_digest(repo.toplevel, cfg.agent_config_files)
+    record = generation.build(
+        detection,
+        committed=info.committed,
+        session=current,
+        blobs=blobs,
+        agent_config=config_digest,
+    )
+    changed = NotesStore(repo).append(info.sha, [record.line])
+    checkpoint.consume(state)
+    return RecordOutcome(info.sha, "recorded" if changed else "unchanged", detection)
+
+
+def detect_commit(
+    repo: Repo | None, cfg: Config, info: CommitInfo, *, live: bool = True
+) -> Detection:
+    """Detection for a commit that exists.
+
+    ``live`` (post-commit): every layer, including this worktree's session, the environment
+    and process ancestry. Not live (backfill): only what the commit itself says.
+    """
+    common = {
+        "trailers": info.trailers,
+        "message": info.message,
+        "author": info.author,
+        "committer": info.committer,
+    }
+    if live:
+        ctx = context(repo, cfg, **common)  # type: ignore[arg-type]
+    else:
+        ctx = DetectionContext(git_dir=None, env={}, pid=None, now=time.time(), **common)  # type: ignore[arg-type]
+    sources = detect.default_sources(ancestry=live and cfg.process_ancestry)
+    return detect.detect(ctx, sources)
+
+
+def committed_blobs(repo: Repo, info: CommitInfo) -> list[generation.BlobDigest]:
+    """sha256 of every blob the commit added or changed (merges: none)."""
+    if len(info.parents) > 1:
+        return []
+    args = ["diff-tree", "-z", "-r", "--no-commit-id", "--no-renames"]
+    if not info.parents:
+        args.append("--root")
+    proc = repo.git([*args, info.sha])
+    fields = proc.stdout.split(b"\x00")
+    entries: list[tuple[str, str]] = []
+    i = 0
+    while i + 1 < len(fields):
+        meta = fields[i].decode().split()
+        path = fields[i + 1].decode("utf-8", "surrogateescape")
+        i += 2
+        if len(meta) >= 5 and meta[4] != "D" and meta[1] != "160000":
+            entries.append((path, meta[3]))
+    contents = cat_blobs(repo, [oid for _, oid in entries])
+    return [
+        generation.BlobDigest(path, hashlib.sha256(contents[oid]).hexdigest())
+        for path, oid in sorted(entries)
+        if oid in contents
+    ]

@@ -1,0 +1,191 @@
+"""Agent hook payloads (``aibom checkpoint <agent>``): who is editing, with which model.
+
+Each payload becomes one pending line in ``<git-dir>/aibom/checkpoints.jsonl`` of the worktree;
+the post-commit hook consumes them. Unknown payload shapes are kept as ``unknown`` with a
+warning, never a crash. Line ranges are added by the attribution layer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PENDING = "checkpoints.jsonl"
+CONSUMED = "checkpoints.consumed.jsonl"
+STALE_AFTER = 12 * 3600.0  # a checkpoint older than this (a crashed agent) gives no credit
+MAX_PAYLOAD = 8 * 1024 * 1024
+
+_SESSION_KEYS = ("session_id", "sessionId", "conversation_id", "conversationId", "thread-id",
+                 "thread_id", "threadId", "chat_id")
+_MODEL_KEYS = ("model", "model_id", "modelId", "model_name", "modelName")
+_VERSION_KEYS = ("version", "agent_version", "cursor_version", "client_version", "cli_version")
+_EVENT_KEYS = ("hook_event_name", "hookEventName", "event", "type")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    agent: str
+    at: float
+    model: str | None = None
+    session: str | None = None
+    agent_version: str | None = None
+    event: str | None = None
+    known_shape: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "at": self.at,
+            "model": self.model,
+            "session": self.session,
+            "agent_version": self.agent_version,
+            "event": self.event,
+            "known_shape": self.known_shape,
+        }
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> Checkpoint:
+        return Checkpoint(
+            agent=str(data["agent"]),
+            at=float(data["at"]),
+            model=_str(data.get("model")),
+            session=_str(data.get("session")),
+            agent_version=_str(data.get("agent_version")),
+            event=_str(data.get("event")),
+            known_shape=bool(data.get("known_shape", True)),
+        )
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()[:256]
+    if isinstance(value, dict):  # e.g. {"model": {"id": "...", "display_name": "..."}}
+        for key in ("id", "name", "display_name"):
+            if isinstance(value.get(key), str):
+                return str(value[key])[:256]
+    return None
+
+
+def _first(payload: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        found = _str(payload.get(key))
+        if found:
+            return found
+    return None
+
+
+def model_from_transcript(path: str, max_bytes: int = 256 * 1024) -> str | None:
+    """The newest ``"model"`` named in a JSON Lines transcript (Claude Code, Gemini CLI)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - max_bytes))
+            tail = fh.read()
+    except OSError:
+        return None
+    for raw in reversed(tail.splitlines()):
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        if not isinstance(entry, dict):
+            continue
+        message = entry.get("message")
+        for holder in (message if isinstance(message, dict) else {}, entry):
+            found = _str(holder.get("model"))
+            if found and not found.startswith("<"):
+                return found
+    return None
+
+
+def parse_payload(
+    agent: str,
+    raw: bytes,
+    *,
+    model: str | None = None,
+    session: str | None = None,
+    now: float | None = None,
+) -> tuple[Checkpoint, list[str]]:
+    """Turn an agent's hook JSON into a checkpoint; returns (checkpoint, warnings)."""
+    warnings: list[str] = []
+    payload: Mapping[str, Any] = {}
+    if raw.strip():
+        try:
+            decoded = json.loads(raw[:MAX_PAYLOAD])
+        except ValueError as exc:
+            warnings.append(f"payload is not JSON ({exc}); recorded as unknown")
+            decoded = None
+        if isinstance(decoded, dict):
+            payload = decoded
+        elif decoded is not None:
+            warnings.append("payload is not a JSON object; recorded as unknown")
+    found_model = model or _first(payload, _MODEL_KEYS)
+    transcript = payload.get("transcript_path")
+    if not found_model and isinstance(transcript, str):
+        found_model = model_from_transcript(transcript)
+    found_session = session or _first(payload, _SESSION_KEYS)
+    known = bool(payload) and bool(found_session or found_model or _first(payload, _EVENT_KEYS))
+    if payload and not known:
+        warnings.append("unrecognised payload shape; recorded as unknown")
+    checkpoint = Checkpoint(
+        agent=agent,
+        at=time.time() if now is None else now,
+        model=found_model,
+        session=found_session,
+        agent_version=_first(payload, _VERSION_KEYS),
+        event=_first(payload, _EVENT_KEYS),
+        known_shape=known or bool(model or session),
+    )
+    return checkpoint, warnings
+
+
+def record(state_dir: Path, checkpoint: Checkpoint) -> None:
+    """Append one pending checkpoint (O_APPEND: concurrent writers never interleave a line)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    line = (json.dumps(checkpoint.to_json(), sort_keys=True) + "\n").encode("utf-8")
+    fd = os.open(state_dir / PENDING, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def pending(state_dir: Path, now: float | None = None) -> list[Checkpoint]:
+    """Pending, non-stale checkpoints; lines a crashed writer left half-written are skipped."""
+    try:
+        raw = (state_dir / PENDING).read_bytes()
+    except OSError:
+        return []
+    limit = (time.time() if now is None else now) - STALE_AFTER
+    found: list[Checkpoint] = []
+    for line in raw.splitlines():
+        try:
+            cp = Checkpoint.from_json(json.loads(line))
+        except (ValueError, KeyError, TypeError):
+            continue
+        if cp.at >= limit:
+            found.append(cp)
+    return found
+
+
+def consume(state_dir: Path) -> None:
+    """Move pending checkpoints to the consumed log after a commit recorded them.
+
+    The pending file is renamed first, so a checkpoint appended meanwhile starts a new file.
+    """
+    src = state_dir / PENDING
+    taken = state_dir / f".{PENDING}.{os.getpid()}"
+    try:
+        os.replace(src, taken)
+    except OSError:
+        return
+    data = taken.read_bytes()
+    with open(state_dir / CONSUMED, "ab") as fh:
+        fh.write(data)
+    taken.unlink()

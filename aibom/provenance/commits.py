@@ -1,0 +1,70 @@
+"""Commit metadata in bulk: one ``git log`` for any number of commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aibom.gitutil import Repo
+from aibom.provenance.trailers import parse_kv_lines
+from aibom.provenance.types import Ident, Trailer
+
+_SEP = "%x00%x00C"
+_FORMAT = _SEP + "%x00".join(
+    ["%H", "%P", "%an", "%ae", "%cn", "%ce", "%aI", "%cI", "%(trailers:unfold,only)", "%B"]
+)
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    parents: tuple[str, ...]
+    author: Ident
+    committer: Ident
+    authored: str
+    committed: str
+    trailers: tuple[Trailer, ...]
+    message: str
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+
+def read_commits(
+    repo: Repo, args: Sequence[str], stdin_revs: Sequence[str] | None = None
+) -> list[CommitInfo]:
+    """Commits selected by ``git log`` arguments (a range, ``--no-walk``...), newest first.
+
+    ``stdin_revs`` are passed with ``--stdin`` (no argv limit for thousands of commits).
+    """
+    argv = ["-c", "log.showSignature=false", "log", f"--format={_FORMAT}", *args]
+    data: bytes | None = None
+    if stdin_revs is not None:
+        argv.append("--stdin")
+        data = ("\n".join(stdin_revs) + "\n").encode()
+    proc = repo.git([*argv, "--"], input=data)
+    return parse_log(proc.stdout)
+
+
+def parse_log(data: bytes) -> list[CommitInfo]:
+    result: list[CommitInfo] = []
+    for chunk in data.split(b"\x00\x00C")[1:]:
+        fields = chunk.decode("utf-8", "surrogateescape").split("\x00")
+        if len(fields) < 10:
+            continue
+        sha, parents, an, ae, cn, ce, ai, ci, trailers = fields[:9]
+        message = "\x00".join(fields[9:]).rstrip("\n")
+        result.append(
+            CommitInfo(
+                sha=sha,
+                parents=tuple(parents.split()),
+                author=Ident(an, ae),
+                committer=Ident(cn, ce),
+                authored=ai,
+                committed=ci,
+                trailers=parse_kv_lines(trailers),
+                message=message,
+            )
+        )
+    return result

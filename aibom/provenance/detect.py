@@ -1,0 +1,75 @@
+"""Run the detection layers and combine their evidence: the strongest wins, all is kept."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from aibom.provenance.types import (
+    HUMAN_DEFAULT_CONFIDENCE,
+    Detection,
+    DetectionContext,
+    Evidence,
+    Origin,
+    Source,
+)
+
+
+def default_sources(*, ancestry: bool = True, declared: bool = True) -> list[Source]:
+    """Every layer, strongest first. Imported lazily: only what a hook run needs."""
+    from aibom.provenance.sources.agenthook import AgentHookSource
+    from aibom.provenance.sources.ancestry import AncestrySource
+    from aibom.provenance.sources.declared import DeclaredSource
+    from aibom.provenance.sources.environment import EnvironmentSource
+    from aibom.provenance.sources.foreign import ForeignTrailerSource
+    from aibom.provenance.sources.identity import IdentitySource
+    from aibom.provenance.sources.session import SessionSource
+
+    sources: list[Source] = []
+    if declared:
+        sources.append(DeclaredSource())
+    sources += [SessionSource(), AgentHookSource(), ForeignTrailerSource(), EnvironmentSource()]
+    if ancestry:
+        sources.append(AncestrySource())
+    sources.append(IdentitySource())
+    return sources
+
+
+def gather(ctx: DetectionContext, sources: Sequence[Source]) -> list[Evidence]:
+    """Evidence from every source; a source that fails is skipped with a warning."""
+    found: list[Evidence] = []
+    for source in sources:
+        try:
+            found.extend(source.detect(ctx))
+        except Exception as exc:  # a detection layer must never block a commit
+            print(f"aibom: warning: {source.kind.value} detection failed: {exc}", file=sys.stderr)
+    return found
+
+
+def _strength(e: Evidence) -> tuple[float, int]:
+    return (e.confidence, -e.source.rank)
+
+
+def combine(evidence: Sequence[Evidence]) -> Detection:
+    if not evidence:
+        return Detection(Origin.HUMAN, HUMAN_DEFAULT_CONFIDENCE, None, (), None, ())
+    ranked = sorted(evidence, key=_strength, reverse=True)
+    best = ranked[0]
+    agreeing = [e for e in ranked if e.origin.is_ai == best.origin.is_ai]
+    agent = next((e.agent for e in agreeing if e.agent is not None), None)
+    models = next((e.models for e in agreeing if e.models), ())
+    session = next((e.session for e in agreeing if e.session), None)
+    parameters = next((e.parameters for e in agreeing if e.parameters), ())
+    return Detection(
+        origin=best.origin,
+        confidence=best.confidence,
+        agent=agent if best.origin.is_ai else None,
+        models=models if best.origin.is_ai else (),
+        session=session if best.origin.is_ai else None,
+        evidence=tuple(ranked),
+        parameters=parameters,
+    )
+
+
+def detect(ctx: DetectionContext, sources: Sequence[Source] | None = None) -> Detection:
+    return combine(gather(ctx, default_sources() if sources is None else sources))

@@ -1,0 +1,195 @@
+"""Explicit sessions: ``aibom session start`` / ``end``, stored per worktree in the git dir."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aibom.errors import UsageError
+
+SESSION_FILE = "session.json"
+ENDED_FILE = "sessions-ended.jsonl"
+INT_PARAMS = frozenset({"seed", "max_tokens", "top_k"})
+FLOAT_PARAMS = frozenset({"temperature", "top_p", "frequency_penalty", "presence_penalty"})
+
+
+def sha256_digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def rfc3339(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+@dataclass(frozen=True)
+class TextRef:
+    digest: str
+    text: str | None = None
+    redactions: int = 0
+    redacted_kinds: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"digest": self.digest}
+        if self.text is not None:
+            data["text"] = self.text
+            data["redactions"] = self.redactions
+            data["redacted_kinds"] = list(self.redacted_kinds)
+        return data
+
+    @staticmethod
+    def from_json(data: Any) -> TextRef | None:
+        if not isinstance(data, dict) or not isinstance(data.get("digest"), str):
+            return None
+        return TextRef(
+            digest=data["digest"],
+            text=data.get("text"),
+            redactions=int(data.get("redactions", 0)),
+            redacted_kinds=tuple(data.get("redacted_kinds", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    agent: str
+    agent_version: str | None
+    models: tuple[str, ...]
+    origin: str
+    started_at: float
+    parameters: Mapping[str, str | int | float | bool] = field(default_factory=dict)
+    prompt: TextRef | None = None
+    system_prompt: TextRef | None = None
+    context: tuple[tuple[str, str], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "agent": self.agent,
+            "agent_version": self.agent_version,
+            "models": list(self.models),
+            "origin": self.origin,
+            "started_at": self.started_at,
+            "parameters": dict(self.parameters),
+            "prompt": self.prompt.to_json() if self.prompt else None,
+            "system_prompt": self.system_prompt.to_json() if self.system_prompt else None,
+            "context": [list(c) for c in self.context],
+        }
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> Session:
+        return Session(
+            id=str(data["id"]),
+            agent=str(data["agent"]),
+            agent_version=data.get("agent_version"),
+            models=tuple(str(m) for m in data.get("models", ())),
+            origin=str(data.get("origin", "ai-assisted")),
+            started_at=float(data["started_at"]),
+            parameters=dict(data.get("parameters") or {}),
+            prompt=TextRef.from_json(data.get("prompt")),
+            system_prompt=TextRef.from_json(data.get("system_prompt")),
+            context=tuple((str(n), str(d)) for n, d in data.get("context", ())),
+        )
+
+
+def parse_param(spec: str) -> tuple[str, str | int | float | bool]:
+    """``temperature=0.2`` -> ("temperature", 0.2); typed for the known parameters."""
+    key, sep, raw = spec.partition("=")
+    key = key.strip().lower().replace("-", "_")
+    if not sep or not key:
+        raise UsageError(f"--param {spec!r}: expected NAME=VALUE, e.g. temperature=0.2")
+    raw = raw.strip()
+    try:
+        if key in INT_PARAMS:
+            return key, int(raw)
+        if key in FLOAT_PARAMS:
+            return key, float(raw)
+    except ValueError:
+        raise UsageError(f"--param {spec!r}: {key} must be a number") from None
+    if raw.lower() in {"true", "false"}:
+        return key, raw.lower() == "true"
+    return key, raw
+
+
+def text_ref(data: bytes, keep_text: bool) -> TextRef:
+    digest = sha256_digest(data)
+    if not keep_text:
+        return TextRef(digest)
+    from aibom.provenance.redact import redact
+
+    red = redact(data.decode("utf-8", "replace"))
+    return TextRef(digest, red.text, red.count, tuple(red.kinds))
+
+
+def session_path(state_dir: Path) -> Path:
+    return state_dir / SESSION_FILE
+
+
+def load(state_dir: Path) -> Session | None:
+    """The open session of this worktree, or None. A corrupt file reads as no session."""
+    try:
+        raw = session_path(state_dir).read_bytes()
+    except OSError:
+        return None
+    try:
+        return Session.from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def start(
+    state_dir: Path,
+    *,
+    agent: str,
+    agent_version: str | None,
+    models: Sequence[str],
+    origin: str,
+    parameters: Mapping[str, str | int | float | bool],
+    prompt: bytes | None,
+    system_prompt: bytes | None,
+    context: Sequence[tuple[str, bytes]],
+    keep_text: bool,
+    now: float | None = None,
+) -> Session:
+    session = Session(
+        id=uuid.uuid4().hex,
+        agent=agent,
+        agent_version=agent_version,
+        models=tuple(models),
+        origin=origin,
+        started_at=time.time() if now is None else now,
+        parameters=dict(parameters),
+        prompt=text_ref(prompt, keep_text) if prompt is not None else None,
+        system_prompt=text_ref(system_prompt, False) if system_prompt is not None else None,
+        context=tuple((name, sha256_digest(data)) for name, data in context),
+    )
+    write_atomic(session_path(state_dir), json.dumps(session.to_json(), sort_keys=True))
+    return session
+
+
+def end(state_dir: Path) -> Session | None:
+    """Close the open session; it is appended to the worktree's ended-sessions log."""
+    current = load(state_dir)
+    path = session_path(state_dir)
+    if current is not None:
+        ended = dict(current.to_json(), ended_at=time.time())
+        with open(state_dir / ENDED_FILE, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(ended, sort_keys=True) + "\n")
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    return current
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,140 @@
+"""aibom's trailers, read and written with git's own trailer rules.
+
+Parsing and placement are git's (``git interpret-trailers``, the same call ``git commit
+--trailer`` makes), so aibom never disagrees with git about where the trailer block is or
+what counts as a comment. Git re-formats trailers it touches (``Key:value`` becomes
+``Key: value``, CRs are dropped); aibom therefore keeps git's *placement* but splices only
+the new lines into the original bytes, so the user's text is kept byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from aibom import gitutil
+from aibom.provenance.types import Detection, Origin, Trailer
+
+ORIGIN = "AI-Origin"
+MODEL = "AI-Model"
+AGENT = "AI-Agent"
+SESSION = "AI-Session"
+AIBOM_KEYS = (ORIGIN, MODEL, AGENT, SESSION)
+
+
+def parse_trailers(message: bytes, cwd: Path | str | None = None) -> tuple[Trailer, ...]:
+    """The message's trailers as git parses them (unfolded, comments ignored)."""
+    proc = gitutil.git(["interpret-trailers", "--parse"], cwd=cwd, input=_terminated(message))
+    return parse_kv_lines(proc.stdout.decode("utf-8", "surrogateescape"))
+
+
+def parse_kv_lines(text: str) -> tuple[Trailer, ...]:
+    """Parse ``Key: value`` lines as printed by ``--parse`` or ``%(trailers:unfold)``."""
+    result: list[Trailer] = []
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            result.append(Trailer(key.strip(), value.strip()))
+    return tuple(result)
+
+
+def values(trailers: Sequence[Trailer], key: str) -> list[str]:
+    lowered = key.lower()
+    return [t.value for t in trailers if t.key.lower() == lowered]
+
+
+def declared_origins(trailers: Sequence[Trailer]) -> list[Origin]:
+    found: list[Origin] = []
+    for value in values(trailers, ORIGIN):
+        try:
+            found.append(Origin(value.strip().lower()))
+        except ValueError:
+            continue
+    return found
+
+
+def wanted_trailers(detection: Detection, existing: Sequence[Trailer]) -> list[Trailer]:
+    """The aibom trailers to add so the message states ``detection``; idempotent.
+
+    Existing AI-* trailers are never changed. An existing ``AI-Origin: human`` with AI evidence
+    now gets the AI origin added (readers combine the two as ai-assisted); any other existing
+    origin is kept as it is.
+    """
+    add: list[Trailer] = []
+    declared = declared_origins(existing)
+    if not declared or (
+        detection.origin.is_ai and all(o is Origin.HUMAN for o in declared)
+    ):
+        add.append(Trailer(ORIGIN, detection.origin.value))
+    if detection.origin.is_ai or not declared:
+        present_models = {v.lower() for v in values(existing, MODEL)}
+        for model in detection.models:
+            if model.slug.lower() not in present_models:
+                add.append(Trailer(MODEL, model.slug))
+        if detection.agent is not None and not values(existing, AGENT):
+            add.append(Trailer(AGENT, detection.agent.slug))
+        if detection.session and not values(existing, SESSION):
+            add.append(Trailer(SESSION, detection.session))
+    if not detection.origin.is_ai:
+        add = [t for t in add if t.key == ORIGIN]
+    return add
+
+
+@dataclass(frozen=True)
+class StampResult:
+    message: bytes
+    added: tuple[Trailer, ...]
+    changed: bool
+
+
+def stamp(message: bytes, add: Sequence[Trailer], cwd: Path | str | None = None) -> StampResult:
+    """Insert ``add`` into ``message`` where git would put them; keep every other byte."""
+    if not add:
+        return StampResult(message, (), False)
+    source = _terminated(message)
+    args = ["interpret-trailers", "--where", "end", "--if-exists", "addIfDifferent"]
+    for trailer in add:
+        args += ["--trailer", f"{trailer.key}: {_clean_value(trailer.value)}"]
+    proc = gitutil.git(args, cwd=cwd, input=source)
+    spliced = splice(source, proc.stdout, [f"{t.key}: {_clean_value(t.value)}" for t in add])
+    if spliced is None:
+        return StampResult(message, (), False)
+    return StampResult(spliced, tuple(add), spliced != message)
+
+
+def splice(original: bytes, git_output: bytes, new_lines: Sequence[str]) -> bytes | None:
+    """Take the lines git inserted and put them into ``original`` at git's insertion point.
+
+    Returns None when git's output cannot be explained as a pure insertion of ``new_lines``
+    (plus blank separator lines); the caller then leaves the message untouched.
+    """
+    orig = original.split(b"\n")
+    outl = git_output.split(b"\n")
+    n_new = len(outl) - len(orig)
+    if n_new < 1:
+        return None
+    suffix = 0
+    limit = len(orig)
+    while suffix < limit and orig[-1 - suffix] == outl[-1 - suffix]:
+        suffix += 1
+    insert_at = len(orig) - suffix
+    start = len(outl) - suffix - n_new
+    if start < 0:
+        return None
+    inserted = outl[start : start + n_new]
+    expected = {line.encode("utf-8", "surrogateescape") for line in new_lines}
+    seen = [line for line in inserted if line.strip()]
+    if sorted(seen) != sorted(expected) or len(seen) != len(expected):
+        return None
+    return b"\n".join(orig[:insert_at] + inserted + orig[insert_at:])
+
+
+def _terminated(message: bytes) -> bytes:
+    # git treats a last line without "\n" as part of the subject paragraph and would glue
+    # the trailer to it; a final newline is what cleanup adds anyway.
+    return message if not message or message.endswith(b"\n") else message + b"\n"
+
+
+def _clean_value(value: str) -> str:
+    return " ".join(value.split())
