@@ -1,18 +1,20 @@
 """Configuration: ``[tool.aibom]`` in pyproject.toml or ``.aibom.toml``, then ``AIBOM_*``.
 
-Validated against ``schemas/config.json``. Cheap on the hook path: a pyproject without a
-``[tool.aibom]`` table is never parsed.
+Files are validated against ``schemas/config.json``. Cheap on the hook path: a pyproject
+without a ``[tool.aibom]`` table is never parsed, and environment values are coerced by type.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from pathlib import Path
-from typing import Any
 
+from aibom._value import Value
 from aibom.errors import ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 DEFAULT_AGENT_CONFIG_FILES = (
     "AGENTS.md",
@@ -26,26 +28,47 @@ DEFAULT_AGENT_CONFIG_FILES = (
     ".aider.conf.yml",
 )
 
-
-@dataclass(frozen=True)
-class Config:
-    fail_closed: bool = False
-    stamp_trailers: bool = True
-    store_prompt_text: bool = False
-    session_origin: str = "ai-assisted"
-    process_ancestry: bool = True
-    human_records: bool = True
-    agent_config_files: tuple[str, ...] = field(default=DEFAULT_AGENT_CONFIG_FILES)
-    source: str = "defaults"
+_BOOLS = ("fail_closed", "stamp_trailers", "store_prompt_text", "process_ancestry",
+          "human_records")
+_STRINGS = ("session_origin",)
+_LISTS = ("agent_config_files",)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
 
-_BOOL_TRUE = {"1", "true", "yes", "on"}
-_BOOL_FALSE = {"0", "false", "no", "off", ""}
+class Config(Value):
+    __slots__ = ("fail_closed", "stamp_trailers", "store_prompt_text", "session_origin",
+                 "process_ancestry", "human_records", "agent_config_files", "source")
+    fail_closed: bool
+    stamp_trailers: bool
+    store_prompt_text: bool
+    session_origin: str
+    process_ancestry: bool
+    human_records: bool
+    agent_config_files: tuple[str, ...]
+    source: str
+
+    def __init__(
+        self,
+        fail_closed: bool = False,
+        stamp_trailers: bool = True,
+        store_prompt_text: bool = False,
+        session_origin: str = "ai-assisted",
+        process_ancestry: bool = True,
+        human_records: bool = True,
+        agent_config_files: tuple[str, ...] = DEFAULT_AGENT_CONFIG_FILES,
+        source: str = "defaults",
+    ) -> None:
+        self._set(fail_closed=fail_closed, stamp_trailers=stamp_trailers,
+                  store_prompt_text=store_prompt_text, session_origin=session_origin,
+                  process_ancestry=process_ancestry, human_records=human_records,
+                  agent_config_files=tuple(agent_config_files), source=source)
 
 
-def _read_toml(path: Path, table: tuple[str, ...]) -> dict[str, Any] | None:
+def _read_toml(path: str, table: tuple[str, ...]) -> dict[str, Any] | None:
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read()
     except OSError:
         return None
     if table and b"[tool.aibom" not in raw:
@@ -67,45 +90,46 @@ def _read_toml(path: Path, table: tuple[str, ...]) -> dict[str, Any] | None:
 
 def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    for f in fields(Config):
-        if f.name == "source":
-            continue
-        raw = env.get("AIBOM_" + f.name.upper())
+    for name in (*_BOOLS, *_STRINGS, *_LISTS):
+        raw = env.get("AIBOM_" + name.upper())
         if raw is None:
             continue
-        if f.type in ("bool", bool):
+        if name in _BOOLS:
             low = raw.strip().lower()
-            if low not in _BOOL_TRUE | _BOOL_FALSE:
-                raise ConfigError(f"AIBOM_{f.name.upper()}={raw!r}: expected true or false")
-            result[f.name] = low in _BOOL_TRUE
-        elif f.name == "agent_config_files":
-            result[f.name] = [p for p in raw.split(os.pathsep) if p]
+            if low not in _TRUE | _FALSE:
+                raise ConfigError(f"AIBOM_{name.upper()}={raw!r}: expected true or false")
+            result[name] = low in _TRUE
+        elif name in _LISTS:
+            result[name] = tuple(p for p in raw.split(os.pathsep) if p)
         else:
-            result[f.name] = raw
+            result[name] = raw
+    if result.get("session_origin", "ai-assisted") not in ("ai-assisted", "ai-generated"):
+        raise ConfigError("AIBOM_SESSION_ORIGIN must be ai-assisted or ai-generated")
     return result
 
 
-def load(toplevel: Path | None, env: Mapping[str, str] | None = None) -> Config:
+def load(toplevel: str | os.PathLike[str] | None, env: Mapping[str, str] | None = None) -> Config:
     """Load the configuration for the work tree at ``toplevel`` (None: defaults + env)."""
     env = os.environ if env is None else env
     values: dict[str, Any] = {}
     source = "defaults"
     if toplevel is not None:
-        for path, table in ((toplevel / ".aibom.toml", ()), (toplevel / "pyproject.toml", ("tool", "aibom"))):
-            found = _read_toml(path, table)
+        top = os.fspath(toplevel)
+        for name, table in ((".aibom.toml", ()), ("pyproject.toml", ("tool", "aibom"))):
+            found = _read_toml(os.path.join(top, name), table)
             if found is not None:
-                values, source = found, str(path.name)
+                _validate(found, name)
+                values, source = found, name
                 break
     values.update(_env_overrides(env))
-    return _build(values, source)
+    if "agent_config_files" in values:
+        values["agent_config_files"] = tuple(values["agent_config_files"])
+    return Config(**values, source=source)
 
 
-def _build(values: dict[str, Any], source: str) -> Config:
+def _validate(values: dict[str, Any], source: str) -> None:
     from aibom import schema
 
     errors = schema.validate(values, schema.load_schema("config"))
     if errors:
         raise ConfigError(f"invalid configuration ({source}): " + "; ".join(errors[:3]))
-    if "agent_config_files" in values:
-        values["agent_config_files"] = tuple(values["agent_config_files"])
-    return Config(**values, source=source)

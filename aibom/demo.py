@@ -52,26 +52,26 @@ def build(repo: Path) -> list[str]:
     env = _clean_env()
     say: list[str] = []
     _run(["git", "init", "-q", "-b", "main", str(repo)], repo.parent, env)
-    say.append(f"$ git init {repo.name} && aibom install")
+    _commit(repo, env, "README.md", "# payments\n", "Start the payments service")
+    _commit(repo, env, "pay/util.py", "def cents(x):\n    return int(x * 100)\n",
+            "Add cents helper\n\n"
+            "Co-authored-by: aider (anthropic/claude-3-7-sonnet-20250219) <aider@aider.chat>")
+    say.append("history from before aibom: a human commit and an aider commit (no records)")
+    say.append(f"$ aibom install   # in {repo}")
     say.append(_aibom(["install"], repo, env).strip())
 
-    _commit(repo, env, "README.md", "# payments\n", "Start the payments service")
+    _commit(repo, env, "docs/ops.md", "# Operations\n", "Document operations")
     say.append("human commit: no agent anywhere -> AI-Origin: human")
 
-    _aibom(["session", "start", "--agent", "claude-code/2.0.14", "--model", "Claude Opus 4.5",
+    _aibom(["session", "start", "--agent", "claude-code/2.0.14", "--model", "anthropic/claude-opus-4-5-20251101",
             "--param", "temperature=0.2", "--param", "reasoning_effort=high"], repo, env)
     _commit(repo, env, "pay/api.py", "def charge(amount):\n    return {'ok': amount > 0}\n", "Add charge endpoint")
     _aibom(["session", "end"], repo, env)
-    say.append("session commit: aibom session start --agent claude-code/2.0.14 --model 'Claude Opus 4.5'")
+    say.append("session commit: aibom session start --agent claude-code/2.0.14 --model anthropic/claude-opus-4-5-20251101")
 
     codex_env = dict(env, CODEX_SANDBOX="seatbelt", CODEX_SANDBOX_NETWORK_DISABLED="1")
     _commit(repo, codex_env, "pay/refund.py", "def refund(tx):\n    return tx\n", "Add refunds")
     say.append("agent shell: committed from a Codex sandbox shell (CODEX_SANDBOX set)")
-
-    _commit(repo, env, "pay/util.py", "def cents(x):\n    return int(x * 100)\n",
-            "Add cents helper\n\nCo-authored-by: aider (anthropic/claude-3-7-sonnet-20250219) <aider@aider.chat>",
-            "--no-verify")
-    say.append("aider commit with --no-verify: hooks skipped, found later by aibom backfill")
 
     _commit(repo, env, "pay/limits.py", "LIMIT = 10_000\n", "Add limits\n\nMade-with: Cursor")
     say.append("Cursor commit: 'Made-with: Cursor' trailer")
@@ -103,5 +103,7 @@ def _demo_in(repo: Path, fmt: Format) -> None:
     print("\n".join(say))
     print("\n$ aibom log")
     print(log_text.rstrip())
-    print("\n$ aibom show HEAD~3")
-    print(_aibom(["show", "HEAD~3"], repo, env).rstrip())
+    print("\n$ git log -1 --format=%B HEAD~2   # the trailers the commit-msg hook stamped")
+    print(_run(["git", "log", "-1", "--format=%B", "HEAD~2"], repo, env).rstrip())
+    print("\n$ aibom show HEAD~2")
+    print(_aibom(["show", "HEAD~2"], repo, env).rstrip())

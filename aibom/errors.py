@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
 
+class ExitCode:
+    """The four exit codes (plain ints: ``enum`` is too slow to import on the hook path)."""
 
-class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1
     USAGE = 2
@@ -18,7 +18,7 @@ class ExitCode(IntEnum):
 class AibomError(Exception):
     """Base class. ``hint`` is a user-facing suggestion printed under the message."""
 
-    exit_code: ExitCode = ExitCode.INTERNAL
+    exit_code: int = ExitCode.INTERNAL
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -70,10 +70,8 @@ class FindingsError(AibomError):
     exit_code = ExitCode.FINDINGS
 
 
-def exit_code_for(exc: BaseException) -> ExitCode:
+def exit_code_for(exc: BaseException) -> int:
     """Map any exception to the exit code DESIGN.md fixes."""
     if isinstance(exc, AibomError):
         return exc.exit_code
-    if isinstance(exc, KeyboardInterrupt):
-        return ExitCode.INTERNAL
     return ExitCode.INTERNAL

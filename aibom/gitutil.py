@@ -1,28 +1,43 @@
-"""Git plumbing for aibom: repository discovery and subprocess calls.
+"""Git plumbing for aibom: repository discovery and git calls.
 
-Standard library only: this module is on the hook path. Every call has a timeout and runs
-with ``LC_ALL=C`` so that output is parseable; bytes in, bytes out.
+Standard library only and cheap to import (this module is on the hook path): paths are
+``str``, children are started by :mod:`aibom._spawn`. Every call has a timeout and runs with
+``LC_ALL=C`` so that output is parseable; bytes in, bytes out.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
+from aibom import _spawn
+from aibom._value import Value
 from aibom.errors import GitError, NotARepositoryError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 GIT_TIMEOUT = 120.0
 NOTES_REF = "refs/notes/aibom"
+
+
+class Completed(Value):
+    """The outcome of one git call."""
+
+    __slots__ = ("args", "returncode", "stdout", "stderr")
+    args: list[str]
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+    def __init__(self, args: list[str], returncode: int, stdout: bytes, stderr: bytes) -> None:
+        self._set(args=args, returncode=returncode, stdout=stdout, stderr=stderr)
 
 
 def _git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["LC_ALL"] = "C"
     env["LANGUAGE"] = "C"
-    env.pop("GIT_EDITOR", None)
     env["GIT_TERMINAL_PROMPT"] = "0"
     if extra:
         env.update(extra)
@@ -32,99 +47,91 @@ def _git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 def git(
     args: Sequence[str],
     *,
-    cwd: Path | str | None = None,
+    cwd: str | os.PathLike[str] | None = None,
     input: bytes | None = None,
     check: bool = True,
     env: Mapping[str, str] | None = None,
     timeout: float = GIT_TIMEOUT,
-) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git args`` and return the completed process (stdout/stderr as bytes)."""
-    argv = ["git", *args]
+) -> Completed:
+    """Run ``git [-C cwd] args``; raise GitError on failure when ``check``."""
+    argv = ["git", *(["-C", os.fspath(cwd)] if cwd is not None else []), *args]
     try:
-        proc = subprocess.run(
-            argv,
-            cwd=cwd,
-            input=input,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_git_env(env),
-            timeout=timeout,
-            check=False,
-        )
+        code, out, err = _spawn.run(argv, input=input, env=_git_env(env), timeout=timeout)
     except FileNotFoundError as exc:
         raise UsageError("git was not found on PATH", hint="install git >= 2.30") from exc
-    except subprocess.TimeoutExpired as exc:
+    except _spawn.SpawnTimeout as exc:
         raise GitError(argv, -1, f"timed out after {timeout:.0f}s") from exc
-    if check and proc.returncode != 0:
-        raise GitError(argv, proc.returncode, proc.stderr.decode("utf-8", "replace"))
-    return proc
+    if check and code != 0:
+        raise GitError(argv, code, err.decode("utf-8", "replace"))
+    return Completed(argv, code, out, err)
 
 
-def out(args: Sequence[str], **kwargs: object) -> str:
+def out(args: Sequence[str], *, cwd: str | os.PathLike[str] | None = None, check: bool = True,
+        input: bytes | None = None) -> str:
     """Run git and return stdout decoded (UTF-8, undecodable bytes escaped)."""
-    proc = git(args, **kwargs)  # type: ignore[arg-type]
-    return proc.stdout.decode("utf-8", "surrogateescape")
+    return git(args, cwd=cwd, check=check, input=input).stdout.decode("utf-8", "surrogateescape")
 
 
-@dataclass(frozen=True)
-class Repo:
+class Repo(Value):
     """Where a repository lives. ``git_dir`` is per worktree; ``common_dir`` is shared."""
 
-    git_dir: Path
-    common_dir: Path
-    toplevel: Path | None  # None for a bare repository
+    __slots__ = ("git_dir", "common_dir", "toplevel")
+    git_dir: str
+    common_dir: str
+    toplevel: str | None  # None for a bare repository
+
+    def __init__(self, git_dir: str, common_dir: str, toplevel: str | None) -> None:
+        self._set(git_dir=os.fspath(git_dir), common_dir=os.fspath(common_dir),
+                  toplevel=os.fspath(toplevel) if toplevel is not None else None)
 
     @property
     def bare(self) -> bool:
         return self.toplevel is None
 
     @property
-    def cwd(self) -> Path:
+    def cwd(self) -> str:
         return self.toplevel if self.toplevel is not None else self.git_dir
 
     @property
-    def state_dir(self) -> Path:
+    def state_dir(self) -> str:
         """Per-worktree aibom state (sessions, checkpoints)."""
-        return self.git_dir / "aibom"
+        return os.path.join(self.git_dir, "aibom")
 
     @property
-    def shared_dir(self) -> Path:
+    def shared_dir(self) -> str:
         """State shared by all worktrees (locks, install manifest)."""
-        return self.common_dir / "aibom"
+        return os.path.join(self.common_dir, "aibom")
 
-    def git(self, args: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        return git(args, cwd=self.cwd, **kwargs)  # type: ignore[arg-type]
+    def git(self, args: Sequence[str], *, input: bytes | None = None, check: bool = True,
+            env: Mapping[str, str] | None = None, timeout: float = GIT_TIMEOUT) -> Completed:
+        return git(args, cwd=self.cwd, input=input, check=check, env=env, timeout=timeout)
 
-    def out(self, args: Sequence[str], **kwargs: object) -> str:
-        return out(args, cwd=self.cwd, **kwargs)
+    def out(self, args: Sequence[str], *, check: bool = True, input: bytes | None = None) -> str:
+        return out(args, cwd=self.cwd, check=check, input=input)
 
 
-def discover(cwd: Path | str | None = None) -> Repo:
+def discover(cwd: str | os.PathLike[str] | None = None) -> Repo:
     """Find the repository around ``cwd`` with one ``git rev-parse``."""
     proc = git(
-        [
-            "rev-parse",
-            "--absolute-git-dir",
-            "--git-common-dir",
-            "--is-bare-repository",
-            "--show-toplevel",
-        ],
+        ["rev-parse", "--absolute-git-dir", "--git-common-dir", "--is-bare-repository",
+         "--show-toplevel"],
         cwd=cwd,
         check=False,
     )
     lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
     if proc.returncode != 0 and len(lines) < 3:
+        where = os.fspath(cwd) if cwd is not None else os.getcwd()
         raise NotARepositoryError(
-            "not inside a git repository",
+            f"not inside a git repository: {where}",
             hint="run the command from a work tree, or pass -C PATH",
         )
-    git_dir = Path(lines[0])
-    common = Path(lines[1])
-    if not common.is_absolute():
-        common = (Path(cwd or os.getcwd()) / common).resolve()
+    base = os.fspath(cwd) if cwd is not None else os.getcwd()
+    common = lines[1]
+    if not os.path.isabs(common):
+        common = os.path.realpath(os.path.join(base, common))
     bare = lines[2] == "true"
-    toplevel = None if bare or len(lines) < 4 or not lines[3] else Path(lines[3])
-    return Repo(git_dir=git_dir, common_dir=common, toplevel=toplevel)
+    toplevel = None if bare or len(lines) < 4 or not lines[3] else lines[3]
+    return Repo(git_dir=lines[0], common_dir=common, toplevel=toplevel)
 
 
 def discover_for_hook() -> Repo:
@@ -133,33 +140,37 @@ def discover_for_hook() -> Repo:
     Git runs hooks at the top of the work tree and exports ``GIT_DIR`` only for linked
     worktrees; anything unusual falls back to ``git rev-parse``.
     """
-    cwd = Path(os.getcwd())
+    cwd = os.getcwd()
+    if os.environ.get("GIT_WORK_TREE"):
+        return discover(cwd)
     env_dir = os.environ.get("GIT_DIR")
-    git_dir: Path | None = None
+    git_dir: str | None = None
     if env_dir:
-        git_dir = (cwd / env_dir).resolve()
+        git_dir = os.path.realpath(os.path.join(cwd, env_dir))
     else:
-        dot = cwd / ".git"
-        if dot.is_dir():
+        dot = os.path.join(cwd, ".git")
+        if os.path.isdir(dot):
             git_dir = dot
-        elif dot.is_file():
-            text = dot.read_text("utf-8", "replace").strip()
+        elif os.path.isfile(dot):
+            with open(dot, encoding="utf-8", errors="replace") as fh:
+                text = fh.read().strip()
             if text.startswith("gitdir:"):
-                git_dir = (cwd / text[len("gitdir:") :].strip()).resolve()
-    if git_dir is None or not (git_dir / "HEAD").exists():
+                git_dir = os.path.realpath(os.path.join(cwd, text[len("gitdir:"):].strip()))
+    if git_dir is None or not os.path.exists(os.path.join(git_dir, "HEAD")):
         return discover(cwd)
     common = git_dir
-    commondir_file = git_dir / "commondir"
-    if commondir_file.is_file():
-        common = (git_dir / commondir_file.read_text("utf-8").strip()).resolve()
-    if os.environ.get("GIT_WORK_TREE") or (common / "config").is_file() is False:
+    commondir_file = os.path.join(git_dir, "commondir")
+    if os.path.isfile(commondir_file):
+        with open(commondir_file, encoding="utf-8") as fh:
+            common = os.path.realpath(os.path.join(git_dir, fh.read().strip()))
+    if not os.path.isfile(os.path.join(common, "config")):
         return discover(cwd)
     return Repo(git_dir=git_dir, common_dir=common, toplevel=cwd)
 
 
 def last_reflog_message(repo: Repo, ref: str = "HEAD") -> str | None:
     """The message of the newest reflog entry of ``ref`` (read from disk, no subprocess)."""
-    path = repo.git_dir / "logs" / ref
+    path = os.path.join(repo.git_dir, "logs", ref)
     try:
         with open(path, "rb") as fh:
             fh.seek(0, os.SEEK_END)

@@ -38,7 +38,14 @@ def hooks_source_dir() -> Path:
     raise UsageError("aibom's hook templates are missing from this installation")
 
 
+def package_root() -> str:
+    """The directory that holds the ``aibom`` package (site-packages, or a source checkout)."""
+    return str(Path(__file__).resolve().parent.parent)
+
+
 def render_hook(hook: str, python: str) -> str:
+    import shlex
+
     template = (hooks_source_dir() / "aibom-hook.sh.in").read_text("utf-8")
     stdin = hook in STDIN_HOOKS
     return (
@@ -46,7 +53,8 @@ def render_hook(hook: str, python: str) -> str:
         .replace("@STDIN_FEED@", "printf '%s\\n' \"$input\" | " if stdin else "")
         .replace("@MODULE@", HOOKS[hook])
         .replace("@HOOK@", hook)
-        .replace("@PYTHON@", python)
+        .replace("@PYTHON@", shlex.quote(python))
+        .replace("@PKGROOT@", shlex.quote(package_root()))
     )
 
 
@@ -94,8 +102,8 @@ def _hooks_dir(repo: Repo) -> Path:
                 hint="use the pre-commit framework (aibom install --pre-commit), or set "
                 "core.hooksPath locally for this repository",
             )
-    path = repo.out(["rev-parse", "--git-path", "hooks"]).strip()
-    return (repo.cwd / path).resolve() if not Path(path).is_absolute() else Path(path)
+    path = Path(repo.out(["rev-parse", "--git-path", "hooks"]).strip())
+    return path if path.is_absolute() else (Path(repo.cwd) / path).resolve()
 
 
 def _remotes(repo: Repo) -> list[str]:
@@ -122,15 +130,15 @@ def apply_config(repo: Repo, remotes: list[str]) -> list[tuple[str, str]]:
 
 def _load_manifest(repo: Repo) -> dict[str, list[list[str]]]:
     try:
-        data = json.loads((repo.shared_dir / MANIFEST).read_text("utf-8"))
+        data = json.loads((Path(repo.shared_dir) / MANIFEST).read_text("utf-8"))
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
 def _save_manifest(repo: Repo, data: dict[str, list[list[str]]]) -> None:
-    repo.shared_dir.mkdir(parents=True, exist_ok=True)
-    (repo.shared_dir / MANIFEST).write_text(json.dumps(data, indent=2, sort_keys=True), "utf-8")
+    Path(repo.shared_dir).mkdir(parents=True, exist_ok=True)
+    (Path(repo.shared_dir) / MANIFEST).write_text(json.dumps(data, indent=2, sort_keys=True), "utf-8")
 
 
 def _require_worktree(repo: Repo) -> None:
@@ -199,7 +207,7 @@ def uninstall(repo: Repo) -> UninstallResult:
             repo.git(["config", "--local", "--fixed-value", "--unset-all", key, value], check=False)
             config_removed.append((key, value))
     try:
-        (repo.shared_dir / MANIFEST).unlink()
+        (Path(repo.shared_dir) / MANIFEST).unlink()
     except FileNotFoundError:
         pass
     return UninstallResult(tuple(removed), tuple(restored), tuple(config_removed))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from aibom.hookentry._run import run
 
@@ -19,7 +18,7 @@ def _body(argv: list[str]) -> int:
     cfg = config.load(repo.toplevel)
     if not cfg.stamp_trailers:
         return 0
-    stamp_message_file(repo, Path(argv[0]), cfg)
+    stamp_message_file(repo, argv[0], cfg)
     return 0
 
 

@@ -6,43 +6,50 @@ writers at once could lose a record; every aibom writer takes this lock first.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 from aibom.errors import AibomError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import TracebackType
 
 LOCK_TIMEOUT = 60.0
 
 
-@contextlib.contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        _acquire(fd, path, timeout)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+class locked:  # noqa: N801 - used like a function: ``with locked(path):``
+    """``with locked(path):`` holds an exclusive lock on ``path`` (created if missing)."""
+
+    def __init__(self, path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -> None:
+        self.path = os.fspath(path)
+        self.timeout = timeout
+        self.fd = -1
+
+    def __enter__(self) -> None:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _acquire(self.fd, self.path, self.timeout)
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        os.close(self.fd)  # closing releases the lock
 
 
-def _acquire(fd: int, path: Path, timeout: float) -> None:
+def _acquire(fd: int, path: str, timeout: float) -> None:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: fall back to msvcrt
-        import msvcrt
-
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AibomError(f"timed out waiting for lock {path}") from None
-                time.sleep(0.02)
+        _acquire_msvcrt(fd, path, timeout)
+        return
     deadline = time.monotonic() + timeout
     delay = 0.002
     while True:
@@ -57,3 +64,17 @@ def _acquire(fd: int, path: Path, timeout: float) -> None:
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.05)
+
+
+def _acquire_msvcrt(fd: int, path: str, timeout: float) -> None:  # pragma: no cover - Windows
+    import msvcrt
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AibomError(f"timed out waiting for lock {path}") from None
+            time.sleep(0.02)

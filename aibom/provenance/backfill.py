@@ -8,7 +8,7 @@ All notes are written with one ``git fast-import``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from aibom.config import Config
 from aibom.gitutil import Repo
@@ -30,9 +30,11 @@ class BackfillResult:
 
 
 def inferred(detection: Detection) -> Detection:
-    evidence = tuple(replace(e, confidence=round(e.confidence * INFERRED_FACTOR, 3)) for e in detection.evidence)
-    return replace(
-        detection, confidence=round(detection.confidence * INFERRED_FACTOR, 3), evidence=evidence
+    evidence = tuple(
+        e.replace(confidence=round(e.confidence * INFERRED_FACTOR, 3)) for e in detection.evidence
+    )
+    return detection.replace(
+        confidence=round(detection.confidence * INFERRED_FACTOR, 3), evidence=evidence
     )
 
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
-from aibom.config import Config
-from aibom.gitutil import Repo
-from aibom.notes import rewrite
-from aibom.notes.store import NotesStore, cat_blobs
-from aibom.provenance import checkpoint, detect, generation
-from aibom.provenance import session as sessions
+from aibom._hash import hexdigest
+from aibom._value import Value
+from aibom.provenance import detect
 from aibom.provenance import trailers as tr
-from aibom.provenance.commits import CommitInfo, read_commits
-from aibom.provenance.types import Detection, DetectionContext, Ident, SourceKind, Trailer
+from aibom.provenance.types import DetectionContext, Ident, SourceKind
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from aibom.config import Config
+    from aibom.gitutil import Repo
+    from aibom.provenance.commits import CommitInfo
+    from aibom.provenance.generation import BlobDigest
+    from aibom.provenance.types import Detection, Trailer
 
 SCISSORS = b" ------------------------ >8 ------------------------"
 
@@ -33,7 +35,7 @@ def context(
     env: Mapping[str, str] | None = None,
 ) -> DetectionContext:
     return DetectionContext(
-        git_dir=str(repo.git_dir) if repo is not None else None,
+        git_dir=repo.git_dir if repo is not None else None,
         env=dict(os.environ) if env is None else env,
         trailers=tuple(trailers),
         message=message,
@@ -65,15 +67,19 @@ def effectively_empty(message: bytes) -> bool:
     return not content
 
 
-@dataclass(frozen=True)
-class StampOutcome:
+class StampOutcome(Value):
+    __slots__ = ("detection", "added")
     detection: Detection
     added: tuple[Trailer, ...]
 
+    def __init__(self, detection: Detection, added: tuple[Trailer, ...]) -> None:
+        self._set(detection=detection, added=tuple(added))
 
-def stamp_message_file(repo: Repo, path: Path, cfg: Config) -> StampOutcome | None:
+
+def stamp_message_file(repo: Repo, path: str, cfg: Config) -> StampOutcome | None:
     """The commit-msg hook: add AI-* trailers to the message file, in place."""
-    message = path.read_bytes()
+    with open(path, "rb") as fh:
+        message = fh.read()
     if effectively_empty(message) or _maybe_all_comments(repo, message):
         return None
     existing = tr.parse_trailers(message, cwd=repo.cwd)
@@ -91,8 +97,9 @@ def stamp_message_file(repo: Repo, path: Path, cfg: Config) -> StampOutcome | No
     add = tr.wanted_trailers(detection, existing)
     result = tr.stamp(message, add, cwd=repo.cwd)
     if result.changed:
-        tmp = path.with_name(f".{path.name}.aibom.{os.getpid()}")
-        tmp.write_bytes(result.message)
+        tmp = f"{path}.aibom.{os.getpid()}"
+        with open(tmp, "wb") as fh:
+            fh.write(result.message)
         os.replace(tmp, path)
     return StampOutcome(detection, result.added)
 
@@ -107,15 +114,24 @@ def _maybe_all_comments(repo: Repo, message: bytes) -> bool:
     return proc.returncode == 0 and not proc.stdout.strip()
 
 
-@dataclass(frozen=True)
-class RecordOutcome:
+class RecordOutcome(Value):
+    __slots__ = ("commit", "action", "detection")
     commit: str
     action: str  # recorded | skipped-rebase | cherry-pick | unchanged | skipped
-    detection: Detection | None = None
+    detection: Detection | None
+
+    def __init__(self, commit: str, action: str, detection: Detection | None = None) -> None:
+        self._set(commit=commit, action=action, detection=detection)
 
 
 def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
     """The post-commit hook: append a generation record to HEAD's note."""
+    from aibom.notes import rewrite
+    from aibom.notes.store import NotesStore
+    from aibom.provenance import checkpoint, generation
+    from aibom.provenance import session as sessions
+    from aibom.provenance.commits import read_commits
+
     action = rewrite.reflog_action(repo)
     info = read_commits(repo, ["-1", "HEAD"])[0]
     if rewrite.is_rebase_step(action):
@@ -171,7 +187,7 @@ def detect_commit(
     return detect.detect(ctx, sources)
 
 
-def committed_blobs(repo: Repo, info: CommitInfo) -> list[generation.BlobDigest]:
+def committed_blobs(repo: Repo, info: CommitInfo) -> list[BlobDigest]:
     """sha256 of every blob the commit added or changed (merges: none)."""
     if len(info.parents) > 1:
         return []
@@ -188,9 +204,12 @@ def committed_blobs(repo: Repo, info: CommitInfo) -> list[generation.BlobDigest]
         i += 2
         if len(meta) >= 5 and meta[4] != "D" and meta[1] != "160000":
             entries.append((path, meta[3]))
+    from aibom.notes.store import cat_blobs
+    from aibom.provenance.generation import BlobDigest
+
     contents = cat_blobs(repo, [oid for _, oid in entries])
     return [
-        generation.BlobDigest(path, hashlib.sha256(contents[oid]).hexdigest())
+        BlobDigest(path, hexdigest(contents[oid]))
         for path, oid in sorted(entries)
         if oid in contents
     ]

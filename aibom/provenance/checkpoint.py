@@ -7,13 +7,16 @@ warning, never a crash. Line ranges are added by the attribution layer.
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+
+from aibom import _fastjson as json
+from aibom._value import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 PENDING = "checkpoints.jsonl"
 CONSUMED = "checkpoints.consumed.jsonl"
@@ -27,15 +30,21 @@ _VERSION_KEYS = ("version", "agent_version", "cursor_version", "client_version",
 _EVENT_KEYS = ("hook_event_name", "hookEventName", "event", "type")
 
 
-@dataclass(frozen=True)
-class Checkpoint:
+class Checkpoint(Value):
+    __slots__ = ("agent", "at", "model", "session", "agent_version", "event", "known_shape")
     agent: str
     at: float
-    model: str | None = None
-    session: str | None = None
-    agent_version: str | None = None
-    event: str | None = None
-    known_shape: bool = True
+    model: str | None
+    session: str | None
+    agent_version: str | None
+    event: str | None
+    known_shape: bool
+
+    def __init__(self, agent: str, at: float, model: str | None = None,
+                 session: str | None = None, agent_version: str | None = None,
+                 event: str | None = None, known_shape: bool = True) -> None:
+        self._set(agent=agent, at=at, model=model, session=session,
+                  agent_version=agent_version, event=event, known_shape=known_shape)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,7 +100,7 @@ def model_from_transcript(path: str, max_bytes: int = 256 * 1024) -> str | None:
         return None
     for raw in reversed(tail.splitlines()):
         try:
-            entry = json.loads(raw)
+            entry = json.loads(raw.decode("utf-8", "replace"))
         except ValueError:
             continue
         if not isinstance(entry, dict):
@@ -117,7 +126,7 @@ def parse_payload(
     payload: Mapping[str, Any] = {}
     if raw.strip():
         try:
-            decoded = json.loads(raw[:MAX_PAYLOAD])
+            decoded = json.loads(raw[:MAX_PAYLOAD].decode("utf-8", "replace"))
         except ValueError as exc:
             warnings.append(f"payload is not JSON ({exc}); recorded as unknown")
             decoded = None
@@ -145,47 +154,49 @@ def parse_payload(
     return checkpoint, warnings
 
 
-def record(state_dir: Path, checkpoint: Checkpoint) -> None:
+def record(state_dir: str, checkpoint: Checkpoint) -> None:
     """Append one pending checkpoint (O_APPEND: concurrent writers never interleave a line)."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(checkpoint.to_json(), sort_keys=True) + "\n").encode("utf-8")
-    fd = os.open(state_dir / PENDING, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.makedirs(state_dir, exist_ok=True)
+    line = (json.dumps(checkpoint.to_json()) + "\n").encode("utf-8")
+    fd = os.open(os.path.join(state_dir, PENDING), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         os.write(fd, line)
     finally:
         os.close(fd)
 
 
-def pending(state_dir: Path, now: float | None = None) -> list[Checkpoint]:
+def pending(state_dir: str, now: float | None = None) -> list[Checkpoint]:
     """Pending, non-stale checkpoints; lines a crashed writer left half-written are skipped."""
     try:
-        raw = (state_dir / PENDING).read_bytes()
+        with open(os.path.join(state_dir, PENDING), "rb") as fh:
+            raw = fh.read()
     except OSError:
         return []
     limit = (time.time() if now is None else now) - STALE_AFTER
     found: list[Checkpoint] = []
     for line in raw.splitlines():
         try:
-            cp = Checkpoint.from_json(json.loads(line))
-        except (ValueError, KeyError, TypeError):
+            cp = Checkpoint.from_json(json.loads(line.decode("utf-8", "replace")))
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue
         if cp.at >= limit:
             found.append(cp)
     return found
 
 
-def consume(state_dir: Path) -> None:
+def consume(state_dir: str) -> None:
     """Move pending checkpoints to the consumed log after a commit recorded them.
 
     The pending file is renamed first, so a checkpoint appended meanwhile starts a new file.
     """
-    src = state_dir / PENDING
-    taken = state_dir / f".{PENDING}.{os.getpid()}"
+    src = os.path.join(state_dir, PENDING)
+    taken = os.path.join(state_dir, f".{PENDING}.{os.getpid()}")
     try:
         os.replace(src, taken)
     except OSError:
         return
-    data = taken.read_bytes()
-    with open(state_dir / CONSUMED, "ab") as fh:
+    with open(taken, "rb") as fh:
+        data = fh.read()
+    with open(os.path.join(state_dir, CONSUMED), "ab") as fh:
         fh.write(data)
-    taken.unlink()
+    os.unlink(taken)

@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-from aibom.gitutil import Repo
+from aibom._value import Value
 from aibom.provenance.trailers import parse_kv_lines
 from aibom.provenance.types import Ident, Trailer
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from aibom.gitutil import Repo
+
 _SEP = "%x00%x00C"
 _FORMAT = _SEP + "%x00".join(
-    ["%H", "%P", "%an", "%ae", "%cn", "%ce", "%aI", "%cI", "%(trailers:unfold,only)", "%B"]
+    ["%H", "%P", "%an", "%ae", "%cn", "%ce", "%aI", "%ct", "%(trailers:unfold,only)", "%B"]
 )
 
 
-@dataclass(frozen=True)
-class CommitInfo:
+class CommitInfo(Value):
+    """One commit's metadata. ``committed`` is the committer time in seconds since the epoch."""
+
+    __slots__ = ("sha", "parents", "author", "committer", "authored", "committed", "trailers",
+                 "message")
     sha: str
     parents: tuple[str, ...]
     author: Ident
     committer: Ident
     authored: str
-    committed: str
+    committed: int
     trailers: tuple[Trailer, ...]
     message: str
+
+    def __init__(self, sha: str, parents: tuple[str, ...], author: Ident, committer: Ident,
+                 authored: str, committed: int, trailers: tuple[Trailer, ...],
+                 message: str) -> None:
+        self._set(sha=sha, parents=tuple(parents), author=author, committer=committer,
+                  authored=authored, committed=committed, trailers=tuple(trailers),
+                  message=message)
 
     @property
     def subject(self) -> str:
@@ -62,7 +75,7 @@ def parse_log(data: bytes) -> list[CommitInfo]:
                 author=Ident(an, ae),
                 committer=Ident(cn, ce),
                 authored=ai,
-                committed=ci,
+                committed=int(ci) if ci.isdigit() else 0,
                 trailers=parse_kv_lines(trailers),
                 message=message,
             )

@@ -12,6 +12,7 @@ from aibom.provenance.types import (
     Evidence,
     Origin,
     Source,
+    SourceKind,
 )
 
 
@@ -71,5 +72,27 @@ def combine(evidence: Sequence[Evidence]) -> Detection:
     )
 
 
+def combine_observed(evidence: Sequence[Evidence]) -> Detection:
+    """Like ``combine``, but aibom's own trailers only decide when they disagree.
+
+    After the commit-msg hook stamped ``AI-Origin`` from the observed evidence, the trailer
+    repeats that evidence; the record should carry the observed confidence, not the trailer's.
+    A trailer that says otherwise (a person edited it) still wins.
+    """
+    observed = [e for e in evidence if e.source is not SourceKind.DECLARED]
+    declared = [e for e in evidence if e.source is SourceKind.DECLARED]
+    if not declared:
+        return combine(evidence)
+    live = combine(observed)
+    if all(d.origin is live.origin for d in declared):
+        ranked = tuple(sorted(evidence, key=_strength, reverse=True))
+        return Detection(
+            live.origin, live.confidence, live.agent or declared[0].agent,
+            live.models or declared[0].models, live.session or declared[0].session,
+            ranked, live.parameters,
+        )
+    return combine(evidence)
+
+
 def detect(ctx: DetectionContext, sources: Sequence[Source] | None = None) -> Detection:
-    return combine(gather(ctx, default_sources() if sources is None else sources))
+    return combine_observed(gather(ctx, default_sources() if sources is None else sources))

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any
+import os
 
 from aibom import __version__
+from aibom._hash import sha256
+from aibom._value import Value
 from aibom.notes.records import Record
 from aibom.provenance.session import Session, rfc3339
-from aibom.provenance.types import Detection, Evidence, ModelId
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from aibom.provenance.types import Detection, Evidence, ModelId
 
 
-@dataclass(frozen=True)
-class BlobDigest:
+class BlobDigest(Value):
+    __slots__ = ("path", "sha256")
     path: str
     sha256: str
 
-
-def utc(iso: str) -> str:
-    """Normalise git's ISO 8601 date to RFC 3339 UTC (``...Z``)."""
-    try:
-        parsed = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    def __init__(self, path: str, sha256: str) -> None:
+        self._set(path=path, sha256=sha256)
 
 
 def model_json(m: ModelId) -> dict[str, Any]:
@@ -49,22 +46,23 @@ def evidence_json(e: Evidence) -> dict[str, Any]:
 def _typed_params(detection: Detection, session: Session | None) -> dict[str, Any]:
     if session is not None and detection.session == session.id:
         return dict(session.parameters)
-    return {k: v for k, v in detection.parameters}
+    return dict(detection.parameters)
 
 
-def agent_config_digest(toplevel: Path | None, files: Sequence[str]) -> dict[str, Any] | None:
+def agent_config_digest(toplevel: str | None, files: Sequence[str]) -> dict[str, Any] | None:
     """One digest over the agent instruction/config files present in the work tree."""
     if toplevel is None:
         return None
-    h = hashlib.sha256()
+    h = sha256()
     present: list[str] = []
     for name in sorted(set(files)):
         try:
-            data = (toplevel / name).read_bytes()
+            with open(os.path.join(toplevel, name), "rb") as fh:
+                data = fh.read()
         except OSError:
             continue
         present.append(name)
-        h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        h.update(name.encode() + b"\0" + sha256(data).digest())
     if not present:
         return None
     return {"digest": "sha256:" + h.hexdigest(), "files": present}
@@ -73,12 +71,14 @@ def agent_config_digest(toplevel: Path | None, files: Sequence[str]) -> dict[str
 def build(
     detection: Detection,
     *,
-    committed: str,
+    committed: int,
     session: Session | None,
     blobs: Sequence[BlobDigest] = (),
     agent_config: dict[str, Any] | None = None,
     inferred: bool = False,
 ) -> Record:
+    """The record; ``committed`` is the commit's committer time (seconds since the epoch)."""
+    timestamps: dict[str, Any] = {"committed": rfc3339(committed)}
     body: dict[str, Any] = {
         "origin": detection.origin.value,
         "confidence": round(detection.confidence, 3),
@@ -91,15 +91,14 @@ def build(
         ),
         "session": detection.session,
         "evidence": [evidence_json(e) for e in detection.evidence],
-        "timestamps": {"committed": utc(committed)},
+        "timestamps": timestamps,
         "tool": {"name": "aibom", "version": __version__},
     }
     params = _typed_params(detection, session)
     if params:
         body["parameters"] = params
-    own_session = session is not None and detection.session == session.id
-    if own_session and session is not None:
-        body["timestamps"]["session_start"] = rfc3339(session.started_at)
+    if session is not None and detection.session == session.id:
+        timestamps["session_start"] = rfc3339(session.started_at)
         if session.prompt:
             body["prompt"] = session.prompt.to_json()
         if session.system_prompt:

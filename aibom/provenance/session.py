@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
-import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
+from aibom import _fastjson as fastjson
+from aibom._hash import digest
+from aibom._value import Value
 from aibom.errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+    ParamValue = str | int | float | bool
 
 SESSION_FILE = "session.json"
 ENDED_FILE = "sessions-ended.jsonl"
@@ -21,19 +24,26 @@ FLOAT_PARAMS = frozenset({"temperature", "top_p", "frequency_penalty", "presence
 
 
 def sha256_digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+    return digest(data)
 
 
 def rfc3339(ts: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
-@dataclass(frozen=True)
-class TextRef:
+class TextRef(Value):
+    """A prompt or system prompt: its digest, and its redacted text only when opted in."""
+
+    __slots__ = ("digest", "text", "redactions", "redacted_kinds")
     digest: str
-    text: str | None = None
-    redactions: int = 0
-    redacted_kinds: tuple[str, ...] = ()
+    text: str | None
+    redactions: int
+    redacted_kinds: tuple[str, ...]
+
+    def __init__(self, digest: str, text: str | None = None, redactions: int = 0,
+                 redacted_kinds: tuple[str, ...] = ()) -> None:
+        self._set(digest=digest, text=text, redactions=redactions,
+                  redacted_kinds=tuple(redacted_kinds))
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"digest": self.digest}
@@ -55,18 +65,39 @@ class TextRef:
         )
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(Value):
+    __slots__ = ("id", "agent", "agent_version", "models", "origin", "started_at", "parameters",
+                 "prompt", "system_prompt", "context")
     id: str
     agent: str
     agent_version: str | None
     models: tuple[str, ...]
     origin: str
     started_at: float
-    parameters: Mapping[str, str | int | float | bool] = field(default_factory=dict)
-    prompt: TextRef | None = None
-    system_prompt: TextRef | None = None
-    context: tuple[tuple[str, str], ...] = ()
+    parameters: Mapping[str, ParamValue]
+    prompt: TextRef | None
+    system_prompt: TextRef | None
+    context: tuple[tuple[str, str], ...]
+
+    def __init__(
+        self,
+        id: str,
+        agent: str,
+        agent_version: str | None,
+        models: tuple[str, ...],
+        origin: str,
+        started_at: float,
+        parameters: Mapping[str, ParamValue] | None = None,
+        prompt: TextRef | None = None,
+        system_prompt: TextRef | None = None,
+        context: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self._set(id=id, agent=agent, agent_version=agent_version, models=tuple(models),
+                  origin=origin, started_at=started_at, parameters=dict(parameters or {}),
+                  prompt=prompt, system_prompt=system_prompt, context=tuple(context))
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -98,7 +129,7 @@ class Session:
         )
 
 
-def parse_param(spec: str) -> tuple[str, str | int | float | bool]:
+def parse_param(spec: str) -> tuple[str, ParamValue]:
     """``temperature=0.2`` -> ("temperature", 0.2); typed for the known parameters."""
     key, sep, raw = spec.partition("=")
     key = key.strip().lower().replace("-", "_")
@@ -109,48 +140,52 @@ def parse_param(spec: str) -> tuple[str, str | int | float | bool]:
         if key in INT_PARAMS:
             return key, int(raw)
         if key in FLOAT_PARAMS:
-            return key, float(raw)
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")) or value < 0:
+                raise ValueError
+            return key, value
     except ValueError:
-        raise UsageError(f"--param {spec!r}: {key} must be a number") from None
+        raise UsageError(f"--param {spec!r}: {key} must be a non-negative number") from None
     if raw.lower() in {"true", "false"}:
         return key, raw.lower() == "true"
     return key, raw
 
 
 def text_ref(data: bytes, keep_text: bool) -> TextRef:
-    digest = sha256_digest(data)
+    ref = digest(data)
     if not keep_text:
-        return TextRef(digest)
+        return TextRef(ref)
     from aibom.provenance.redact import redact
 
     red = redact(data.decode("utf-8", "replace"))
-    return TextRef(digest, red.text, red.count, tuple(red.kinds))
+    return TextRef(ref, red.text, red.count, tuple(red.kinds))
 
 
-def session_path(state_dir: Path) -> Path:
-    return state_dir / SESSION_FILE
+def session_path(state_dir: str) -> str:
+    return os.path.join(state_dir, SESSION_FILE)
 
 
-def load(state_dir: Path) -> Session | None:
+def load(state_dir: str) -> Session | None:
     """The open session of this worktree, or None. A corrupt file reads as no session."""
     try:
-        raw = session_path(state_dir).read_bytes()
+        with open(session_path(state_dir), "rb") as fh:
+            raw = fh.read()
     except OSError:
         return None
     try:
-        return Session.from_json(json.loads(raw))
-    except (ValueError, KeyError, TypeError):
+        return Session.from_json(fastjson.loads(raw.decode("utf-8")))
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def start(
-    state_dir: Path,
+    state_dir: str,
     *,
     agent: str,
     agent_version: str | None,
     models: Sequence[str],
     origin: str,
-    parameters: Mapping[str, str | int | float | bool],
+    parameters: Mapping[str, ParamValue],
     prompt: bytes | None,
     system_prompt: bytes | None,
     context: Sequence[tuple[str, bytes]],
@@ -158,7 +193,7 @@ def start(
     now: float | None = None,
 ) -> Session:
     session = Session(
-        id=uuid.uuid4().hex,
+        id=os.urandom(16).hex(),
         agent=agent,
         agent_version=agent_version,
         models=tuple(models),
@@ -167,29 +202,29 @@ def start(
         parameters=dict(parameters),
         prompt=text_ref(prompt, keep_text) if prompt is not None else None,
         system_prompt=text_ref(system_prompt, False) if system_prompt is not None else None,
-        context=tuple((name, sha256_digest(data)) for name, data in context),
+        context=tuple((name, digest(data)) for name, data in context),
     )
-    write_atomic(session_path(state_dir), json.dumps(session.to_json(), sort_keys=True))
+    write_atomic(session_path(state_dir), fastjson.dumps(session.to_json()))
     return session
 
 
-def end(state_dir: Path) -> Session | None:
+def end(state_dir: str) -> Session | None:
     """Close the open session; it is appended to the worktree's ended-sessions log."""
     current = load(state_dir)
-    path = session_path(state_dir)
     if current is not None:
         ended = dict(current.to_json(), ended_at=time.time())
-        with open(state_dir / ENDED_FILE, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(ended, sort_keys=True) + "\n")
+        with open(os.path.join(state_dir, ENDED_FILE), "a", encoding="utf-8") as fh:
+            fh.write(fastjson.dumps(ended) + "\n")
     try:
-        path.unlink()
+        os.unlink(session_path(state_dir))
     except FileNotFoundError:
         pass
     return current
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+def write_atomic(path: str, text: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
     os.replace(tmp, path)

@@ -9,12 +9,15 @@ the new lines into the original bytes, so the user's text is kept byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+import os
 
 from aibom import gitutil
+from aibom._value import Value
 from aibom.provenance.types import Detection, Origin, Trailer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ORIGIN = "AI-Origin"
 MODEL = "AI-Model"
@@ -23,7 +26,7 @@ SESSION = "AI-Session"
 AIBOM_KEYS = (ORIGIN, MODEL, AGENT, SESSION)
 
 
-def parse_trailers(message: bytes, cwd: Path | str | None = None) -> tuple[Trailer, ...]:
+def parse_trailers(message: bytes, cwd: str | os.PathLike[str] | None = None) -> tuple[Trailer, ...]:
     """The message's trailers as git parses them (unfolded, comments ignored)."""
     proc = gitutil.git(["interpret-trailers", "--parse"], cwd=cwd, input=_terminated(message))
     return parse_kv_lines(proc.stdout.decode("utf-8", "surrogateescape"))
@@ -81,14 +84,17 @@ def wanted_trailers(detection: Detection, existing: Sequence[Trailer]) -> list[T
     return add
 
 
-@dataclass(frozen=True)
-class StampResult:
+class StampResult(Value):
+    __slots__ = ("message", "added", "changed")
     message: bytes
     added: tuple[Trailer, ...]
     changed: bool
 
+    def __init__(self, message: bytes, added: tuple[Trailer, ...], changed: bool) -> None:
+        self._set(message=message, added=tuple(added), changed=changed)
 
-def stamp(message: bytes, add: Sequence[Trailer], cwd: Path | str | None = None) -> StampResult:
+
+def stamp(message: bytes, add: Sequence[Trailer], cwd: str | os.PathLike[str] | None = None) -> StampResult:
     """Insert ``add`` into ``message`` where git would put them; keep every other byte."""
     if not add:
         return StampResult(message, (), False)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from aibom.provenance import checkpoint
 from aibom.provenance.modelid import normalize_model
@@ -23,7 +23,7 @@ class AgentHookSource:
     def detect(self, ctx: DetectionContext) -> Sequence[Evidence]:
         if ctx.git_dir is None:
             return ()
-        found = checkpoint.pending(Path(ctx.git_dir) / "aibom", now=ctx.now or None)
+        found = checkpoint.pending(os.path.join(ctx.git_dir, "aibom"), now=ctx.now or None)
         if not found:
             return ()
         latest = max(found, key=lambda cp: cp.at)

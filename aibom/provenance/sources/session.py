@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from aibom.provenance import session as sessions
 from aibom.provenance.modelid import normalize_model
@@ -24,7 +24,7 @@ class SessionSource:
     def detect(self, ctx: DetectionContext) -> Sequence[Evidence]:
         if ctx.git_dir is None:
             return ()
-        current = sessions.load(Path(ctx.git_dir) / "aibom")
+        current = sessions.load(os.path.join(ctx.git_dir, "aibom"))
         if current is None:
             return ()
         models = tuple(m for m in (normalize_model(raw) for raw in current.models) if m)

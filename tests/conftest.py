@@ -1,0 +1,124 @@
+"""Shared fixtures: hermetic git repositories in temp dirs, with no agent in the environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AGENT_VAR_PREFIXES = (
+    "CLAUDE", "CODEX", "CURSOR", "GEMINI", "COPILOT", "AMP_", "WINDSURF", "CLINE", "OPENCODE",
+    "AIDER", "DEVIN", "JULES", "GOOSE", "AUGMENT", "ROO", "KILO", "QWEN", "CRUSH", "KIRO",
+    "REPL_", "ANTHROPIC", "OPENAI", "AI_AGENT", "AGENT", "GIT_", "AIBOM_", "PRE_COMMIT",
+)
+
+
+def scrubbed_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(AGENT_VAR_PREFIXES)}
+    gitconfig = home / ".gitconfig"
+    if not gitconfig.exists():
+        gitconfig.write_text(
+            "[user]\n\tname = Test Human\n\temail = human@example.com\n"
+            "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
+            "[protocol \"file\"]\n\tallow = always\n"
+        )
+    env.update(
+        HOME=str(home),
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+        GIT_CONFIG_NOSYSTEM="1",
+        AIBOM_PROCESS_ANCESTRY="false",
+        GIT_EDITOR="true",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    return env
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    home = tmp_path_factory.mktemp("home")
+    env = scrubbed_env(home)
+    for key in list(os.environ):
+        if key not in env:
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    yield env
+
+
+class GitRepo:
+    """A real repository in a temp dir, driven by the git binary."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def git(self, *args: str, env: dict[str, str] | None = None, input: str | None = None,
+            check: bool = True) -> subprocess.CompletedProcess[str]:
+        run_env = dict(os.environ)
+        if env:
+            run_env.update(env)
+        proc = subprocess.run(["git", *args], cwd=self.path, env=run_env, input=input,
+                              text=True, capture_output=True, check=False)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+        return proc
+
+    def write(self, name: str, content: str) -> Path:
+        path = self.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+        return path
+
+    def commit(self, message: str, *, files: dict[str, str] | None = None,
+               env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> str:
+        for name, content in (files or {f"f{abs(hash(message)) % 10**8}.txt": message}).items():
+            self.write(name, content)
+            self.git("add", name)
+        self.git("commit", "-q", "-m", message, *args, env=env)
+        return self.head()
+
+    def head(self) -> str:
+        return self.git("rev-parse", "HEAD").stdout.strip()
+
+    def aibom(self, *args: str, env: dict[str, str] | None = None, input: str | None = None,
+              check: bool = True) -> subprocess.CompletedProcess[str]:
+        run_env = dict(os.environ)
+        if env:
+            run_env.update(env)
+        proc = subprocess.run([sys.executable, "-m", "aibom.cli", *args], cwd=self.path,
+                              env=run_env, input=input, text=True, capture_output=True, check=False)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"aibom {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+        return proc
+
+    def note(self, rev: str = "HEAD") -> str:
+        proc = self.git("notes", "--ref", "refs/notes/aibom", "show", rev, check=False)
+        return proc.stdout if proc.returncode == 0 else ""
+
+    def message(self, rev: str = "HEAD") -> str:
+        return self.git("log", "-1", "--format=%B", rev).stdout
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., GitRepo]:
+    counter = iter(range(1000))
+
+    def factory(name: str | None = None, *, install: bool = False, bare: bool = False) -> GitRepo:
+        path = tmp_path / (name or f"repo{next(counter)}")
+        args = ["git", "init", "-q", *(["--bare"] if bare else []), str(path)]
+        subprocess.run(args, check=True, capture_output=True)
+        repo = GitRepo(path)
+        if install:
+            repo.aibom("install")
+        return repo
+
+    return factory
+
+
+@pytest.fixture
+def repo(make_repo: Callable[..., GitRepo]) -> GitRepo:
+    return make_repo(install=True)
