@@ -102,6 +102,12 @@ class GitRepo:
     def message(self, rev: str = "HEAD") -> str:
         return self.git("log", "-1", "--format=%B", rev).stdout
 
+    def raw_message(self, rev: str = "HEAD") -> bytes:
+        """The commit message exactly as stored (no re-encoding, no added newline)."""
+        proc = subprocess.run(["git", "cat-file", "commit", rev], cwd=self.path,
+                              capture_output=True, check=True)
+        return proc.stdout.split(b"\n\n", 1)[1]
+
 
 @pytest.fixture
 def make_repo(tmp_path: Path) -> Callable[..., GitRepo]:

@@ -51,7 +51,9 @@ def read_commits(
 
     ``stdin_revs`` are passed with ``--stdin`` (no argv limit for thousands of commits).
     """
-    argv = ["-c", "log.showSignature=false", "log", f"--format={_FORMAT}", *args]
+    # --encoding: messages always as UTF-8 (git log would use i18n.commitEncoding otherwise)
+    argv = ["-c", "log.showSignature=false", "log", "--encoding=UTF-8", f"--format={_FORMAT}",
+            *args]
     data: bytes | None = None
     if stdin_revs is not None:
         argv.append("--stdin")

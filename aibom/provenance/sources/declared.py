@@ -42,6 +42,15 @@ class DeclaredSource:
         )
 
 
+_NAME_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_NAME_REST = _NAME_FIRST | frozenset("._-")
+
+
+def is_agent_name(name: str) -> bool:
+    """``[a-z0-9][a-z0-9._-]*`` (checked without ``re``, which the hook path cannot afford)."""
+    return bool(name) and name[0] in _NAME_FIRST and all(c in _NAME_REST for c in name)
+
+
 def parse_agent(value: str) -> Agent | None:
     """``claude-code/2.0.14`` -> Agent("claude-code", "2.0.14")."""
     text = value.strip()
@@ -49,4 +58,6 @@ def parse_agent(value: str) -> Agent | None:
         return None
     name, _, version = text.partition("/")
     name = "-".join(name.strip().lower().split())
-    return Agent(name, version.strip() or None) if name else None
+    if not is_agent_name(name):
+        return None  # not a name the record schema can hold (e.g. non-ASCII): ignore it
+    return Agent(name, version.strip()[:64] or None)

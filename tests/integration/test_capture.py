@@ -1,0 +1,291 @@
+"""End to end: real git commits through the installed native hooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import GitRepo
+
+OPUS = "anthropic/claude-opus-4-5-20251101"
+
+
+def records(repo: GitRepo, rev: str = "HEAD") -> list[dict[str, object]]:
+    return [json.loads(line) for line in repo.note(rev).splitlines() if line.strip()]
+
+
+def trailers(repo: GitRepo, rev: str = "HEAD") -> dict[str, list[str]]:
+    out = repo.git("log", "-1", "--format=%(trailers:unfold,only)", rev).stdout
+    found: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        key, _, value = line.partition(":")
+        if key:
+            found.setdefault(key.strip(), []).append(value.strip())
+    return found
+
+
+def test_human_commit_gets_human_trailer_and_record(repo: GitRepo) -> None:
+    repo.commit("plain human change")
+    assert trailers(repo) == {"AI-Origin": ["human"]}
+    (record,) = records(repo)
+    assert record["kind"] == "generation"
+    assert record["origin"] == "human"
+    assert record["models"] == [] and record["agent"] is None
+    assert record["evidence"] == [{"agent": None, "confidence": 1.0, "detail": "AI-Origin: human",
+                                   "models": [], "origin": "human", "session": None,
+                                   "source": "declared-trailer"}]
+
+
+def test_session_commit(repo: GitRepo, tmp_path: os.PathLike[str]) -> None:
+    prompt = repo.write("../prompt.txt", "write a charge endpoint")
+    system = repo.write("../system.txt", "you are careful")
+    repo.aibom("session", "start", "--agent", "claude-code/2.0.14", "--model", OPUS,
+               "--param", "temperature=0.2", "--param", "seed=7", "--param", "top_p=0.9",
+               "--param", "max_tokens=4096", "--param", "reasoning_effort=high",
+               "--prompt-file", str(prompt), "--system-prompt-file", str(system))
+    repo.write("CLAUDE.md", "be nice\n")
+    sha = repo.commit("Add endpoint", files={"api.py": "x = 1\n"})
+    repo.aibom("session", "end")
+    t = trailers(repo)
+    assert t["AI-Origin"] == ["ai-assisted"]
+    assert t["AI-Model"] == [OPUS]
+    assert t["AI-Agent"] == ["claude-code/2.0.14"]
+    (record,) = records(repo)
+    assert record["session"] == t["AI-Session"][0]
+    assert record["models"] == [{"provider": "anthropic", "model": "claude-opus-4-5",
+                                 "version": "20251101", "id": "claude-opus-4-5-20251101"}]
+    assert record["parameters"] == {"temperature": 0.2, "seed": 7, "top_p": 0.9,
+                                    "max_tokens": 4096, "reasoning_effort": "high"}
+    import hashlib
+
+    assert record["prompt"] == {"digest": "sha256:" + hashlib.sha256(b"write a charge endpoint").hexdigest()}
+    assert "text" not in record["prompt"]
+    assert record["system_prompt"]["digest"].startswith("sha256:")
+    blob = repo.git("cat-file", "blob", f"{sha}:api.py").stdout.encode()
+    assert record["blobs"] == [{"path": "api.py", "sha256": hashlib.sha256(blob).hexdigest()}]
+    assert record["agent_config"]["files"] == ["CLAUDE.md"]
+    assert record["timestamps"]["session_start"] <= record["timestamps"]["committed"]
+    assert record["tool"]["name"] == "aibom"
+    # after the session: back to human
+    repo.commit("later human change")
+    assert trailers(repo)["AI-Origin"] == ["human"]
+
+
+def test_prompt_text_opt_in_is_redacted(repo: GitRepo) -> None:
+    secret = "ghp_" + "a1B2c3D4" * 5
+    prompt = repo.write("../p.txt", f"deploy with token {secret} please")
+    repo.aibom("session", "start", "--agent", "aider", "--model", "gpt-4o",
+               "--prompt-file", str(prompt), env={"AIBOM_STORE_PROMPT_TEXT": "true"})
+    repo.commit("x")
+    (record,) = records(repo)
+    assert secret not in repo.note()
+    assert "please" in record["prompt"]["text"]
+    assert record["prompt"]["redactions"] >= 1
+
+
+def test_environment_detection_claude_code(repo: GitRepo) -> None:
+    repo.commit("agent change", env={"CLAUDECODE": "1", "CLAUDE_CODE_ENTRYPOINT": "cli"})
+    t = trailers(repo)
+    assert t["AI-Origin"] == ["ai-generated"]
+    assert t["AI-Agent"][0].startswith("claude-code")
+    (record,) = records(repo)
+    assert any(e["source"] == "environment" for e in record["evidence"])
+
+
+def test_foreign_trailer_aider_model(repo: GitRepo) -> None:
+    repo.commit("fix\n\nCo-authored-by: aider (gpt-4o) <aider@aider.chat>")
+    t = trailers(repo)
+    assert t["AI-Model"] == ["openai/gpt-4o"]
+    assert t["AI-Agent"][0].startswith("aider")
+    assert t["Co-authored-by"] == ["aider (gpt-4o) <aider@aider.chat>"]
+
+
+def test_checkpoint_payload_claude_code(repo: GitRepo, tmp_path: os.PathLike[str]) -> None:
+    transcript = repo.write("../t.jsonl", json.dumps({"message": {"model": "claude-sonnet-4-5-20250929"}}) + "\n")
+    payload = {"session_id": "abc-123", "transcript_path": str(transcript),
+               "hook_event_name": "PostToolUse", "tool_name": "Edit"}
+    repo.aibom("checkpoint", "claude-code", input=json.dumps(payload))
+    repo.commit("edit by agent")
+    t = trailers(repo)
+    assert t["AI-Origin"] == ["ai-generated"]
+    assert t["AI-Model"] == ["anthropic/claude-sonnet-4-5-20250929"]
+    assert t["AI-Session"] == ["abc-123"]
+    # consumed: the next commit is human again
+    repo.commit("human")
+    assert trailers(repo)["AI-Origin"] == ["human"]
+
+
+def test_checkpoint_unknown_payload_warns(repo: GitRepo) -> None:
+    proc = repo.aibom("checkpoint", "some-agent", input="not json at all")
+    assert "warning" in proc.stderr
+    proc = repo.aibom("checkpoint", "some-agent", input="[1, 2]")
+    assert "unknown" in proc.stderr
+
+
+def test_user_declared_origin_is_respected(repo: GitRepo) -> None:
+    repo.commit("by hand\n\nAI-Origin: human", env={"CLAUDECODE": "1"})
+    assert trailers(repo)["AI-Origin"] == ["human"]
+    (record,) = records(repo)
+    assert record["origin"] == "human"
+
+
+def test_stamping_is_idempotent_across_amend(repo: GitRepo) -> None:
+    repo.commit("agent", env={"CODEX_SANDBOX": "seatbelt"})
+    before = repo.message()
+    repo.git("commit", "--amend", "--no-edit", "-q", env={"CODEX_SANDBOX": "seatbelt"})
+    assert repo.message() == before
+
+
+def test_merge_and_squash_messages(repo: GitRepo) -> None:
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("topic work", files={"t.txt": "t"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("main work", files={"m.txt": "m"})
+    repo.git("merge", "-q", "--no-ff", "topic", "-m", "Merge topic")
+    assert trailers(repo)["AI-Origin"] == ["human"]
+    repo.git("checkout", "-q", "-b", "sq", "HEAD~1")
+    repo.git("merge", "--squash", "-q", "topic")
+    repo.git("commit", "-q", "--no-edit")
+    assert "Squashed commit" in repo.message()
+    assert trailers(repo)["AI-Origin"] == ["human"]
+
+
+def test_fixup_commit_is_stamped(repo: GitRepo) -> None:
+    repo.commit("target", files={"a.txt": "1"})
+    repo.write("a.txt", "2")
+    repo.git("add", "a.txt")
+    repo.git("commit", "-q", "--fixup", "HEAD")
+    msg = repo.message()
+    assert msg.startswith("fixup! target")
+    assert "AI-Origin: human" in msg
+
+
+def test_empty_message_still_aborts(repo: GitRepo) -> None:
+    repo.write("a.txt", "1")
+    repo.git("add", "a.txt")
+    proc = repo.git("commit", "-q", "-m", "", check=False)
+    assert proc.returncode != 0
+    assert "empty commit message" in proc.stderr
+    # with -m the cleanup mode is "whitespace": a '#' line is a real message, left unstamped
+    repo.git("commit", "-q", "-m", "# only a comment")
+    assert repo.raw_message() == b"# only a comment\n"
+
+
+def test_verbose_commit_with_scissors(repo: GitRepo) -> None:
+    repo.write("a.txt", "1")
+    repo.git("add", "a.txt")
+    editor = repo.write("../editor.sh", "#!/bin/sh\nprintf 'verbose subject\\n' | cat - \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\"\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    repo.git("commit", "-q", "-v", env={"GIT_EDITOR": str(editor)})
+    assert repo.raw_message() == b"verbose subject\n\nAI-Origin: human\n"
+
+
+def test_comment_char_respected(repo: GitRepo) -> None:
+    repo.git("config", "core.commentChar", ";")
+    repo.write("a.txt", "1")
+    repo.git("add", "a.txt")
+    editor = repo.write("../ed.sh", "#!/bin/sh\nprintf 'subject\\n\\n; a comment\\n' > \"$1\"\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    repo.git("commit", "-q", env={"GIT_EDITOR": str(editor)})
+    assert repo.raw_message() == b"subject\n\nAI-Origin: human\n"
+    editor.write_text("#!/bin/sh\nprintf '; only\\n; comments\\n' > \"$1\"\n")
+    assert repo.git("commit", "-q", env={"GIT_EDITOR": str(editor)}, check=False).returncode != 0
+
+
+def test_hook_fails_open(repo: GitRepo) -> None:
+    # a broken configuration file: the hook warns, the commit goes through
+    repo.write(".aibom.toml", "this is = = not toml")
+    repo.write("a.txt", "1")
+    repo.git("add", "a.txt")
+    proc = repo.git("commit", "-q", "-m", "still committed")
+    assert "warning" in proc.stderr and "failed open" in proc.stderr
+    assert repo.raw_message() == b"still committed\n"
+
+
+def test_fail_closed(repo: GitRepo) -> None:
+    repo.write(".aibom.toml", "this is = = not toml")
+    repo.write("a.txt", "1")
+    repo.git("add", "a.txt")
+    proc = repo.git("commit", "-q", "-m", "blocked", env={"AIBOM_FAIL_CLOSED": "1"}, check=False)
+    assert proc.returncode != 0
+    assert "not valid TOML" in proc.stderr
+
+
+def test_config_disables_stamping(repo: GitRepo) -> None:
+    repo.write("pyproject.toml", "[project]\nname='x'\n[tool.aibom]\nstamp_trailers = false\n")
+    repo.commit("no trailers please", env={"CLAUDECODE": "1"})
+    assert "AI-Origin" not in repo.message()
+    assert records(repo)[0]["origin"] == "ai-generated"
+
+
+def test_invalid_config_value_is_reported(repo: GitRepo) -> None:
+    repo.write(".aibom.toml", "session_origin = 'robot'\n")
+    proc = repo.aibom("detect", check=False)
+    assert proc.returncode == 2
+    assert "session_origin" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_backfill_inferred(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    repo.commit("human before install")
+    repo.commit("aider work\n\nCo-authored-by: aider (anthropic/claude-3-7-sonnet-20250219) <aider@aider.chat>")
+    repo.commit("copilot", env={"GIT_AUTHOR_NAME": "Copilot",
+                                "GIT_AUTHOR_EMAIL": "198982749+Copilot@users.noreply.github.com"})
+    dry = json.loads(repo.aibom("backfill", "--dry-run", "--format", "json").stdout)
+    assert dry["written"] == 0 and len(dry["commits"]) == 2
+    assert repo.note("HEAD~1") == ""
+    result = json.loads(repo.aibom("backfill", "--format", "json").stdout)
+    assert result["written"] == 2 and result["human"] == 1
+    (rec,) = records(repo, "HEAD~1")
+    assert rec["inferred"] is True
+    assert rec["models"][0]["id"] == "claude-3-7-sonnet-20250219"
+    assert rec["confidence"] < 0.85
+    again = json.loads(repo.aibom("backfill", "--format", "json").stdout)
+    assert again["written"] == 0 and again["already"] == 2
+
+
+def test_log_and_show_json(repo: GitRepo) -> None:
+    repo.commit("human one")
+    repo.aibom("session", "start", "--agent", "codex/0.50.0", "--model", "gpt-5-codex")
+    repo.commit("agent two")
+    rows = json.loads(repo.aibom("log", "--format", "json").stdout)
+    assert [r["origin"] for r in rows] == ["ai-assisted", "human"]
+    assert rows[0]["agent"] == "codex/0.50.0"
+    assert rows[0]["models"] == ["openai/gpt-5-codex"]
+    text = repo.aibom("log").stdout
+    assert "ai-assisted" in text and "openai/gpt-5-codex" in text
+    shown = json.loads(repo.aibom("show", "--format", "json").stdout)
+    assert shown["origin"] == "ai-assisted" and shown["basis"] == "record"
+    assert shown["record_list"][0]["kind"] == "generation"
+    assert "session" in repo.aibom("show").stdout
+
+
+@pytest.mark.parametrize("args", [["show", "nope"], ["log", "nope..alsonope"]])
+def test_bad_revisions_are_usage_errors(repo: GitRepo, args: list[str]) -> None:
+    repo.commit("x")
+    proc = repo.aibom(*args, check=False)
+    assert proc.returncode in (2, 3)
+    assert "Traceback" not in proc.stderr
+
+
+def test_outside_a_repository(tmp_path: os.PathLike[str]) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "aibom.cli", "log"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "not inside a git repository" in proc.stderr
+
+
+def test_session_usage_errors(repo: GitRepo) -> None:
+    proc = repo.aibom("session", "start", "--agent", "x", "--model", "gpt-4o", "--param", "temperature=hot", check=False)
+    assert proc.returncode == 2 and "temperature" in proc.stderr
+    proc = repo.aibom("session", "start", "--agent", "x", "--model", "", check=False)
+    assert proc.returncode == 2
+    assert json.loads(repo.aibom("session", "show", "--format", "json").stdout) is None
