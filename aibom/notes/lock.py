@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 LOCK_TIMEOUT = 60.0
 
 
-class locked:  # noqa: N801 - used like a function: ``with locked(path):``
+class locked:  # lower case: used like a function, ``with locked(path):``
     """``with locked(path):`` holds an exclusive lock on ``path`` (created if missing)."""
 
     def __init__(self, path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -> None:
@@ -60,7 +60,7 @@ def _acquire(fd: int, path: str, timeout: float) -> None:
             if time.monotonic() > deadline:
                 raise AibomError(
                     f"timed out after {timeout:.0f}s waiting for lock {path}",
-                    hint="another aibom process holds it; remove the file if none runs",
+                    hint="another aibom process holds it; the lock is released when it exits",
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.05)

@@ -22,7 +22,18 @@ KINDS = ("generation", "rewrite")
 
 
 def canonical(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON with sorted keys; always encodable as UTF-8.
+
+    Text decoded with ``surrogateescape`` (a commit message that is not UTF-8) holds lone
+    surrogates, which UTF-8 cannot encode: they are written as ``\\udcXX`` JSON escapes, which
+    read back to the same string, so the digest is stable.
+    """
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
 
 
 def _digest(body: Mapping[str, Any]) -> str:
@@ -62,8 +73,10 @@ class BadLine:
 def parse_line(line: str) -> Record | BadLine:
     try:
         data = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return BadLine(line, f"not JSON: {exc.msg}")
+    except (ValueError, RecursionError) as exc:  # e.g. nesting too deep for the parser
+        return BadLine(line, f"not JSON: {type(exc).__name__}")
     if not isinstance(data, dict):
         return BadLine(line, "not a JSON object")
     kind = data.get("kind")
@@ -79,10 +92,19 @@ def parse_line(line: str) -> Record | BadLine:
     return Record(kind=kind, id=data["id"], line=line, data=data)
 
 
+def note_lines(text: str) -> list[str]:
+    """The lines of a note as git sees them: split on LF only, empty lines dropped.
+
+    (``str.splitlines`` would also split on U+2028 and friends, which canonical JSON keeps
+    raw inside strings.)
+    """
+    return [line for line in text.split("\n") if line]
+
+
 def parse_note(text: str) -> tuple[list[Record], list[BadLine]]:
     records: list[Record] = []
     bad: list[BadLine] = []
-    for raw in text.splitlines():
+    for raw in note_lines(text):
         line = raw.strip()
         if not line:
             continue
@@ -94,10 +116,18 @@ def parse_note(text: str) -> tuple[list[Record], list[BadLine]]:
     return records, bad
 
 
+def _byte_order(line: str) -> bytes:
+    return line.encode("utf-8", "surrogateescape")
+
+
 def merge_lines(*chunks: Iterable[str]) -> str:
-    """Union of note lines, sorted and unique: the same result as git's cat_sort_uniq."""
-    lines = {line.strip() for chunk in chunks for line in chunk if line.strip()}
-    return "".join(line + "\n" for line in sorted(lines))
+    """Union of note lines, sorted and unique: the same result as git's cat_sort_uniq.
+
+    Like git: lines are split on LF only, empty lines dropped, the others kept byte for byte
+    (no stripping) and sorted by their bytes.
+    """
+    lines = {line for chunk in chunks for item in chunk for line in item.split("\n") if line}
+    return "".join(line + "\n" for line in sorted(lines, key=_byte_order))
 
 
 def require(record: Record | BadLine) -> Record:

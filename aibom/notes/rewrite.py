@@ -8,30 +8,52 @@ post-commit hook detects it and copies the source's records plus a ``rewrite`` r
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from aibom import __version__
 from aibom.gitutil import Repo, last_reflog_message
-from aibom.notes.records import Record
+from aibom.notes.records import Record, note_lines
 from aibom.notes.store import NotesStore
 from aibom.provenance.commits import read_commits
 
-_REWRITING = re.compile(r"^(rebase|pull\b.*--rebase|.*\((pick|squash|fixup|reword|edit)\))")
+_REWRITING = re.compile(r"^(rebase\b.*|pull\b.*--rebase.*|.*\((pick|squash|fixup|reword|edit)\))$")
 _PICKED = re.compile(r"\(cherry picked from commit ([0-9a-f]{40,64})\)")
 
 
 def reflog_action(repo: Repo) -> str:
-    return last_reflog_message(repo) or ""
+    """The newest HEAD reflog message, e.g. ``rebase (pick): subject``.
+
+    Without a reflog (``core.logAllRefUpdates=false``) a rebase in progress is still told by
+    its state directory.
+    """
+    message = last_reflog_message(repo)
+    if message is None and any(
+        os.path.isdir(os.path.join(repo.git_dir, name)) for name in ("rebase-merge", "rebase-apply")
+    ):
+        return "rebase"
+    return message or ""
 
 
 def is_rebase_step(action: str) -> bool:
-    return bool(_REWRITING.match(action))
+    """``rebase (pick): subject`` and friends; only the part before ``: `` is the action.
+
+    (A commit subject such as ``Handle (fixup) lines`` must not make a commit look like one.)
+    """
+    return bool(_REWRITING.match(action.split(": ", 1)[0]))
 
 
 def is_cherry_pick(repo: Repo, action: str) -> bool:
-    return action.startswith("cherry-pick") or (repo.git_dir / "CHERRY_PICK_HEAD").exists()
+    """A cherry-pick, also one finished by ``git commit`` after a conflict.
+
+    (``git commit`` removes CHERRY_PICK_HEAD before post-commit runs and logs
+    ``commit (cherry-pick)``.)
+    """
+    return action.startswith(("cherry-pick", "commit (cherry-pick)")) or os.path.exists(
+        os.path.join(repo.git_dir, "CHERRY_PICK_HEAD")
+    )
 
 
 def parse_rewrite_map(data: str) -> list[tuple[str, str]]:
@@ -51,7 +73,7 @@ def copy_notes(repo: Repo, pairs: Sequence[tuple[str, str]], message: str) -> in
     additions: dict[str, list[str]] = defaultdict(list)
     for old, new in pairs:
         if old in texts and old != new:
-            additions[new].extend(texts[old].splitlines())
+            additions[new].extend(note_lines(texts[old]))
     return store.append_many(additions, message)
 
 
@@ -61,7 +83,8 @@ def cherry_pick_source(repo: Repo, head_message: str, head_sha: str) -> str | No
     if found:
         return str(found[-1])
     try:
-        text = (repo.git_dir / "CHERRY_PICK_HEAD").read_text().strip()
+        with open(os.path.join(repo.git_dir, "CHERRY_PICK_HEAD"), encoding="utf-8") as fh:
+            text = fh.read().strip()
         if text:
             return text
     except OSError:
@@ -70,7 +93,11 @@ def cherry_pick_source(repo: Repo, head_message: str, head_sha: str) -> str | No
 
 
 def _noted_twin(repo: Repo, head_sha: str) -> str | None:
-    """A commit with a note and the same author, author date and message as ``head_sha``."""
+    """A commit with a note and the same author, author date and subject as ``head_sha``.
+
+    Only the subject is compared: a conflicted pick finished with ``git commit --no-edit``
+    keeps git's ``# Conflicts:`` lines in the message.
+    """
     noted = [c for c in NotesStore(repo).listing() if c != head_sha]
     if not noted:
         return None
@@ -83,10 +110,14 @@ def _noted_twin(repo: Repo, head_sha: str) -> str | None:
             info.sha != head_sha
             and info.author == head.author
             and info.authored == head.authored
-            and _body(info.message) == _body(head.message)
+            and _subject(info.message) == _subject(head.message)
         ):
             return info.sha
     return None
+
+
+def _subject(message: str) -> str:
+    return _body(message).split("\n\n", 1)[0].strip()
 
 
 def _body(message: str) -> str:
@@ -106,5 +137,5 @@ def copy_cherry_pick(repo: Repo, source: str, target: str) -> int:
             "tool": {"name": "aibom", "version": __version__},
         },
     )
-    lines: Iterable[str] = [*text.splitlines(), marker.line]
+    lines: Iterable[str] = [*note_lines(text), marker.line]
     return 1 if store.append(target, list(lines)) else 0

@@ -6,6 +6,7 @@ Reads are bulk (one ``git notes list`` plus one ``git cat-file --batch``); singl
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,9 +15,16 @@ from aibom import gitutil
 from aibom.errors import GitError
 from aibom.gitutil import Repo
 from aibom.notes.lock import locked
-from aibom.notes.records import BadLine, Record, merge_lines, parse_note
+from aibom.notes.records import BadLine, Record, merge_lines, note_lines, parse_note
 
-FALLBACK_IDENT = {"GIT_COMMITTER_NAME": "aibom", "GIT_COMMITTER_EMAIL": "aibom@localhost"}
+# Notes commits need an author and a committer; with no identity configured
+# (user.useConfigOnly, CI) aibom signs its own notes commits.
+FALLBACK_IDENT = {
+    "GIT_AUTHOR_NAME": "aibom",
+    "GIT_AUTHOR_EMAIL": "aibom@localhost",
+    "GIT_COMMITTER_NAME": "aibom",
+    "GIT_COMMITTER_EMAIL": "aibom@localhost",
+}
 
 
 @dataclass(frozen=True)
@@ -72,24 +80,27 @@ class NotesStore:
 
     # -- writing ---------------------------------------------------------------------------
     def lock(self) -> object:
-        return locked(self.repo.shared_dir / "notes.lock")
+        return locked(os.path.join(self.repo.shared_dir, "notes.lock"))
 
     def append(self, commit: str, lines: Sequence[str]) -> bool:
         """Union ``lines`` into the note of ``commit``. Returns False when nothing changed."""
-        with locked(self.repo.shared_dir / "notes.lock"):
-            existing = self.read_text(commit)
-            merged = merge_lines(existing.splitlines(), lines)
-            if merged == merge_lines(existing.splitlines()):
+        with locked(os.path.join(self.repo.shared_dir, "notes.lock")):
+            existing = note_lines(self.read_text(commit))
+            merged = merge_lines(existing, lines)
+            if merged == merge_lines(existing):
                 return False
             self._write_one(commit, merged)
             return True
 
     def _write_one(self, commit: str, text: str) -> None:
-        args = ["notes", "--ref", self.ref, "add", "-f", "-F", "-", commit]
+        # ``-C blob`` stores the bytes as they are; ``-F -`` would run git's stripspace over
+        # them (trailing whitespace, CRs), changing lines aibom must keep verbatim.
         data = text.encode("utf-8", "surrogateescape")
-        proc = self.repo.git(args, input=data, check=False)
+        blob = self.repo.git(["hash-object", "-w", "--stdin"], input=data).stdout.decode().strip()
+        args = ["notes", "--ref", self.ref, "add", "-f", "-C", blob, commit]
+        proc = self.repo.git(args, check=False)
         if proc.returncode != 0 and _ident_missing(proc.stderr):
-            proc = self.repo.git(args, input=data, check=False, env=FALLBACK_IDENT)
+            proc = self.repo.git(args, check=False, env=FALLBACK_IDENT)
         if proc.returncode != 0:
             raise GitError(["git", *args], proc.returncode, proc.stderr.decode("utf-8", "replace"))
 
@@ -97,13 +108,13 @@ class NotesStore:
         """Union many notes in one ``git fast-import``; returns how many notes changed."""
         if not additions:
             return 0
-        with locked(self.repo.shared_dir / "notes.lock"):
+        with locked(os.path.join(self.repo.shared_dir, "notes.lock")):
             existing = self.read_texts(additions.keys())
             changed: dict[str, str] = {}
             for commit, lines in additions.items():
-                old = existing.get(commit, "")
-                merged = merge_lines(old.splitlines(), lines)
-                if merged != merge_lines(old.splitlines()):
+                old = note_lines(existing.get(commit, ""))
+                merged = merge_lines(old, lines)
+                if merged != merge_lines(old):
                     changed[commit] = merged
             if changed:
                 self._fast_import(changed, message)
@@ -113,7 +124,8 @@ class NotesStore:
         tip = self.repo.git(["rev-parse", "-q", "--verify", self.ref + "^{commit}"], check=False)
         parent = tip.stdout.decode().strip() if tip.returncode == 0 else ""
         ident = committer_ident(self.repo)
-        chunks: list[bytes] = [f"commit {self.ref}\ncommitter {ident} {int(time.time())} +0000\n".encode()]
+        header = f"commit {self.ref}\ncommitter {ident} {int(time.time())} +0000\n"
+        chunks: list[bytes] = [header.encode()]
         chunks.append(_data(message.encode("utf-8")))
         if parent:
             chunks.append(f"from {parent}\n".encode())

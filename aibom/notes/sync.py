@@ -7,6 +7,7 @@ Pull fetches the remote's notes into a tracking ref and merges them with ``cat_s
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from aibom.errors import AibomError, UsageError
 from aibom.gitutil import NOTES_REF, Repo
 from aibom.notes.lock import locked
+from aibom.notes.store import FALLBACK_IDENT
 
 ATTEMPTS = 8
 
@@ -43,7 +45,8 @@ def _check_remote(repo: Repo, remote: str) -> None:
 
 def fetch(repo: Repo, remote: str) -> bool:
     """Fetch the remote's notes into the tracking ref. False when the remote has none."""
-    proc = repo.git(["fetch", "--quiet", "--no-tags", remote, f"+{NOTES_REF}:{tracking_ref(remote)}"], check=False)
+    refspec = f"+{NOTES_REF}:{tracking_ref(remote)}"
+    proc = repo.git(["fetch", "--quiet", "--no-tags", remote, refspec], check=False)
     if proc.returncode == 0:
         return True
     err = proc.stderr.decode("utf-8", "replace")
@@ -57,7 +60,7 @@ def merge(repo: Repo, remote: str) -> bool:
     theirs = _rev(repo, tracking_ref(remote))
     if theirs is None:
         return False
-    with locked(repo.shared_dir / "notes.lock"):
+    with locked(os.path.join(repo.shared_dir, "notes.lock")):
         ours = _rev(repo, NOTES_REF)
         if ours is None:
             repo.git(["update-ref", NOTES_REF, theirs, ""])
@@ -65,16 +68,19 @@ def merge(repo: Repo, remote: str) -> bool:
         if ours == theirs:
             return False
         repo.git(
-            ["notes", "--ref", NOTES_REF, "merge", "-q", "-s", "cat_sort_uniq", tracking_ref(remote)],
-            env={"GIT_COMMITTER_NAME": "aibom", "GIT_COMMITTER_EMAIL": "aibom@localhost"}
-            if not _has_ident(repo)
-            else None,
+            ["notes", "--ref", NOTES_REF, "merge", "-q", "-s", "cat_sort_uniq",
+             tracking_ref(remote)],
+            env=None if _has_ident(repo) else FALLBACK_IDENT,
         )
         return _rev(repo, NOTES_REF) != ours
 
 
 def _has_ident(repo: Repo) -> bool:
-    return repo.git(["var", "GIT_COMMITTER_IDENT"], check=False).returncode == 0
+    """Both identities a notes merge commit needs (``git var`` checks one at a time)."""
+    return all(
+        repo.git(["var", var], check=False).returncode == 0
+        for var in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+    )
 
 
 def pull(repo: Repo, remote: str = "origin") -> SyncResult:
@@ -109,5 +115,7 @@ def push(repo: Repo, remote: str = "origin", attempts: int = ATTEMPTS) -> SyncRe
 
 
 def _retryable(stderr: str) -> bool:
-    markers = ("non-fast-forward", "fetch first", "rejected", "cannot lock ref", "failed to update ref")
+    markers = (
+        "non-fast-forward", "fetch first", "rejected", "cannot lock ref", "failed to update ref"
+    )
     return any(m in stderr for m in markers)
