@@ -25,7 +25,6 @@ class _ScanContext:
     parse_float = float
     parse_int = int
     parse_constant = staticmethod(_nan)
-    memo: dict[str, str] = {}
 
 
 def _fallback_dumps(obj: Any) -> str:
@@ -51,7 +50,7 @@ def _make() -> tuple[Callable[[Any], str], Callable[[str], Any]]:
         encoder = _json.make_encoder(
             None, _default, _json.encode_basestring, None, ":", ",", True, False, False
         )
-        scanner = _json.make_scanner(_ScanContext())
+        scanner = _json.make_scanner(_ScanContext())  # type: ignore[arg-type]
     except Exception:  # pragma: no cover - another interpreter's private API
         return _fallback_dumps, _fallback_loads
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
-
-    sha256: Callable[..., Any]
-
-try:
-    from _sha256 import sha256  # CPython <= 3.11
-except ImportError:  # pragma: no cover - other versions and interpreters
+    from hashlib import sha256
+else:
     try:
-        from _sha2 import sha256  # CPython >= 3.12
-    except ImportError:
-        from hashlib import sha256
+        from _sha256 import sha256  # CPython <= 3.11
+    except ImportError:  # pragma: no cover - other versions and interpreters
+        try:
+            from _sha2 import sha256  # CPython >= 3.12
+        except ImportError:
+            from hashlib import sha256
+
+__all__ = ["digest", "hexdigest", "sha256"]
 
 
 def digest(data: bytes) -> str:
@@ -24,4 +23,4 @@ def digest(data: bytes) -> str:
 
 
 def hexdigest(data: bytes) -> str:
-    return str(sha256(data).hexdigest())
+    return sha256(data).hexdigest()

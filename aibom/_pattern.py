@@ -1,4 +1,4 @@
-"""Anchored character-class patterns without ``import re`` (for schema ``pattern`` on the hook path).
+"""Anchored character-class patterns without ``import re`` (schema ``pattern``, hook path).
 
 aibom's schemas use patterns such as ``^sha256:[0-9a-f]{64}$``: an anchored sequence of
 literals and character classes, each with an optional quantifier. :func:`compile` handles that
@@ -54,9 +54,14 @@ class Anchored:
         return n in positions or (n > 0 and text[-1] == "\n" and n - 1 in positions)
 
 
-def compile(pattern: str) -> Anchored | None:  # noqa: A001 - mirrors re.compile
+def compile(pattern: str) -> Anchored | None:
     """Compile ``^...$`` patterns of literals and classes; None when outside the subset."""
-    if len(pattern) < 2 or pattern[0] != "^" or not pattern.endswith("$") or pattern.endswith("\\$"):
+    if (
+        len(pattern) < 2
+        or pattern[0] != "^"
+        or not pattern.endswith("$")
+        or pattern.endswith("\\$")
+    ):
         return None
     try:
         items = _parse(pattern[1:-1])

@@ -37,7 +37,7 @@ def run(
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
-    actions = [
+    actions: list[tuple[int, ...]] = [
         (os.POSIX_SPAWN_DUP2, in_r, 0),
         (os.POSIX_SPAWN_DUP2, out_w, 1),
         (os.POSIX_SPAWN_DUP2, err_w, 2),
@@ -124,7 +124,9 @@ def _run_subprocess(
     import subprocess
 
     try:
-        proc = subprocess.run(list(argv), input=input, capture_output=True, env=env, timeout=timeout)
+        proc = subprocess.run(
+            list(argv), input=input, capture_output=True, env=env, timeout=timeout
+        )
     except subprocess.TimeoutExpired as exc:
         raise SpawnTimeout() from exc
     return proc.returncode, proc.stdout, proc.stderr

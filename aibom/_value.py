@@ -33,7 +33,7 @@ class Value:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._astuple() == other._astuple()  # type: ignore[attr-defined]
+        return self._astuple() == other._astuple()  # type: ignore[attr-defined,unused-ignore]
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)

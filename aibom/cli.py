@@ -62,7 +62,12 @@ def cli(ctx: click.Context, cwd: str | None) -> None:
 
 # -- install ---------------------------------------------------------------------------------
 @cli.command()
-@click.option("--pre-commit", "pre_commit", is_flag=True, help="Use the pre-commit framework: print the config snippet instead of writing native hooks.")
+@click.option(
+    "--pre-commit",
+    "pre_commit",
+    is_flag=True,
+    help="Use the pre-commit framework: print the config snippet instead of writing native hooks.",
+)
 @FORMAT_OPTION
 @click.pass_context
 def install(ctx: click.Context, pre_commit: bool, fmt: str) -> None:
@@ -116,19 +121,71 @@ def session() -> None:
 
 
 @session.command("start")
-@click.option("--agent", required=True, help="Agent name, optionally with version: claude-code/2.0.14.")
-@click.option("--model", "models", multiple=True, required=True, help="Model, e.g. anthropic/claude-opus-4-5-20251101 or 'Claude Opus 4.5'. Repeatable.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Generation parameter: temperature=0.2, top_p=0.9, seed=7, max_tokens=4096, reasoning_effort=high. Repeatable.")
-@click.option("--prompt-file", type=click.Path(exists=True, dir_okay=False), help="The prompt; its digest is recorded (its text only with store_prompt_text, after secret redaction).")
-@click.option("--system-prompt-file", type=click.Path(exists=True, dir_okay=False), help="The system prompt; its digest is recorded.")
-@click.option("--context-file", "context_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="A file given to the model as context; its digest is recorded. Repeatable.")
-@click.option("--origin", type=click.Choice(["ai-assisted", "ai-generated"]), default=None, help="Origin of commits in this session [default: session_origin, ai-assisted].")
+@click.option(
+    "--agent", required=True, help="Agent name, optionally with version: claude-code/2.0.14."
+)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    required=True,
+    help="Model, e.g. anthropic/claude-opus-4-5-20251101 or 'Claude Opus 4.5'. Repeatable.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help=(
+        "Generation parameter: temperature=0.2, top_p=0.9, seed=7, max_tokens=4096, "
+        "reasoning_effort=high. Repeatable."
+    ),
+)
+@click.option(
+    "--prompt-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help=(
+        "The prompt; its digest is recorded (its text only with store_prompt_text, after secret "
+        "redaction)."
+    ),
+)
+@click.option(
+    "--system-prompt-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The system prompt; its digest is recorded.",
+)
+@click.option(
+    "--context-file",
+    "context_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A file given to the model as context; its digest is recorded. Repeatable.",
+)
+@click.option(
+    "--origin",
+    type=click.Choice(["ai-assisted", "ai-generated"]),
+    default=None,
+    help="Origin of commits in this session [default: session_origin, ai-assisted].",
+)
 @FORMAT_OPTION
 @click.pass_context
-def session_start(ctx: click.Context, agent: str, models: tuple[str, ...], params: tuple[str, ...], prompt_file: str | None, system_prompt_file: str | None, context_files: tuple[str, ...], origin: str | None, fmt: str) -> None:
+def session_start(
+    ctx: click.Context,
+    agent: str,
+    models: tuple[str, ...],
+    params: tuple[str, ...],
+    prompt_file: str | None,
+    system_prompt_file: str | None,
+    context_files: tuple[str, ...],
+    origin: str | None,
+    fmt: str,
+) -> None:
     """Open a session: commits from now on are attributed to AGENT and MODEL.
 
-    Example: aibom session start --agent claude-code/2.0.14 --model anthropic/claude-opus-4-5-20251101 --param temperature=0.2
+    \b
+    Example:
+      aibom session start --agent claude-code/2.0.14 \\
+        --model anthropic/claude-opus-4-5-20251101 --param temperature=0.2
     """
     from aibom.provenance import session as sessions
     from aibom.provenance.modelid import normalize_model
@@ -143,7 +200,9 @@ def session_start(ctx: click.Context, agent: str, models: tuple[str, ...], param
     for raw in models:
         model = normalize_model(raw)
         if model is None:
-            raise UsageError(f"--model {raw!r} is not a model name", hint="e.g. anthropic/claude-sonnet-4-5")
+            raise UsageError(
+                f"--model {raw!r} is not a model name", hint="e.g. anthropic/claude-sonnet-4-5"
+            )
         normalized.append(model.slug)
     parameters = dict(sessions.parse_param(p) for p in params)
     current = sessions.start(
@@ -158,7 +217,11 @@ def session_start(ctx: click.Context, agent: str, models: tuple[str, ...], param
         context=[(os.path.basename(p), Path(p).read_bytes()) for p in context_files],
         keep_text=cfg.store_prompt_text,
     )
-    emit(current.to_json(), f"session {current.id} started: {parsed_agent.slug} with {', '.join(normalized)}", Format(fmt))
+    emit(
+        current.to_json(),
+        f"session {current.id} started: {parsed_agent.slug} with {', '.join(normalized)}",
+        Format(fmt),
+    )
 
 
 @session.command("end")
@@ -184,7 +247,9 @@ def session_show(ctx: click.Context, fmt: str) -> None:
     if current is None:
         emit(None, "no session open (aibom session start --agent A --model M)", Format(fmt))
         return
-    text = f"session {current.id}: {current.agent} with {', '.join(current.models)} ({current.origin})"
+    text = (
+        f"session {current.id}: {current.agent} with {', '.join(current.models)} ({current.origin})"
+    )
     emit(current.to_json(), text, Format(fmt))
 
 
@@ -192,10 +257,14 @@ def session_show(ctx: click.Context, fmt: str) -> None:
 @cli.command()
 @click.argument("agent")
 @click.option("--model", default=None, help="Model, when the payload does not name it.")
-@click.option("--session", "session_id", default=None, help="Session id, when the payload has none.")
+@click.option(
+    "--session", "session_id", default=None, help="Session id, when the payload has none."
+)
 @FORMAT_OPTION
 @click.pass_context
-def checkpoint(ctx: click.Context, agent: str, model: str | None, session_id: str | None, fmt: str) -> None:
+def checkpoint(
+    ctx: click.Context, agent: str, model: str | None, session_id: str | None, fmt: str
+) -> None:
     """Record an agent hook event (reads the agent's hook JSON on stdin).
 
     Wire it into the agent's hooks, e.g. Claude Code PostToolUse: `aibom checkpoint claude-code`.
@@ -204,7 +273,11 @@ def checkpoint(ctx: click.Context, agent: str, model: str | None, session_id: st
     from aibom.provenance import checkpoint as cp
 
     repo = _repo(ctx)
-    raw = b"" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer.read(cp.MAX_PAYLOAD + 1)
+    raw = (
+        b""
+        if sys.stdin is None or sys.stdin.isatty()
+        else sys.stdin.buffer.read(cp.MAX_PAYLOAD + 1)
+    )
     point, warnings = cp.parse_payload(agent, raw, model=model, session=session_id)
     cp.record(repo.state_dir, point)
     for warning in warnings:
@@ -237,7 +310,9 @@ def detect(ctx: click.Context, fmt: str) -> None:
         lines.append(f"agent       {result.agent.slug}")
     if result.models:
         lines.append(f"models      {', '.join(m.slug for m in result.models)}")
-    lines += [f"evidence    {e.source.value}: {e.detail} ({e.confidence:.2f})" for e in result.evidence]
+    lines += [
+        f"evidence    {e.source.value}: {e.detail} ({e.confidence:.2f})" for e in result.evidence
+    ]
     emit(data, "\n".join(lines), Format(fmt))
 
 
@@ -293,7 +368,10 @@ def _show_text(summary: Any, note: Any) -> str:
             if data.get("blobs"):
                 lines.append(f"  blobs     {len(data['blobs'])} file(s) with sha256")
         else:
-            lines.append(f"record      {record.kind} {data.get('operation', '')} from {', '.join(s[:12] for s in data.get('sources', []))}")
+            lines.append(
+                f"record      {record.kind} {data.get('operation', '')} from "
+                + ", ".join(s[:12] for s in data.get("sources", []))
+            )
     for bad in note.bad:
         lines.append(f"warning     ignored a malformed note line: {bad.reason}")
     return "\n".join(lines)
@@ -308,7 +386,9 @@ def _resolve(repo: Any, rev: str) -> str:
 
 @cli.command()
 @click.argument("revs", nargs=-1)
-@click.option("-n", "--max-count", type=click.IntRange(min=1), default=None, help="Show at most N commits.")
+@click.option(
+    "-n", "--max-count", type=click.IntRange(min=1), default=None, help="Show at most N commits."
+)
 @FORMAT_OPTION
 @click.pass_context
 def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: str) -> None:
@@ -329,7 +409,8 @@ def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: s
     rows = summarize_many(infos, notes)
     width = max((len(r.origin) for r in rows), default=5)
     lines = [
-        f"{r.sha[:10]}  {r.origin:<{width}}  {(r.models[0] if r.models else '-'):<40}  {(r.agent or '-'):<18}  {r.subject[:60]}"
+        f"{r.sha[:10]}  {r.origin:<{width}}  {(r.models[0] if r.models else '-'):<40}  "
+        f"{(r.agent or '-'):<18}  {r.subject[:60]}"
         for r in rows
     ]
     emit([r.to_json() for r in rows], "\n".join(lines), Format(fmt))
@@ -374,7 +455,11 @@ def notes_push(ctx: click.Context, remote: str, fmt: str) -> None:
     from aibom.notes import sync
 
     result = sync.push(_repo(ctx), remote)
-    text = f"pushed refs/notes/aibom to {remote} (attempt {result.attempts})" if result.pushed else "nothing to push"
+    text = (
+        f"pushed refs/notes/aibom to {remote} (attempt {result.attempts})"
+        if result.pushed
+        else "nothing to push"
+    )
     emit(dataclasses.asdict(result), text, Format(fmt))
 
 
@@ -388,8 +473,10 @@ def notes_pull(ctx: click.Context, remote: str, fmt: str) -> None:
 
     result = sync.pull(_repo(ctx), remote)
     text = (
-        f"merged notes from {remote}" if result.merged
-        else f"notes from {remote} already merged" if result.fetched
+        f"merged notes from {remote}"
+        if result.merged
+        else f"notes from {remote} already merged"
+        if result.fetched
         else f"{remote} has no aibom notes yet"
     )
     emit(dataclasses.asdict(result), text, Format(fmt))
@@ -397,7 +484,13 @@ def notes_pull(ctx: click.Context, remote: str, fmt: str) -> None:
 
 # -- demo ------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--keep", "keep", type=click.Path(file_okay=False), default=None, help="Build the demo repository here and keep it.")
+@click.option(
+    "--keep",
+    "keep",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Build the demo repository here and keep it.",
+)
 @FORMAT_OPTION
 def demo(keep: str | None, fmt: str) -> None:
     """Build a throwaway repository with human and AI commits, then show aibom log."""
@@ -425,7 +518,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("AIBOM_DEBUG"):
             raise
-        click.echo(f"aibom: internal error: {type(exc).__name__}: {exc}\n  hint: rerun with AIBOM_DEBUG=1 for a traceback and report it", err=True)
+        click.echo(
+            f"aibom: internal error: {type(exc).__name__}: {exc}\n"
+            "  hint: rerun with AIBOM_DEBUG=1 for a traceback and report it",
+            err=True,
+        )
         return ExitCode.INTERNAL
     return ExitCode.OK
 

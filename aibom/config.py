@@ -28,8 +28,7 @@ DEFAULT_AGENT_CONFIG_FILES = (
     ".aider.conf.yml",
 )
 
-_BOOLS = ("fail_closed", "stamp_trailers", "store_prompt_text", "process_ancestry",
-          "human_records")
+_BOOLS = ("fail_closed", "stamp_trailers", "store_prompt_text", "process_ancestry", "human_records")
 _STRINGS = ("session_origin",)
 _LISTS = ("agent_config_files",)
 _TRUE = {"1", "true", "yes", "on"}
@@ -37,8 +36,16 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 class Config(Value):
-    __slots__ = ("fail_closed", "stamp_trailers", "store_prompt_text", "session_origin",
-                 "process_ancestry", "human_records", "agent_config_files", "source")
+    __slots__ = (
+        "agent_config_files",
+        "fail_closed",
+        "human_records",
+        "process_ancestry",
+        "session_origin",
+        "source",
+        "stamp_trailers",
+        "store_prompt_text",
+    )
     fail_closed: bool
     stamp_trailers: bool
     store_prompt_text: bool
@@ -59,10 +66,16 @@ class Config(Value):
         agent_config_files: tuple[str, ...] = DEFAULT_AGENT_CONFIG_FILES,
         source: str = "defaults",
     ) -> None:
-        self._set(fail_closed=fail_closed, stamp_trailers=stamp_trailers,
-                  store_prompt_text=store_prompt_text, session_origin=session_origin,
-                  process_ancestry=process_ancestry, human_records=human_records,
-                  agent_config_files=tuple(agent_config_files), source=source)
+        self._set(
+            fail_closed=fail_closed,
+            stamp_trailers=stamp_trailers,
+            store_prompt_text=store_prompt_text,
+            session_origin=session_origin,
+            process_ancestry=process_ancestry,
+            human_records=human_records,
+            agent_config_files=tuple(agent_config_files),
+            source=source,
+        )
 
 
 def _read_toml(path: str, table: tuple[str, ...]) -> dict[str, Any] | None:

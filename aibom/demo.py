@@ -14,23 +14,44 @@ from pathlib import Path
 
 from aibom.report import Format, dump_json
 
-AGENT_VARS = ("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT", "CODEX_SANDBOX", "CURSOR_AGENT", "CURSOR_TRACE_ID",
-              "GEMINI_CLI", "AI_AGENT", "AGENT", "OPENCODE", "AIDER_MODEL", "ANTHROPIC_MODEL")
+AGENT_VARS = (
+    "CLAUDECODE",
+    "CLAUDE_CODE_ENTRYPOINT",
+    "CODEX_SANDBOX",
+    "CURSOR_AGENT",
+    "CURSOR_TRACE_ID",
+    "GEMINI_CLI",
+    "AI_AGENT",
+    "AGENT",
+    "OPENCODE",
+    "AIDER_MODEL",
+    "ANTHROPIC_MODEL",
+)
 
 
 def _clean_env() -> dict[str, str]:
     """The demo's commits must not pick up the real agent that may be running this demo."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AIBOM_")) and k not in AGENT_VARS}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GIT_", "AIBOM_")) and k not in AGENT_VARS
+    }
     env.update(
-        GIT_AUTHOR_NAME="Dana Developer", GIT_AUTHOR_EMAIL="dana@example.com",
-        GIT_COMMITTER_NAME="Dana Developer", GIT_COMMITTER_EMAIL="dana@example.com",
-        GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", AIBOM_PROCESS_ANCESTRY="false",
+        GIT_AUTHOR_NAME="Dana Developer",
+        GIT_AUTHOR_EMAIL="dana@example.com",
+        GIT_COMMITTER_NAME="Dana Developer",
+        GIT_COMMITTER_EMAIL="dana@example.com",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        AIBOM_PROCESS_ANCESTRY="false",
     )
     return env
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], *, input: str | None = None) -> str:
-    proc = subprocess.run(cmd, cwd=cwd, env=env, input=input, text=True, capture_output=True, check=False)
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=env, input=input, text=True, capture_output=True, check=False
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()}")
     return proc.stdout
@@ -40,7 +61,9 @@ def _aibom(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     return _run([sys.executable, "-m", "aibom.cli", *args], cwd, env)
 
 
-def _commit(repo: Path, env: dict[str, str], path: str, content: str, message: str, *extra: str) -> None:
+def _commit(
+    repo: Path, env: dict[str, str], path: str, content: str, message: str, *extra: str
+) -> None:
     (repo / path).parent.mkdir(parents=True, exist_ok=True)
     (repo / path).write_text(content, encoding="utf-8")
     _run(["git", "add", path], repo, env)
@@ -53,9 +76,14 @@ def build(repo: Path) -> list[str]:
     say: list[str] = []
     _run(["git", "init", "-q", "-b", "main", str(repo)], repo.parent, env)
     _commit(repo, env, "README.md", "# payments\n", "Start the payments service")
-    _commit(repo, env, "pay/util.py", "def cents(x):\n    return int(x * 100)\n",
-            "Add cents helper\n\n"
-            "Co-authored-by: aider (anthropic/claude-3-7-sonnet-20250219) <aider@aider.chat>")
+    _commit(
+        repo,
+        env,
+        "pay/util.py",
+        "def cents(x):\n    return int(x * 100)\n",
+        "Add cents helper\n\n"
+        "Co-authored-by: aider (anthropic/claude-3-7-sonnet-20250219) <aider@aider.chat>",
+    )
     say.append("history from before aibom: a human commit and an aider commit (no records)")
     say.append(f"$ aibom install   # in {repo}")
     say.append(_aibom(["install"], repo, env).strip())
@@ -63,11 +91,34 @@ def build(repo: Path) -> list[str]:
     _commit(repo, env, "docs/ops.md", "# Operations\n", "Document operations")
     say.append("human commit: no agent anywhere -> AI-Origin: human")
 
-    _aibom(["session", "start", "--agent", "claude-code/2.0.14", "--model", "anthropic/claude-opus-4-5-20251101",
-            "--param", "temperature=0.2", "--param", "reasoning_effort=high"], repo, env)
-    _commit(repo, env, "pay/api.py", "def charge(amount):\n    return {'ok': amount > 0}\n", "Add charge endpoint")
+    _aibom(
+        [
+            "session",
+            "start",
+            "--agent",
+            "claude-code/2.0.14",
+            "--model",
+            "anthropic/claude-opus-4-5-20251101",
+            "--param",
+            "temperature=0.2",
+            "--param",
+            "reasoning_effort=high",
+        ],
+        repo,
+        env,
+    )
+    _commit(
+        repo,
+        env,
+        "pay/api.py",
+        "def charge(amount):\n    return {'ok': amount > 0}\n",
+        "Add charge endpoint",
+    )
     _aibom(["session", "end"], repo, env)
-    say.append("session commit: aibom session start --agent claude-code/2.0.14 --model anthropic/claude-opus-4-5-20251101")
+    say.append(
+        "session commit: aibom session start --agent claude-code/2.0.14"
+        " --model anthropic/claude-opus-4-5-20251101"
+    )
 
     codex_env = dict(env, CODEX_SANDBOX="seatbelt", CODEX_SANDBOX_NETWORK_DISABLED="1")
     _commit(repo, codex_env, "pay/refund.py", "def refund(tx):\n    return tx\n", "Add refunds")
@@ -98,7 +149,14 @@ def _demo_in(repo: Path, fmt: Format) -> None:
     if fmt is Format.JSON:
         import json
 
-        print(dump_json({"repository": str(repo), "log": json.loads(_aibom(["log", "--format", "json"], repo, env))}))
+        print(
+            dump_json(
+                {
+                    "repository": str(repo),
+                    "log": json.loads(_aibom(["log", "--format", "json"], repo, env)),
+                }
+            )
+        )
         return
     print("\n".join(say))
     print("\n$ aibom log")

@@ -24,7 +24,7 @@ NOTES_REF = "refs/notes/aibom"
 class Completed(Value):
     """The outcome of one git call."""
 
-    __slots__ = ("args", "returncode", "stdout", "stderr")
+    __slots__ = ("args", "returncode", "stderr", "stdout")
     args: list[str]
     returncode: int
     stdout: bytes
@@ -66,8 +66,13 @@ def git(
     return Completed(argv, code, out, err)
 
 
-def out(args: Sequence[str], *, cwd: str | os.PathLike[str] | None = None, check: bool = True,
-        input: bytes | None = None) -> str:
+def out(
+    args: Sequence[str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    check: bool = True,
+    input: bytes | None = None,
+) -> str:
     """Run git and return stdout decoded (UTF-8, undecodable bytes escaped)."""
     return git(args, cwd=cwd, check=check, input=input).stdout.decode("utf-8", "surrogateescape")
 
@@ -75,14 +80,17 @@ def out(args: Sequence[str], *, cwd: str | os.PathLike[str] | None = None, check
 class Repo(Value):
     """Where a repository lives. ``git_dir`` is per worktree; ``common_dir`` is shared."""
 
-    __slots__ = ("git_dir", "common_dir", "toplevel")
+    __slots__ = ("common_dir", "git_dir", "toplevel")
     git_dir: str
     common_dir: str
     toplevel: str | None  # None for a bare repository
 
     def __init__(self, git_dir: str, common_dir: str, toplevel: str | None) -> None:
-        self._set(git_dir=os.fspath(git_dir), common_dir=os.fspath(common_dir),
-                  toplevel=os.fspath(toplevel) if toplevel is not None else None)
+        self._set(
+            git_dir=os.fspath(git_dir),
+            common_dir=os.fspath(common_dir),
+            toplevel=os.fspath(toplevel) if toplevel is not None else None,
+        )
 
     @property
     def bare(self) -> bool:
@@ -102,8 +110,15 @@ class Repo(Value):
         """State shared by all worktrees (locks, install manifest)."""
         return os.path.join(self.common_dir, "aibom")
 
-    def git(self, args: Sequence[str], *, input: bytes | None = None, check: bool = True,
-            env: Mapping[str, str] | None = None, timeout: float = GIT_TIMEOUT) -> Completed:
+    def git(
+        self,
+        args: Sequence[str],
+        *,
+        input: bytes | None = None,
+        check: bool = True,
+        env: Mapping[str, str] | None = None,
+        timeout: float = GIT_TIMEOUT,
+    ) -> Completed:
         return git(args, cwd=self.cwd, input=input, check=check, env=env, timeout=timeout)
 
     def out(self, args: Sequence[str], *, check: bool = True, input: bytes | None = None) -> str:
@@ -113,8 +128,13 @@ class Repo(Value):
 def discover(cwd: str | os.PathLike[str] | None = None) -> Repo:
     """Find the repository around ``cwd`` with one ``git rev-parse``."""
     proc = git(
-        ["rev-parse", "--absolute-git-dir", "--git-common-dir", "--is-bare-repository",
-         "--show-toplevel"],
+        [
+            "rev-parse",
+            "--absolute-git-dir",
+            "--git-common-dir",
+            "--is-bare-repository",
+            "--show-toplevel",
+        ],
         cwd=cwd,
         check=False,
     )
@@ -155,7 +175,7 @@ def discover_for_hook() -> Repo:
             with open(dot, encoding="utf-8", errors="replace") as fh:
                 text = fh.read().strip()
             if text.startswith("gitdir:"):
-                git_dir = os.path.realpath(os.path.join(cwd, text[len("gitdir:"):].strip()))
+                git_dir = os.path.realpath(os.path.join(cwd, text[len("gitdir:") :].strip()))
     if git_dir is None or not os.path.exists(os.path.join(git_dir, "HEAD")):
         return discover(cwd)
     common = git_dir

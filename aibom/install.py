@@ -49,7 +49,7 @@ def render_hook(hook: str, python: str) -> str:
     template = (hooks_source_dir() / "aibom-hook.sh.in").read_text("utf-8")
     stdin = hook in STDIN_HOOKS
     return (
-        template.replace("@STDIN_SAVE@", 'input=$(cat)' if stdin else "")
+        template.replace("@STDIN_SAVE@", "input=$(cat)" if stdin else "")
         .replace("@STDIN_FEED@", "printf '%s\\n' \"$input\" | " if stdin else "")
         .replace("@MODULE@", HOOKS[hook])
         .replace("@HOOK@", hook)
@@ -138,7 +138,9 @@ def _load_manifest(repo: Repo) -> dict[str, list[list[str]]]:
 
 def _save_manifest(repo: Repo, data: dict[str, list[list[str]]]) -> None:
     Path(repo.shared_dir).mkdir(parents=True, exist_ok=True)
-    (Path(repo.shared_dir) / MANIFEST).write_text(json.dumps(data, indent=2, sort_keys=True), "utf-8")
+    (Path(repo.shared_dir) / MANIFEST).write_text(
+        json.dumps(data, indent=2, sort_keys=True), "utf-8"
+    )
 
 
 def _require_worktree(repo: Repo) -> None:

@@ -15,20 +15,20 @@ a zero fractional part (``1.0`` is an integer); ``bool`` is never a number.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 from aibom import _fastjson, _pattern
 from aibom.errors import AibomError, ExitCode, RecordError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
     from typing import Any, Protocol
 
     class _Regex(Protocol):
-        pattern: str
+        @property
+        def pattern(self) -> str: ...
 
-        def search(self, text: str) -> object: ...
+        def search(self, string: str, /) -> object: ...
 
     # A path into the instance, as a linked list (parent, key); rendered only on error.
     _Path = tuple["_Path", str | int] | None
@@ -77,15 +77,16 @@ _REGEX_CACHE: dict[str, _Regex] = {}
 
 def _regex(pattern: str) -> _Regex:
     """A compiled pattern: the re-free matcher when the pattern fits its subset, else ``re``."""
-    found = _REGEX_CACHE.get(pattern)
-    if found is None:
-        found = _pattern.compile(pattern)
-        if found is None:
-            import re
+    cached = _REGEX_CACHE.get(pattern)
+    if cached is not None:
+        return cached
+    compiled: _Regex | None = _pattern.compile(pattern)
+    if compiled is None:
+        import re
 
-            found = re.compile(pattern)
-        _REGEX_CACHE[pattern] = found
-    return found
+        compiled = re.compile(pattern)
+    _REGEX_CACHE[pattern] = compiled
+    return compiled
 
 
 def _is_number(value: object) -> bool:
@@ -640,7 +641,7 @@ def compile_schema(raw: Mapping[str, Any] | bool, name: str = "<inline>") -> Sch
 
 def _plain(value: object) -> object:
     """Turn nested Mappings into dicts so the compiler deals with one type."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict) or (hasattr(value, "keys") and hasattr(value, "items")):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
@@ -670,8 +671,10 @@ def check(instance: object, name: str) -> None:
 def schemas_dir() -> str:
     """Where the schemas live: the wheel's ``aibom/_schemas`` or the repo's ``schemas/``."""
     package = os.path.dirname(os.path.realpath(__file__))
-    candidates = (os.path.join(package, "_schemas"),
-                  os.path.join(os.path.dirname(package), "schemas"))
+    candidates = (
+        os.path.join(package, "_schemas"),
+        os.path.join(os.path.dirname(package), "schemas"),
+    )
     for candidate in candidates:
         if os.path.isdir(candidate):
             return candidate

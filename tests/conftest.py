@@ -12,9 +12,33 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENT_VAR_PREFIXES = (
-    "CLAUDE", "CODEX", "CURSOR", "GEMINI", "COPILOT", "AMP_", "WINDSURF", "CLINE", "OPENCODE",
-    "AIDER", "DEVIN", "JULES", "GOOSE", "AUGMENT", "ROO", "KILO", "QWEN", "CRUSH", "KIRO",
-    "REPL_", "ANTHROPIC", "OPENAI", "AI_AGENT", "AGENT", "GIT_", "AIBOM_", "PRE_COMMIT",
+    "CLAUDE",
+    "CODEX",
+    "CURSOR",
+    "GEMINI",
+    "COPILOT",
+    "AMP_",
+    "WINDSURF",
+    "CLINE",
+    "OPENCODE",
+    "AIDER",
+    "DEVIN",
+    "JULES",
+    "GOOSE",
+    "AUGMENT",
+    "ROO",
+    "KILO",
+    "QWEN",
+    "CRUSH",
+    "KIRO",
+    "REPL_",
+    "ANTHROPIC",
+    "OPENAI",
+    "AI_AGENT",
+    "AGENT",
+    "GIT_",
+    "AIBOM_",
+    "PRE_COMMIT",
 )
 
 
@@ -25,7 +49,7 @@ def scrubbed_env(home: Path) -> dict[str, str]:
         gitconfig.write_text(
             "[user]\n\tname = Test Human\n\temail = human@example.com\n"
             "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
-            "[protocol \"file\"]\n\tallow = always\n"
+            '[protocol "file"]\n\tallow = always\n'
         )
     env.update(
         HOME=str(home),
@@ -39,7 +63,9 @@ def scrubbed_env(home: Path) -> dict[str, str]:
 
 
 @pytest.fixture(autouse=True)
-def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+def hermetic(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("home")
     env = scrubbed_env(home)
     for key in list(os.environ):
@@ -56,13 +82,25 @@ class GitRepo:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def git(self, *args: str, env: dict[str, str] | None = None, input: str | None = None,
-            check: bool = True) -> subprocess.CompletedProcess[str]:
+    def git(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
+        check: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
         run_env = dict(os.environ)
         if env:
             run_env.update(env)
-        proc = subprocess.run(["git", *args], cwd=self.path, env=run_env, input=input,
-                              text=True, capture_output=True, check=False)
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=self.path,
+            env=run_env,
+            input=input,
+            text=True,
+            capture_output=True,
+            check=False,
+        )
         if check and proc.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
         return proc
@@ -73,8 +111,14 @@ class GitRepo:
         path.write_text(content)
         return path
 
-    def commit(self, message: str, *, files: dict[str, str] | None = None,
-               env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> str:
+    def commit(
+        self,
+        message: str,
+        *,
+        files: dict[str, str] | None = None,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+    ) -> str:
         for name, content in (files or {f"f{abs(hash(message)) % 10**8}.txt": message}).items():
             self.write(name, content)
             self.git("add", name)
@@ -84,15 +128,29 @@ class GitRepo:
     def head(self) -> str:
         return self.git("rev-parse", "HEAD").stdout.strip()
 
-    def aibom(self, *args: str, env: dict[str, str] | None = None, input: str | None = None,
-              check: bool = True) -> subprocess.CompletedProcess[str]:
+    def aibom(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
+        check: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
         run_env = dict(os.environ)
         if env:
             run_env.update(env)
-        proc = subprocess.run([sys.executable, "-m", "aibom.cli", *args], cwd=self.path,
-                              env=run_env, input=input, text=True, capture_output=True, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "aibom.cli", *args],
+            cwd=self.path,
+            env=run_env,
+            input=input,
+            text=True,
+            capture_output=True,
+            check=False,
+        )
         if check and proc.returncode != 0:
-            raise AssertionError(f"aibom {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+            raise AssertionError(
+                f"aibom {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}"
+            )
         return proc
 
     def note(self, rev: str = "HEAD") -> str:
@@ -104,8 +162,9 @@ class GitRepo:
 
     def raw_message(self, rev: str = "HEAD") -> bytes:
         """The commit message exactly as stored (no re-encoding, no added newline)."""
-        proc = subprocess.run(["git", "cat-file", "commit", rev], cwd=self.path,
-                              capture_output=True, check=True)
+        proc = subprocess.run(
+            ["git", "cat-file", "commit", rev], cwd=self.path, capture_output=True, check=True
+        )
         return proc.stdout.split(b"\n\n", 1)[1]
 
 

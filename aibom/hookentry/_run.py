@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 
 from aibom.errors import AibomError, ExitCode, exit_code_for
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def fail_closed() -> bool:
@@ -32,5 +35,7 @@ def run(name: str, body: Callable[[list[str]], int], argv: list[str] | None = No
         if closed:
             print(f"aibom {name}: {text}", file=sys.stderr)
             return int(code)
-        print(f"aibom {name}: warning: {text} (the commit goes on; hook failed open)", file=sys.stderr)
+        print(
+            f"aibom {name}: warning: {text} (the commit goes on; hook failed open)", file=sys.stderr
+        )
         return ExitCode.OK

@@ -7,14 +7,15 @@ identical bytes, so ``cat_sort_uniq`` is a lossless merge of notes.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from aibom import schema
+from aibom import _fastjson, schema
+from aibom._hash import sha256
+from aibom._value import Value
 from aibom.errors import RecordError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
 
 SCHEMA_VERSION = 1
 SCHEMA_ID = f"aibom.record/{SCHEMA_VERSION}"
@@ -28,7 +29,7 @@ def canonical(data: Mapping[str, Any]) -> str:
     surrogates, which UTF-8 cannot encode: they are written as ``\\udcXX`` JSON escapes, which
     read back to the same string, so the digest is stable.
     """
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text: str = _fastjson.dumps(data)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -38,17 +39,23 @@ def canonical(data: Mapping[str, Any]) -> str:
 
 def _digest(body: Mapping[str, Any]) -> str:
     without_id = {k: v for k, v in body.items() if k != "id"}
-    return "sha256:" + hashlib.sha256(canonical(without_id).encode("utf-8")).hexdigest()
+    return "sha256:" + sha256(canonical(without_id).encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(Value):
     """One validated record. ``data`` holds the full JSON object including ``id``."""
 
+    __slots__ = ("data", "id", "kind", "line")
     kind: str
     id: str
     line: str
     data: Mapping[str, Any]
+
+    def __init__(self, kind: str, id: str, line: str, data: Mapping[str, Any]) -> None:
+        self._set(kind=kind, id=id, line=line, data=data)
+
+    def __hash__(self) -> int:
+        return hash(self.line)
 
     @staticmethod
     def create(kind: str, body: Mapping[str, Any]) -> Record:
@@ -62,20 +69,23 @@ class Record:
         return Record(kind=kind, id=data["id"], line=canonical(data), data=data)
 
 
-@dataclass(frozen=True)
-class BadLine:
+class BadLine(Value):
     """A note line that is not a valid record. Kept verbatim; never dropped by aibom."""
 
+    __slots__ = ("line", "reason")
     line: str
     reason: str
+
+    def __init__(self, line: str, reason: str) -> None:
+        self._set(line=line, reason=reason)
 
 
 def parse_line(line: str) -> Record | BadLine:
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return BadLine(line, f"not JSON: {exc.msg}")
-    except (ValueError, RecursionError) as exc:  # e.g. nesting too deep for the parser
+        data = _fastjson.loads(line)
+    except ValueError as exc:
+        return BadLine(line, f"not JSON: {getattr(exc, 'msg', exc)}")
+    except RecursionError as exc:  # e.g. nesting too deep for the parser
         return BadLine(line, f"not JSON: {type(exc).__name__}")
     if not isinstance(data, dict):
         return BadLine(line, "not a JSON object")

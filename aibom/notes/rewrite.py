@@ -9,9 +9,6 @@ post-commit hook detects it and copies the source's records plus a ``rewrite`` r
 from __future__ import annotations
 
 import os
-import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
 
 from aibom import __version__
 from aibom.gitutil import Repo, last_reflog_message
@@ -19,8 +16,13 @@ from aibom.notes.records import Record, note_lines
 from aibom.notes.store import NotesStore
 from aibom.provenance.commits import read_commits
 
-_REWRITING = re.compile(r"^(rebase\b.*|pull\b.*--rebase.*|.*\((pick|squash|fixup|reword|edit)\))$")
-_PICKED = re.compile(r"\(cherry picked from commit ([0-9a-f]{40,64})\)")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+_STEPS = ("(pick)", "(squash)", "(fixup)", "(reword)", "(edit)")
+_PICKED = "(cherry picked from commit "
+_HEX = frozenset("0123456789abcdef")
 
 
 def reflog_action(repo: Repo) -> str:
@@ -42,7 +44,9 @@ def is_rebase_step(action: str) -> bool:
 
     (A commit subject such as ``Handle (fixup) lines`` must not make a commit look like one.)
     """
-    return bool(_REWRITING.match(action.split(": ", 1)[0]))
+    head = action.split(": ", 1)[0]
+    word = head.split(" ", 1)[0]
+    return word == "rebase" or (word == "pull" and "--rebase" in head) or head.endswith(_STEPS)
 
 
 def is_cherry_pick(repo: Repo, action: str) -> bool:
@@ -70,18 +74,18 @@ def copy_notes(repo: Repo, pairs: Sequence[tuple[str, str]], message: str) -> in
     store = NotesStore(repo)
     olds = {old for old, _ in pairs}
     texts = store.read_texts(olds)
-    additions: dict[str, list[str]] = defaultdict(list)
+    additions: dict[str, list[str]] = {}
     for old, new in pairs:
         if old in texts and old != new:
-            additions[new].extend(note_lines(texts[old]))
+            additions.setdefault(new, []).extend(note_lines(texts[old]))
     return store.append_many(additions, message)
 
 
 def cherry_pick_source(repo: Repo, head_message: str, head_sha: str) -> str | None:
     """Find the commit a cherry-pick copied: ``-x`` line, CHERRY_PICK_HEAD, or a noted twin."""
-    found = _PICKED.findall(head_message)
+    found = picked_from(head_message)
     if found:
-        return str(found[-1])
+        return found[-1]
     try:
         with open(os.path.join(repo.git_dir, "CHERRY_PICK_HEAD"), encoding="utf-8") as fh:
             text = fh.read().strip()
@@ -120,8 +124,30 @@ def _subject(message: str) -> str:
     return _body(message).split("\n\n", 1)[0].strip()
 
 
+def _picked_spans(message: str) -> list[tuple[int, int, str]]:
+    """``(cherry picked from commit <40-64 hex>)`` occurrences: (start, end, sha)."""
+    spans: list[tuple[int, int, str]] = []
+    start = message.find(_PICKED)
+    while start != -1:
+        pos = start + len(_PICKED)
+        end = pos
+        while end < len(message) and message[end] in _HEX:
+            end += 1
+        if 40 <= end - pos <= 64 and message[end : end + 1] == ")":
+            spans.append((start, end + 1, message[pos:end]))
+        start = message.find(_PICKED, pos)
+    return spans
+
+
+def picked_from(message: str) -> list[str]:
+    """The commits named by ``git cherry-pick -x`` lines, in order."""
+    return [sha for _, _, sha in _picked_spans(message)]
+
+
 def _body(message: str) -> str:
-    return _PICKED.sub("", message).strip()
+    for start, end, _ in reversed(_picked_spans(message)):
+        message = message[:start] + message[end:]
+    return message.strip()
 
 
 def copy_cherry_pick(repo: Repo, source: str, target: str) -> int:

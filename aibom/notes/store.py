@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from aibom import gitutil
+from aibom._value import Value
 from aibom.errors import GitError
 from aibom.gitutil import Repo
 from aibom.notes.lock import locked
 from aibom.notes.records import BadLine, Record, merge_lines, note_lines, parse_note
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
 
 # Notes commits need an author and a committer; with no identity configured
 # (user.useConfigOnly, CI) aibom signs its own notes commits.
@@ -27,11 +30,14 @@ FALLBACK_IDENT = {
 }
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Value):
+    __slots__ = ("bad", "commit", "records")
     commit: str
     records: tuple[Record, ...]
     bad: tuple[BadLine, ...]
+
+    def __init__(self, commit: str, records: tuple[Record, ...], bad: tuple[BadLine, ...]) -> None:
+        self._set(commit=commit, records=tuple(records), bad=tuple(bad))
 
 
 class NotesStore:
@@ -83,8 +89,15 @@ class NotesStore:
         return locked(os.path.join(self.repo.shared_dir, "notes.lock"))
 
     def append(self, commit: str, lines: Sequence[str]) -> bool:
-        """Union ``lines`` into the note of ``commit``. Returns False when nothing changed."""
+        """Union ``lines`` into the note of ``commit``. Returns False when nothing changed.
+
+        The common case (a new commit, no note yet) costs one git call: ``notes add`` without
+        ``-f`` either creates the note or reports that one exists, and only then is it read.
+        """
         with locked(os.path.join(self.repo.shared_dir, "notes.lock")):
+            fresh = merge_lines(lines)
+            if fresh and _stripspace_safe(fresh) and self._create(commit, fresh):
+                return True
             existing = note_lines(self.read_text(commit))
             merged = merge_lines(existing, lines)
             if merged == merge_lines(existing):
@@ -92,15 +105,33 @@ class NotesStore:
             self._write_one(commit, merged)
             return True
 
-    def _write_one(self, commit: str, text: str) -> None:
-        # ``-C blob`` stores the bytes as they are; ``-F -`` would run git's stripspace over
-        # them (trailing whitespace, CRs), changing lines aibom must keep verbatim.
-        data = text.encode("utf-8", "surrogateescape")
-        blob = self.repo.git(["hash-object", "-w", "--stdin"], input=data).stdout.decode().strip()
-        args = ["notes", "--ref", self.ref, "add", "-f", "-C", blob, commit]
-        proc = self.repo.git(args, check=False)
+    def _notes_add(self, args: list[str], data: bytes | None) -> gitutil.Completed:
+        proc = self.repo.git(args, input=data, check=False)
         if proc.returncode != 0 and _ident_missing(proc.stderr):
-            proc = self.repo.git(args, check=False, env=FALLBACK_IDENT)
+            proc = self.repo.git(args, input=data, check=False, env=FALLBACK_IDENT)
+        return proc
+
+    def _create(self, commit: str, text: str) -> bool:
+        """Add a note where none exists; False when ``commit`` already has one."""
+        args = ["notes", "--ref", self.ref, "add", "-F", "-", commit]
+        proc = self._notes_add(args, text.encode("utf-8", "surrogateescape"))
+        if proc.returncode == 0:
+            return True
+        if b"existing notes" in proc.stderr:
+            return False
+        raise GitError(["git", *args], proc.returncode, proc.stderr.decode("utf-8", "replace"))
+
+    def _write_one(self, commit: str, text: str) -> None:
+        data = text.encode("utf-8", "surrogateescape")
+        if _stripspace_safe(text):
+            args = ["notes", "--ref", self.ref, "add", "-f", "-F", "-", commit]
+            proc = self._notes_add(args, data)
+        else:
+            # ``-C blob`` stores the bytes as they are; ``-F -`` would run git's stripspace
+            # over them (trailing whitespace, CRs), changing foreign lines kept verbatim.
+            blob = self.repo.git(["hash-object", "-w", "--stdin"], input=data).stdout
+            args = ["notes", "--ref", self.ref, "add", "-f", "-C", blob.decode().strip(), commit]
+            proc = self._notes_add(args, None)
         if proc.returncode != 0:
             raise GitError(["git", *args], proc.returncode, proc.stderr.decode("utf-8", "replace"))
 
@@ -134,6 +165,13 @@ class NotesStore:
             chunks.append(_data(text.encode("utf-8", "surrogateescape")))
         chunks.append(b"\n")
         self.repo.git(["fast-import", "--quiet"], input=b"".join(chunks))
+
+
+def _stripspace_safe(text: str) -> bool:
+    """True when git's stripspace (``notes add -F``) would leave ``text`` unchanged."""
+    return all(line and line == line.rstrip() for line in text.split("\n")[:-1]) and (
+        text.endswith("\n")
+    )
 
 
 def _data(payload: bytes) -> bytes:

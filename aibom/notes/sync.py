@@ -68,8 +68,16 @@ def merge(repo: Repo, remote: str) -> bool:
         if ours == theirs:
             return False
         repo.git(
-            ["notes", "--ref", NOTES_REF, "merge", "-q", "-s", "cat_sort_uniq",
-             tracking_ref(remote)],
+            [
+                "notes",
+                "--ref",
+                NOTES_REF,
+                "merge",
+                "-q",
+                "-s",
+                "cat_sort_uniq",
+                tracking_ref(remote),
+            ],
             env=None if _has_ident(repo) else FALLBACK_IDENT,
         )
         return _rev(repo, NOTES_REF) != ours
@@ -116,6 +124,10 @@ def push(repo: Repo, remote: str = "origin", attempts: int = ATTEMPTS) -> SyncRe
 
 def _retryable(stderr: str) -> bool:
     markers = (
-        "non-fast-forward", "fetch first", "rejected", "cannot lock ref", "failed to update ref"
+        "non-fast-forward",
+        "fetch first",
+        "rejected",
+        "cannot lock ref",
+        "failed to update ref",
     )
     return any(m in stderr for m in markers)

@@ -68,8 +68,16 @@ class EnvSignature(Value):
         session: bool = False,
         secret: bool = False,
     ) -> None:
-        self._set(var=var, values=tuple(values), contains=contains, also=tuple(also),
-                  strength=strength, origin=origin, session=session, secret=secret)
+        self._set(
+            var=var,
+            values=tuple(values),
+            contains=contains,
+            also=tuple(also),
+            strength=strength,
+            origin=origin,
+            session=session,
+            secret=secret,
+        )
 
     def matches(self, env: Mapping[str, str]) -> bool:
         value = _text(env.get(self.var))
@@ -109,8 +117,13 @@ class IdentityPattern(Value):
         origin: Origin | None = None,
         model_in_name: bool = False,
     ) -> None:
-        self._set(email=email, login=login, name_suffix=name_suffix, origin=origin,
-                  model_in_name=model_in_name)
+        self._set(
+            email=email,
+            login=login,
+            name_suffix=name_suffix,
+            origin=origin,
+            model_in_name=model_in_name,
+        )
 
 
 class AgentSpec(Value):
@@ -166,10 +179,20 @@ class AgentSpec(Value):
         session_trailers: tuple[str, ...] = (),
         marker_paths: tuple[str, ...] = (),
     ) -> None:
-        self._set(name=name, display=display, origin=origin, aliases=aliases, env=env,
-                  processes=processes, packages=packages, identities=identities,
-                  model_env=model_env, footers=footers, session_trailers=session_trailers,
-                  marker_paths=marker_paths)
+        self._set(
+            name=name,
+            display=display,
+            origin=origin,
+            aliases=aliases,
+            env=env,
+            processes=processes,
+            packages=packages,
+            identities=identities,
+            model_env=model_env,
+            footers=footers,
+            session_trailers=session_trailers,
+            marker_paths=marker_paths,
+        )
 
 
 def _env(
@@ -224,8 +247,11 @@ AGENTS: tuple[AgentSpec, ...] = (
             _login("claude"),
         ),
         model_env=("ANTHROPIC_MODEL", "CLAUDE_MODEL"),
-        footers=("generated with [claude code]", "generated with claude code",
-                 "claude.ai/code/session_"),
+        footers=(
+            "generated with [claude code]",
+            "generated with claude code",
+            "claude.ai/code/session_",
+        ),
         session_trailers=("claude-session",),
     ),
     AgentSpec(
@@ -297,8 +323,15 @@ AGENTS: tuple[AgentSpec, ...] = (
     AgentSpec(
         name="copilot",
         display="GitHub Copilot",
-        aliases=("github-copilot", "copilot-cli", "github-copilot-cli", "copilot-agent",
-                 "copilot-swe-agent", "copilot-vscode", "github_copilot"),
+        aliases=(
+            "github-copilot",
+            "copilot-cli",
+            "github-copilot-cli",
+            "copilot-agent",
+            "copilot-swe-agent",
+            "copilot-vscode",
+            "github_copilot",
+        ),
         env=(
             _env("COPILOT_CLI"),
             _env("COPILOT_AGENT"),
@@ -307,8 +340,9 @@ AGENTS: tuple[AgentSpec, ...] = (
             _env("COPILOT_MODEL", strength=0.8),
             _env("COPILOT_ALLOW_ALL", strength=0.8),
             # VS Code agent terminals set GIT_PAGER=cat; weak, a person may too.
-            _env("TERM_PROGRAM", "vscode", also=(("GIT_PAGER", "cat"),), strength=0.4,
-                 origin=ASSIST),
+            _env(
+                "TERM_PROGRAM", "vscode", also=(("GIT_PAGER", "cat"),), strength=0.4, origin=ASSIST
+            ),
         ),
         processes=("copilot",),
         packages=("@github/copilot",),
@@ -344,8 +378,10 @@ AGENTS: tuple[AgentSpec, ...] = (
         aliases=("cascade", "codeium", "windsurf-cascade"),
         # Set in Windsurf's terminals (uncertain whether only for Cascade's commands).
         env=(_env("CODEIUM_EDITOR_APP_ROOT", strength=0.6),),
-        identities=(_email("cascade@windsurf.ai", origin=GEN),
-                    _email("cascade@windsurf.com", origin=GEN)),
+        identities=(
+            _email("cascade@windsurf.ai", origin=GEN),
+            _email("cascade@windsurf.com", origin=GEN),
+        ),
     ),
     AgentSpec(
         name="cline",
@@ -377,8 +413,7 @@ AGENTS: tuple[AgentSpec, ...] = (
         display="aider",
         # aider reads every option from AIDER_<OPTION>; these are configuration a person may
         # export in a normal shell, so they are weak.
-        env=(_env("AIDER_MODEL", strength=0.5), _env("AIDER_API_KEY", strength=0.4,
-                                                      secret=True)),
+        env=(_env("AIDER_MODEL", strength=0.5), _env("AIDER_API_KEY", strength=0.4, secret=True)),
         processes=("aider",),
         packages=("aider", "aider-chat"),
         identities=(
@@ -623,7 +658,10 @@ AGENTS: tuple[AgentSpec, ...] = (
 
 
 def _build_index() -> tuple[
-    dict[str, AgentSpec], dict[str, AgentSpec], dict[str, AgentSpec], dict[str, AgentSpec],
+    dict[str, AgentSpec],
+    dict[str, AgentSpec],
+    dict[str, AgentSpec],
+    dict[str, AgentSpec],
     dict[str, AgentSpec],
 ]:
     by_alias: dict[str, AgentSpec] = {}

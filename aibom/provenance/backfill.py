@@ -38,7 +38,9 @@ def inferred(detection: Detection) -> Detection:
     )
 
 
-def backfill(repo: Repo, cfg: Config, rev_args: list[str], *, dry_run: bool = False) -> BackfillResult:
+def backfill(
+    repo: Repo, cfg: Config, rev_args: list[str], *, dry_run: bool = False
+) -> BackfillResult:
     infos = read_commits(repo, rev_args or ["HEAD"])
     store = NotesStore(repo)
     notes = store.read_all(info.sha for info in infos)

@@ -68,7 +68,7 @@ def effectively_empty(message: bytes) -> bool:
 
 
 class StampOutcome(Value):
-    __slots__ = ("detection", "added")
+    __slots__ = ("added", "detection")
     detection: Detection
     added: tuple[Trailer, ...]
 
@@ -115,7 +115,7 @@ def _maybe_all_comments(repo: Repo, message: bytes) -> bool:
 
 
 class RecordOutcome(Value):
-    __slots__ = ("commit", "action", "detection")
+    __slots__ = ("action", "commit", "detection")
     commit: str
     action: str  # recorded | skipped-rebase | cherry-pick | unchanged | skipped
     detection: Detection | None
@@ -130,10 +130,10 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
     from aibom.notes.store import NotesStore
     from aibom.provenance import checkpoint, generation
     from aibom.provenance import session as sessions
-    from aibom.provenance.commits import read_commits
+    from aibom.provenance.commits import read_head_with_changes
 
     action = rewrite.reflog_action(repo)
-    info = read_commits(repo, ["-1", "HEAD"])[0]
+    info, changes = read_head_with_changes(repo)
     if rewrite.is_rebase_step(action):
         return RecordOutcome(info.sha, "skipped-rebase")
     if rewrite.is_cherry_pick(repo, action):
@@ -151,7 +151,7 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
         return RecordOutcome(info.sha, "skipped", detection)
     state = repo.state_dir
     current = sessions.load(state)
-    blobs = committed_blobs(repo, info) if detection.origin.is_ai else []
+    blobs = blob_digests(repo, changes) if detection.origin.is_ai else []
     config_digest = generation.agent_config_digest(repo.toplevel, cfg.agent_config_files)
     record = generation.build(
         detection,
@@ -187,29 +187,14 @@ def detect_commit(
     return detect.detect(ctx, sources)
 
 
-def committed_blobs(repo: Repo, info: CommitInfo) -> list[BlobDigest]:
-    """sha256 of every blob the commit added or changed (merges: none)."""
-    if len(info.parents) > 1:
-        return []
-    args = ["diff-tree", "-z", "-r", "--no-commit-id", "--no-renames"]
-    if not info.parents:
-        args.append("--root")
-    proc = repo.git([*args, info.sha])
-    fields = proc.stdout.split(b"\x00")
-    entries: list[tuple[str, str]] = []
-    i = 0
-    while i + 1 < len(fields):
-        meta = fields[i].decode().split()
-        path = fields[i + 1].decode("utf-8", "surrogateescape")
-        i += 2
-        if len(meta) >= 5 and meta[4] != "D" and meta[1] != "160000":
-            entries.append((path, meta[3]))
+def blob_digests(repo: Repo, changes: Sequence[tuple[str, str]]) -> list[BlobDigest]:
+    """sha256 of every blob a commit added or changed, read with one ``cat-file --batch``."""
     from aibom.notes.store import cat_blobs
     from aibom.provenance.generation import BlobDigest
 
-    contents = cat_blobs(repo, [oid for _, oid in entries])
+    contents = cat_blobs(repo, [oid for _, oid in changes])
     return [
         BlobDigest(path, hexdigest(contents[oid]))
-        for path, oid in sorted(entries)
+        for path, oid in sorted(changes)
         if oid in contents
     ]

@@ -23,15 +23,23 @@ CONSUMED = "checkpoints.consumed.jsonl"
 STALE_AFTER = 12 * 3600.0  # a checkpoint older than this (a crashed agent) gives no credit
 MAX_PAYLOAD = 8 * 1024 * 1024
 
-_SESSION_KEYS = ("session_id", "sessionId", "conversation_id", "conversationId", "thread-id",
-                 "thread_id", "threadId", "chat_id")
+_SESSION_KEYS = (
+    "session_id",
+    "sessionId",
+    "conversation_id",
+    "conversationId",
+    "thread-id",
+    "thread_id",
+    "threadId",
+    "chat_id",
+)
 _MODEL_KEYS = ("model", "model_id", "modelId", "model_name", "modelName")
 _VERSION_KEYS = ("version", "agent_version", "cursor_version", "client_version", "cli_version")
 _EVENT_KEYS = ("hook_event_name", "hookEventName", "event", "type")
 
 
 class Checkpoint(Value):
-    __slots__ = ("agent", "at", "model", "session", "agent_version", "event", "known_shape")
+    __slots__ = ("agent", "agent_version", "at", "event", "known_shape", "model", "session")
     agent: str
     at: float
     model: str | None
@@ -40,11 +48,25 @@ class Checkpoint(Value):
     event: str | None
     known_shape: bool
 
-    def __init__(self, agent: str, at: float, model: str | None = None,
-                 session: str | None = None, agent_version: str | None = None,
-                 event: str | None = None, known_shape: bool = True) -> None:
-        self._set(agent=agent, at=at, model=model, session=session,
-                  agent_version=agent_version, event=event, known_shape=known_shape)
+    def __init__(
+        self,
+        agent: str,
+        at: float,
+        model: str | None = None,
+        session: str | None = None,
+        agent_version: str | None = None,
+        event: str | None = None,
+        known_shape: bool = True,
+    ) -> None:
+        self._set(
+            agent=agent,
+            at=at,
+            model=model,
+            session=session,
+            agent_version=agent_version,
+            event=event,
+            known_shape=known_shape,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

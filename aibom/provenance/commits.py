@@ -21,8 +21,16 @@ _FORMAT = _SEP + "%x00".join(
 class CommitInfo(Value):
     """One commit's metadata. ``committed`` is the committer time in seconds since the epoch."""
 
-    __slots__ = ("sha", "parents", "author", "committer", "authored", "committed", "trailers",
-                 "message")
+    __slots__ = (
+        "author",
+        "authored",
+        "committed",
+        "committer",
+        "message",
+        "parents",
+        "sha",
+        "trailers",
+    )
     sha: str
     parents: tuple[str, ...]
     author: Ident
@@ -32,12 +40,27 @@ class CommitInfo(Value):
     trailers: tuple[Trailer, ...]
     message: str
 
-    def __init__(self, sha: str, parents: tuple[str, ...], author: Ident, committer: Ident,
-                 authored: str, committed: int, trailers: tuple[Trailer, ...],
-                 message: str) -> None:
-        self._set(sha=sha, parents=tuple(parents), author=author, committer=committer,
-                  authored=authored, committed=committed, trailers=tuple(trailers),
-                  message=message)
+    def __init__(
+        self,
+        sha: str,
+        parents: tuple[str, ...],
+        author: Ident,
+        committer: Ident,
+        authored: str,
+        committed: int,
+        trailers: tuple[Trailer, ...],
+        message: str,
+    ) -> None:
+        self._set(
+            sha=sha,
+            parents=tuple(parents),
+            author=author,
+            committer=committer,
+            authored=authored,
+            committed=committed,
+            trailers=tuple(trailers),
+            message=message,
+        )
 
     @property
     def subject(self) -> str:
@@ -52,8 +75,14 @@ def read_commits(
     ``stdin_revs`` are passed with ``--stdin`` (no argv limit for thousands of commits).
     """
     # --encoding: messages always as UTF-8 (git log would use i18n.commitEncoding otherwise)
-    argv = ["-c", "log.showSignature=false", "log", "--encoding=UTF-8", f"--format={_FORMAT}",
-            *args]
+    argv = [
+        "-c",
+        "log.showSignature=false",
+        "log",
+        "--encoding=UTF-8",
+        f"--format={_FORMAT}",
+        *args,
+    ]
     data: bytes | None = None
     if stdin_revs is not None:
         argv.append("--stdin")
@@ -83,3 +112,50 @@ def parse_log(data: bytes) -> list[CommitInfo]:
             )
         )
     return result
+
+
+def read_head_with_changes(
+    repo: Repo, rev: str = "HEAD"
+) -> tuple[CommitInfo, list[tuple[str, str]]]:
+    """One commit and the (path, blob) of every file it added or changed, in one git call.
+
+    Merges list no files (no combined diff); deletions and submodules are left out.
+    """
+    argv = [
+        "-c",
+        "log.showSignature=false",
+        "log",
+        "-1",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "--root",
+        "--encoding=UTF-8",
+        f"--format={_FORMAT}",
+        rev,
+        "--",
+    ]
+    data = repo.git(argv).stdout
+    cut = data.find(b"\x00\n:")
+    head, raw = (data, b"") if cut == -1 else (data[: cut + 1], data[cut + 2 :])
+    infos = parse_log(head)
+    if not infos:
+        from aibom.errors import GitError
+
+        raise GitError(["git", *argv], 0, "no commit in git log output")
+    return infos[0], parse_raw(raw)
+
+
+def parse_raw(raw: bytes) -> list[tuple[str, str]]:
+    """``--raw -z`` entries -> (path, new blob) for added/modified files."""
+    fields = raw.split(b"\x00")
+    changes: list[tuple[str, str]] = []
+    i = 0
+    while i + 1 < len(fields):
+        meta = fields[i].decode("ascii", "replace").lstrip("\n").split()
+        path = fields[i + 1].decode("utf-8", "surrogateescape")
+        i += 2
+        if len(meta) >= 5 and meta[4] not in ("D",) and meta[1] not in ("160000", "000000"):
+            changes.append((path, meta[3]))
+    return changes

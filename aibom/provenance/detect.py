@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 
 from aibom.provenance.types import (
     HUMAN_DEFAULT_CONFIDENCE,
@@ -14,6 +13,10 @@ from aibom.provenance.types import (
     Source,
     SourceKind,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def default_sources(*, ancestry: bool = True, declared: bool = True) -> list[Source]:
@@ -77,19 +80,35 @@ def combine_observed(evidence: Sequence[Evidence]) -> Detection:
 
     After the commit-msg hook stamped ``AI-Origin`` from the observed evidence, the trailer
     repeats that evidence; the record should carry the observed confidence, not the trailer's.
-    A trailer that says otherwise (a person edited it) still wins.
+    A trailer that says otherwise (a person edited it) still wins, with one exception: a
+    declared ``human`` never hides an agent observed at work (an agent amending a human commit
+    inherits its ``AI-Origin: human``). Both are true, so the commit reads ``ai-assisted``.
     """
     observed = [e for e in evidence if e.source is not SourceKind.DECLARED]
     declared = [e for e in evidence if e.source is SourceKind.DECLARED]
     if not declared:
         return combine(evidence)
     live = combine(observed)
-    if all(d.origin is live.origin for d in declared):
-        ranked = tuple(sorted(evidence, key=_strength, reverse=True))
+    ranked = tuple(sorted(evidence, key=_strength, reverse=True))
+    if live.origin.is_ai and all(d.origin is Origin.HUMAN for d in declared):
         return Detection(
-            live.origin, live.confidence, live.agent or declared[0].agent,
-            live.models or declared[0].models, live.session or declared[0].session,
-            ranked, live.parameters,
+            Origin.AI_ASSISTED,
+            live.confidence,
+            live.agent,
+            live.models,
+            live.session,
+            ranked,
+            live.parameters,
+        )
+    if all(d.origin is live.origin for d in declared):
+        return Detection(
+            live.origin,
+            live.confidence,
+            live.agent or declared[0].agent,
+            live.models or declared[0].models,
+            live.session or declared[0].session,
+            ranked,
+            live.parameters,
         )
     return combine(evidence)
 

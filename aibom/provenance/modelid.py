@@ -20,13 +20,50 @@ _MAX_WORDS = 6
 # Route prefixes that name a gateway or host, not the model's maker.
 _GATEWAYS = frozenset(
     {
-        "openrouter", "bedrock", "amazon-bedrock", "vertex_ai", "vertex_ai_beta", "vertex",
-        "google-vertex", "google-vertex-anthropic", "azure", "azure_ai", "groq", "together_ai",
-        "together", "togetherai", "fireworks_ai", "fireworks", "accounts", "ollama",
-        "ollama_chat", "lm_studio", "lmstudio", "hf", "huggingface", "github", "github-copilot",
-        "copilot", "litellm_proxy", "litellm", "models", "model", "deepinfra", "cerebras",
-        "nebius", "novita", "sambanova", "hyperbolic", "chutes", "requesty", "vercel",
-        "cloudflare", "workers-ai", "opencode", "zen", "synthetic",
+        "openrouter",
+        "bedrock",
+        "amazon-bedrock",
+        "vertex_ai",
+        "vertex_ai_beta",
+        "vertex",
+        "google-vertex",
+        "google-vertex-anthropic",
+        "azure",
+        "azure_ai",
+        "groq",
+        "together_ai",
+        "together",
+        "togetherai",
+        "fireworks_ai",
+        "fireworks",
+        "accounts",
+        "ollama",
+        "ollama_chat",
+        "lm_studio",
+        "lmstudio",
+        "hf",
+        "huggingface",
+        "github",
+        "github-copilot",
+        "copilot",
+        "litellm_proxy",
+        "litellm",
+        "models",
+        "model",
+        "deepinfra",
+        "cerebras",
+        "nebius",
+        "novita",
+        "sambanova",
+        "hyperbolic",
+        "chutes",
+        "requesty",
+        "vercel",
+        "cloudflare",
+        "workers-ai",
+        "opencode",
+        "zen",
+        "synthetic",
     }
 )
 
@@ -127,20 +164,59 @@ _CLAUDE_ALIASES = frozenset({"opus", "sonnet", "haiku", "opusplan", "default"})
 # Names that look like ids but are agents or bare families, not models.
 _NOT_MODELS = frozenset(
     {
-        "claude", "claude-code", "claude-cowork", "gpt", "chatgpt", "gemini", "gemini-cli",
-        "grok", "grok-cli", "qwen", "qwen-code", "qwen-coder", "llama", "mistral", "kimi",
-        "kimi-cli", "codex", "codex-cli", "copilot", "cursor", "glm", "openai", "anthropic",
-        "google", "unknown", "none", "null", "default-model",
+        "claude",
+        "claude-code",
+        "claude-cowork",
+        "gpt",
+        "chatgpt",
+        "gemini",
+        "gemini-cli",
+        "grok",
+        "grok-cli",
+        "qwen",
+        "qwen-code",
+        "qwen-coder",
+        "llama",
+        "mistral",
+        "kimi",
+        "kimi-cli",
+        "codex",
+        "codex-cli",
+        "copilot",
+        "cursor",
+        "glm",
+        "openai",
+        "anthropic",
+        "google",
+        "unknown",
+        "none",
+        "null",
+        "default-model",
     }
 )
 
 # OpenRouter variant suffixes and tags that carry no model identity.
-_DROPPED_TAGS = frozenset({"free", "beta", "thinking", "extended", "nitro", "floor", "online",
-                           "exacto", "latest"})
+_DROPPED_TAGS = frozenset(
+    {"free", "beta", "thinking", "extended", "nitro", "floor", "online", "exacto", "latest"}
+)
 
 _BEDROCK_REGIONS = frozenset({"us", "eu", "apac", "ap", "global", "us-gov", "ca", "jp", "au"})
-_BEDROCK_MAKERS = frozenset({"anthropic", "meta", "amazon", "mistral", "cohere", "ai21",
-                             "deepseek", "qwen", "openai", "moonshot", "minimax", "writer"})
+_BEDROCK_MAKERS = frozenset(
+    {
+        "anthropic",
+        "meta",
+        "amazon",
+        "mistral",
+        "cohere",
+        "ai21",
+        "deepseek",
+        "qwen",
+        "openai",
+        "moonshot",
+        "minimax",
+        "writer",
+    }
+)
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._+-")
 _CLAUDE_FAMILIES = ("opus", "sonnet", "haiku")
 
@@ -163,7 +239,10 @@ def normalize_model(raw: str) -> ModelId | None:
     if name in _ALIASES:
         hint, explicit, name = _split_route(_ALIASES[name])
     provider = _infer_provider(name) or hint or explicit or "unknown"
-    return _build(provider, name, at_version)
+    built = _build(provider, name, at_version)
+    if built is None or len(built.id) > 200 or len(built.version or "") > 64:
+        return None  # not something the record schema can hold: no model rather than no record
+    return built
 
 
 def parse_model_key(text: str) -> tuple[str, str | None]:
@@ -331,8 +410,11 @@ def _claude_order(name: str) -> str:
         return name
     version = _version_tokens(tokens[1:])  # claude-<major>[-<minor>]-<family>...
     after = 1 + len(version)
-    if version and int(version[0]) >= 4 and after < len(tokens) and (
-        tokens[after] in _CLAUDE_FAMILIES
+    if (
+        version
+        and int(version[0]) >= 4
+        and after < len(tokens)
+        and (tokens[after] in _CLAUDE_FAMILIES)
     ):
         return "-".join(["claude", tokens[after], *version, *tokens[after + 1 :]])
     return name

@@ -34,16 +34,22 @@ def rfc3339(ts: float) -> str:
 class TextRef(Value):
     """A prompt or system prompt: its digest, and its redacted text only when opted in."""
 
-    __slots__ = ("digest", "text", "redactions", "redacted_kinds")
+    __slots__ = ("digest", "redacted_kinds", "redactions", "text")
     digest: str
     text: str | None
     redactions: int
     redacted_kinds: tuple[str, ...]
 
-    def __init__(self, digest: str, text: str | None = None, redactions: int = 0,
-                 redacted_kinds: tuple[str, ...] = ()) -> None:
-        self._set(digest=digest, text=text, redactions=redactions,
-                  redacted_kinds=tuple(redacted_kinds))
+    def __init__(
+        self,
+        digest: str,
+        text: str | None = None,
+        redactions: int = 0,
+        redacted_kinds: tuple[str, ...] = (),
+    ) -> None:
+        self._set(
+            digest=digest, text=text, redactions=redactions, redacted_kinds=tuple(redacted_kinds)
+        )
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"digest": self.digest}
@@ -66,8 +72,18 @@ class TextRef(Value):
 
 
 class Session(Value):
-    __slots__ = ("id", "agent", "agent_version", "models", "origin", "started_at", "parameters",
-                 "prompt", "system_prompt", "context")
+    __slots__ = (
+        "agent",
+        "agent_version",
+        "context",
+        "id",
+        "models",
+        "origin",
+        "parameters",
+        "prompt",
+        "started_at",
+        "system_prompt",
+    )
     id: str
     agent: str
     agent_version: str | None
@@ -92,9 +108,18 @@ class Session(Value):
         system_prompt: TextRef | None = None,
         context: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        self._set(id=id, agent=agent, agent_version=agent_version, models=tuple(models),
-                  origin=origin, started_at=started_at, parameters=dict(parameters or {}),
-                  prompt=prompt, system_prompt=system_prompt, context=tuple(context))
+        self._set(
+            id=id,
+            agent=agent,
+            agent_version=agent_version,
+            models=tuple(models),
+            origin=origin,
+            started_at=started_at,
+            parameters=dict(parameters or {}),
+            prompt=prompt,
+            system_prompt=system_prompt,
+            context=tuple(context),
+        )
 
     def __hash__(self) -> int:
         return hash(self.id)

@@ -52,15 +52,23 @@ def summarize(info: CommitInfo, note: Note | None) -> CommitSummary:
     if chosen:
         origin = combine_origins([Origin(r.data["origin"]) for r in chosen])
         assert origin is not None
-        models = _unique(m["id"] and f"{m['provider']}/{m['id']}" for r in chosen for m in r.data["models"])
+        models = _unique(
+            m["id"] and f"{m['provider']}/{m['id']}" for r in chosen for m in r.data["models"]
+        )
         agents = [r.data["agent"] for r in chosen if r.data.get("agent")]
         sessions = [r.data["session"] for r in chosen if r.data.get("session")]
         agent = _agent_slug(agents[-1]) if agents else None
         return CommitSummary(
-            info.sha, info.subject, origin.value, models, agent,
+            info.sha,
+            info.subject,
+            origin.value,
+            models,
+            agent,
             sessions[-1] if sessions else None,
             max(float(r.data["confidence"]) for r in chosen),
-            "record" if observed else "inferred-record", count, bad,
+            "record" if observed else "inferred-record",
+            count,
+            bad,
         )
     declared = combine_origins(tr.declared_origins(info.trailers))
     if declared is not None:
@@ -70,8 +78,16 @@ def summarize(info: CommitInfo, note: Note | None) -> CommitSummary:
         agents = tr.values(info.trailers, tr.AGENT)
         sessions = tr.values(info.trailers, tr.SESSION)
         return CommitSummary(
-            info.sha, info.subject, declared.value, models, agents[0] if agents else None,
-            sessions[0] if sessions else None, None, "trailer", count, bad,
+            info.sha,
+            info.subject,
+            declared.value,
+            models,
+            agents[0] if agents else None,
+            sessions[0] if sessions else None,
+            None,
+            "trailer",
+            count,
+            bad,
         )
     return CommitSummary(info.sha, info.subject, UNKNOWN, (), None, None, None, "none", count, bad)
 

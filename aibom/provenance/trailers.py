@@ -26,7 +26,9 @@ SESSION = "AI-Session"
 AIBOM_KEYS = (ORIGIN, MODEL, AGENT, SESSION)
 
 
-def parse_trailers(message: bytes, cwd: str | os.PathLike[str] | None = None) -> tuple[Trailer, ...]:
+def parse_trailers(
+    message: bytes, cwd: str | os.PathLike[str] | None = None
+) -> tuple[Trailer, ...]:
     """The message's trailers as git parses them (unfolded, comments ignored)."""
     proc = gitutil.git(["interpret-trailers", "--parse"], cwd=cwd, input=_terminated(message))
     return parse_kv_lines(proc.stdout.decode("utf-8", "surrogateescape"))
@@ -66,9 +68,7 @@ def wanted_trailers(detection: Detection, existing: Sequence[Trailer]) -> list[T
     """
     add: list[Trailer] = []
     declared = declared_origins(existing)
-    if not declared or (
-        detection.origin.is_ai and all(o is Origin.HUMAN for o in declared)
-    ):
+    if not declared or (detection.origin.is_ai and all(o is Origin.HUMAN for o in declared)):
         add.append(Trailer(ORIGIN, detection.origin.value))
     if detection.origin.is_ai or not declared:
         present_models = {v.lower() for v in values(existing, MODEL)}
@@ -85,7 +85,7 @@ def wanted_trailers(detection: Detection, existing: Sequence[Trailer]) -> list[T
 
 
 class StampResult(Value):
-    __slots__ = ("message", "added", "changed")
+    __slots__ = ("added", "changed", "message")
     message: bytes
     added: tuple[Trailer, ...]
     changed: bool
@@ -94,7 +94,9 @@ class StampResult(Value):
         self._set(message=message, added=tuple(added), changed=changed)
 
 
-def stamp(message: bytes, add: Sequence[Trailer], cwd: str | os.PathLike[str] | None = None) -> StampResult:
+def stamp(
+    message: bytes, add: Sequence[Trailer], cwd: str | os.PathLike[str] | None = None
+) -> StampResult:
     """Insert ``add`` into ``message`` where git would put them; keep every other byte."""
     if not add:
         return StampResult(message, (), False)

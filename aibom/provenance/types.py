@@ -27,7 +27,8 @@ class _Closed(str):
     def __new__(cls, value: str) -> _Closed:
         members = cls.__dict__.get("_members")
         if members is not None and value in members:
-            return members[value]
+            found: _Closed = members[value]
+            return found
         if value not in cls._order:
             raise ValueError(f"{value!r} is not a valid {cls.__name__}")
         return str.__new__(cls, value)
@@ -147,7 +148,7 @@ class ModelId(Value):
     (``claude-opus-4-5-20251101``).
     """
 
-    __slots__ = ("provider", "model", "version", "id")
+    __slots__ = ("id", "model", "provider", "version")
     provider: str
     model: str
     version: str | None
@@ -185,7 +186,7 @@ class Agent(Value):
 
 
 class Ident(Value):
-    __slots__ = ("name", "email")
+    __slots__ = ("email", "name")
     name: str
     email: str
 
@@ -205,8 +206,16 @@ class Trailer(Value):
 
 
 class Evidence(Value):
-    __slots__ = ("source", "origin", "confidence", "detail", "agent", "models", "session",
-                 "parameters")
+    __slots__ = (
+        "agent",
+        "confidence",
+        "detail",
+        "models",
+        "origin",
+        "parameters",
+        "session",
+        "source",
+    )
     source: SourceKind
     origin: Origin
     confidence: float
@@ -227,15 +236,22 @@ class Evidence(Value):
         session: str | None = None,
         parameters: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        self._set(source=source, origin=origin, confidence=confidence, detail=detail,
-                  agent=agent, models=tuple(models), session=session,
-                  parameters=tuple(parameters))
+        self._set(
+            source=source,
+            origin=origin,
+            confidence=confidence,
+            detail=detail,
+            agent=agent,
+            models=tuple(models),
+            session=session,
+            parameters=tuple(parameters),
+        )
 
 
 class DetectionContext(Value):
     """Everything a source may look at. Built once per hook run; sources never run git."""
 
-    __slots__ = ("git_dir", "env", "trailers", "message", "author", "committer", "pid", "now")
+    __slots__ = ("author", "committer", "env", "git_dir", "message", "now", "pid", "trailers")
     git_dir: str | None
     env: Mapping[str, str]
     trailers: tuple[Trailer, ...]
@@ -256,8 +272,16 @@ class DetectionContext(Value):
         pid: int | None = None,
         now: float = 0.0,
     ) -> None:
-        self._set(git_dir=git_dir, env=env, trailers=tuple(trailers), message=message,
-                  author=author, committer=committer, pid=pid, now=now)
+        self._set(
+            git_dir=git_dir,
+            env=env,
+            trailers=tuple(trailers),
+            message=message,
+            author=author,
+            committer=committer,
+            pid=pid,
+            now=now,
+        )
 
     def __hash__(self) -> int:
         return id(self)
@@ -272,7 +296,7 @@ class Source(Protocol):
 
 
 class Detection(Value):
-    __slots__ = ("origin", "confidence", "agent", "models", "session", "evidence", "parameters")
+    __slots__ = ("agent", "confidence", "evidence", "models", "origin", "parameters", "session")
     origin: Origin
     confidence: float
     agent: Agent | None
@@ -291,5 +315,12 @@ class Detection(Value):
         evidence: tuple[Evidence, ...] = (),
         parameters: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        self._set(origin=origin, confidence=confidence, agent=agent, models=tuple(models),
-                  session=session, evidence=tuple(evidence), parameters=tuple(parameters))
+        self._set(
+            origin=origin,
+            confidence=confidence,
+            agent=agent,
+            models=tuple(models),
+            session=session,
+            evidence=tuple(evidence),
+            parameters=tuple(parameters),
+        )

@@ -35,18 +35,44 @@ def test_human_commit_gets_human_trailer_and_record(repo: GitRepo) -> None:
     assert record["kind"] == "generation"
     assert record["origin"] == "human"
     assert record["models"] == [] and record["agent"] is None
-    assert record["evidence"] == [{"agent": None, "confidence": 1.0, "detail": "AI-Origin: human",
-                                   "models": [], "origin": "human", "session": None,
-                                   "source": "declared-trailer"}]
+    assert record["evidence"] == [
+        {
+            "agent": None,
+            "confidence": 1.0,
+            "detail": "AI-Origin: human",
+            "models": [],
+            "origin": "human",
+            "session": None,
+            "source": "declared-trailer",
+        }
+    ]
 
 
 def test_session_commit(repo: GitRepo, tmp_path: os.PathLike[str]) -> None:
     prompt = repo.write("../prompt.txt", "write a charge endpoint")
     system = repo.write("../system.txt", "you are careful")
-    repo.aibom("session", "start", "--agent", "claude-code/2.0.14", "--model", OPUS,
-               "--param", "temperature=0.2", "--param", "seed=7", "--param", "top_p=0.9",
-               "--param", "max_tokens=4096", "--param", "reasoning_effort=high",
-               "--prompt-file", str(prompt), "--system-prompt-file", str(system))
+    repo.aibom(
+        "session",
+        "start",
+        "--agent",
+        "claude-code/2.0.14",
+        "--model",
+        OPUS,
+        "--param",
+        "temperature=0.2",
+        "--param",
+        "seed=7",
+        "--param",
+        "top_p=0.9",
+        "--param",
+        "max_tokens=4096",
+        "--param",
+        "reasoning_effort=high",
+        "--prompt-file",
+        str(prompt),
+        "--system-prompt-file",
+        str(system),
+    )
     repo.write("CLAUDE.md", "be nice\n")
     sha = repo.commit("Add endpoint", files={"api.py": "x = 1\n"})
     repo.aibom("session", "end")
@@ -56,13 +82,26 @@ def test_session_commit(repo: GitRepo, tmp_path: os.PathLike[str]) -> None:
     assert t["AI-Agent"] == ["claude-code/2.0.14"]
     (record,) = records(repo)
     assert record["session"] == t["AI-Session"][0]
-    assert record["models"] == [{"provider": "anthropic", "model": "claude-opus-4-5",
-                                 "version": "20251101", "id": "claude-opus-4-5-20251101"}]
-    assert record["parameters"] == {"temperature": 0.2, "seed": 7, "top_p": 0.9,
-                                    "max_tokens": 4096, "reasoning_effort": "high"}
+    assert record["models"] == [
+        {
+            "provider": "anthropic",
+            "model": "claude-opus-4-5",
+            "version": "20251101",
+            "id": "claude-opus-4-5-20251101",
+        }
+    ]
+    assert record["parameters"] == {
+        "temperature": 0.2,
+        "seed": 7,
+        "top_p": 0.9,
+        "max_tokens": 4096,
+        "reasoning_effort": "high",
+    }
     import hashlib
 
-    assert record["prompt"] == {"digest": "sha256:" + hashlib.sha256(b"write a charge endpoint").hexdigest()}
+    assert record["prompt"] == {
+        "digest": "sha256:" + hashlib.sha256(b"write a charge endpoint").hexdigest()
+    }
     assert "text" not in record["prompt"]
     assert record["system_prompt"]["digest"].startswith("sha256:")
     blob = repo.git("cat-file", "blob", f"{sha}:api.py").stdout.encode()
@@ -78,8 +117,17 @@ def test_session_commit(repo: GitRepo, tmp_path: os.PathLike[str]) -> None:
 def test_prompt_text_opt_in_is_redacted(repo: GitRepo) -> None:
     secret = "ghp_" + "a1B2c3D4" * 5
     prompt = repo.write("../p.txt", f"deploy with token {secret} please")
-    repo.aibom("session", "start", "--agent", "aider", "--model", "gpt-4o",
-               "--prompt-file", str(prompt), env={"AIBOM_STORE_PROMPT_TEXT": "true"})
+    repo.aibom(
+        "session",
+        "start",
+        "--agent",
+        "aider",
+        "--model",
+        "gpt-4o",
+        "--prompt-file",
+        str(prompt),
+        env={"AIBOM_STORE_PROMPT_TEXT": "true"},
+    )
     repo.commit("x")
     (record,) = records(repo)
     assert secret not in repo.note()
@@ -105,9 +153,15 @@ def test_foreign_trailer_aider_model(repo: GitRepo) -> None:
 
 
 def test_checkpoint_payload_claude_code(repo: GitRepo, tmp_path: os.PathLike[str]) -> None:
-    transcript = repo.write("../t.jsonl", json.dumps({"message": {"model": "claude-sonnet-4-5-20250929"}}) + "\n")
-    payload = {"session_id": "abc-123", "transcript_path": str(transcript),
-               "hook_event_name": "PostToolUse", "tool_name": "Edit"}
+    transcript = repo.write(
+        "../t.jsonl", json.dumps({"message": {"model": "claude-sonnet-4-5-20250929"}}) + "\n"
+    )
+    payload = {
+        "session_id": "abc-123",
+        "transcript_path": str(transcript),
+        "hook_event_name": "PostToolUse",
+        "tool_name": "Edit",
+    }
     repo.aibom("checkpoint", "claude-code", input=json.dumps(payload))
     repo.commit("edit by agent")
     t = trailers(repo)
@@ -126,11 +180,20 @@ def test_checkpoint_unknown_payload_warns(repo: GitRepo) -> None:
     assert "unknown" in proc.stderr
 
 
-def test_user_declared_origin_is_respected(repo: GitRepo) -> None:
-    repo.commit("by hand\n\nAI-Origin: human", env={"CLAUDECODE": "1"})
-    assert trailers(repo)["AI-Origin"] == ["human"]
+def test_declared_ai_origin_is_respected(repo: GitRepo) -> None:
+    repo.commit("pasted from a chat\n\nAI-Origin: ai-generated")
+    assert trailers(repo)["AI-Origin"] == ["ai-generated"]
     (record,) = records(repo)
-    assert record["origin"] == "human"
+    assert record["origin"] == "ai-generated"
+
+
+def test_declared_human_does_not_hide_an_observed_agent(repo: GitRepo) -> None:
+    # e.g. an agent amending a human commit inherits "AI-Origin: human": both are kept
+    repo.commit("by hand\n\nAI-Origin: human", env={"CLAUDECODE": "1"})
+    assert trailers(repo)["AI-Origin"] == ["human", "ai-assisted"]
+    (record,) = records(repo)
+    assert record["origin"] == "ai-assisted"
+    assert {e["source"] for e in record["evidence"]} >= {"declared-trailer", "environment"}
 
 
 def test_stamping_is_idempotent_across_amend(repo: GitRepo) -> None:
@@ -179,7 +242,10 @@ def test_empty_message_still_aborts(repo: GitRepo) -> None:
 def test_verbose_commit_with_scissors(repo: GitRepo) -> None:
     repo.write("a.txt", "1")
     repo.git("add", "a.txt")
-    editor = repo.write("../editor.sh", "#!/bin/sh\nprintf 'verbose subject\\n' | cat - \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\"\n")
+    editor = repo.write(
+        "../editor.sh",
+        '#!/bin/sh\nprintf \'verbose subject\\n\' | cat - "$1" > "$1.new" && mv "$1.new" "$1"\n',
+    )
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     repo.git("commit", "-q", "-v", env={"GIT_EDITOR": str(editor)})
     assert repo.raw_message() == b"verbose subject\n\nAI-Origin: human\n"
@@ -233,9 +299,17 @@ def test_invalid_config_value_is_reported(repo: GitRepo) -> None:
 def test_backfill_inferred(make_repo: Callable[..., GitRepo]) -> None:
     repo = make_repo()
     repo.commit("human before install")
-    repo.commit("aider work\n\nCo-authored-by: aider (anthropic/claude-3-7-sonnet-20250219) <aider@aider.chat>")
-    repo.commit("copilot", env={"GIT_AUTHOR_NAME": "Copilot",
-                                "GIT_AUTHOR_EMAIL": "198982749+Copilot@users.noreply.github.com"})
+    repo.commit(
+        "aider work\n\n"
+        "Co-authored-by: aider (anthropic/claude-3-7-sonnet-20250219) <aider@aider.chat>"
+    )
+    repo.commit(
+        "copilot",
+        env={
+            "GIT_AUTHOR_NAME": "Copilot",
+            "GIT_AUTHOR_EMAIL": "198982749+Copilot@users.noreply.github.com",
+        },
+    )
     dry = json.loads(repo.aibom("backfill", "--dry-run", "--format", "json").stdout)
     assert dry["written"] == 0 and len(dry["commits"]) == 2
     assert repo.note("HEAD~1") == ""
@@ -277,14 +351,25 @@ def test_outside_a_repository(tmp_path: os.PathLike[str]) -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "aibom.cli", "log"], cwd=tmp_path,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "aibom.cli", "log"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "not inside a git repository" in proc.stderr
 
 
 def test_session_usage_errors(repo: GitRepo) -> None:
-    proc = repo.aibom("session", "start", "--agent", "x", "--model", "gpt-4o", "--param", "temperature=hot", check=False)
+    proc = repo.aibom(
+        "session",
+        "start",
+        "--agent",
+        "x",
+        "--model",
+        "gpt-4o",
+        "--param",
+        "temperature=hot",
+        check=False,
+    )
     assert proc.returncode == 2 and "temperature" in proc.stderr
     proc = repo.aibom("session", "start", "--agent", "x", "--model", "", check=False)
     assert proc.returncode == 2

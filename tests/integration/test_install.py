@@ -14,7 +14,9 @@ def local_config(repo: GitRepo) -> list[str]:
     return sorted(repo.git("config", "--local", "--list").stdout.splitlines())
 
 
-def test_install_sets_config_and_uninstall_restores_exactly(make_repo: Callable[..., GitRepo]) -> None:
+def test_install_sets_config_and_uninstall_restores_exactly(
+    make_repo: Callable[..., GitRepo],
+) -> None:
     origin = make_repo("origin", bare=True)
     repo = make_repo("work")
     repo.git("remote", "add", "origin", str(origin.path))
@@ -33,8 +35,10 @@ def test_install_sets_config_and_uninstall_restores_exactly(make_repo: Callable[
     assert local_config(repo) == cfg
     repo.aibom("uninstall")
     assert local_config(repo) == before
-    assert not any((repo.path / ".git" / "hooks" / h).exists()
-                   for h in ("commit-msg", "post-commit", "post-rewrite"))
+    assert not any(
+        (repo.path / ".git" / "hooks" / h).exists()
+        for h in ("commit-msg", "post-commit", "post-rewrite")
+    )
     assert Path(repo.git("config", "--global", "--list", "--show-origin").stdout) == global_before
 
 
@@ -120,7 +124,9 @@ def test_bare_repository_is_refused(make_repo: Callable[..., GitRepo]) -> None:
     assert "bare repository" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_global_hooks_path_is_refused(make_repo: Callable[..., GitRepo], hermetic: dict[str, str]) -> None:
+def test_global_hooks_path_is_refused(
+    make_repo: Callable[..., GitRepo], hermetic: dict[str, str]
+) -> None:
     repo = make_repo()
     repo.git("config", "--global", "core.hooksPath", str(repo.path.parent / "global-hooks"))
     proc = repo.aibom("install", check=False)

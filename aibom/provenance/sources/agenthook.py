@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
 from aibom.provenance import checkpoint
 from aibom.provenance.modelid import normalize_model
@@ -15,6 +14,10 @@ from aibom.provenance.types import (
     Origin,
     SourceKind,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class AgentHookSource:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aibom.provenance import trailers as tr
 from aibom.provenance.modelid import normalize_model
 from aibom.provenance.types import (
@@ -14,6 +12,10 @@ from aibom.provenance.types import (
     SourceKind,
     combine_origins,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class DeclaredSource:

@@ -100,8 +100,14 @@ def _generic(env: Mapping[str, str]) -> list[Evidence]:
         spec = agent_by_alias(name)
         if spec is not None:  # AGENT is shared with non-AI tools: known agents only
             found.append(
-                evidence(_KIND, spec, f"env AGENT={shown(agent)}", strength=_AGENT_KNOWN,
-                         version=version, models=_models(spec, env))
+                evidence(
+                    _KIND,
+                    spec,
+                    f"env AGENT={shown(agent)}",
+                    strength=_AGENT_KNOWN,
+                    version=version,
+                    models=_models(spec, env),
+                )
             )
     return found
 
@@ -111,12 +117,25 @@ def _ai_agent(value: str, env: Mapping[str, str]) -> Evidence:
     name, version = parse_agent_value(value)
     spec = agent_by_alias(name)
     if spec is not None:
-        return evidence(_KIND, spec, detail, strength=_AI_AGENT_KNOWN, version=version,
-                        models=_models(spec, env))
+        return evidence(
+            _KIND,
+            spec,
+            detail,
+            strength=_AI_AGENT_KNOWN,
+            version=version,
+            models=_models(spec, env),
+        )
     if value.strip().lower() in ("1", "true", "yes", "on"):
         return evidence(_KIND, None, detail, strength=_AI_AGENT_FLAG, origin=Origin.AI_GENERATED)
-    return evidence(_KIND, None, detail, strength=_AI_AGENT_UNKNOWN,
-                    origin=Origin.AI_GENERATED, agent_name=slug(name), version=version)
+    return evidence(
+        _KIND,
+        None,
+        detail,
+        strength=_AI_AGENT_UNKNOWN,
+        origin=Origin.AI_GENERATED,
+        agent_name=slug(name),
+        version=version,
+    )
 
 
 def _describe(sig: EnvSignature, env: Mapping[str, str]) -> str:

@@ -113,16 +113,18 @@ def _made_with(value: str, strength: float) -> Evidence | None:
     spec = agent_by_alias(value.split("(")[0])
     if spec is None:
         return None
-    return evidence(_KIND, spec, f"Made-with: {shown(value)}", strength=strength,
-                    models=_paren_models(value))
+    return evidence(
+        _KIND, spec, f"Made-with: {shown(value)}", strength=strength, models=_paren_models(value)
+    )
 
 
 def _generated_by(value: str, strength: float) -> Evidence | None:
     spec = agent_by_alias(value.split("(")[0].split("<")[0])
     if spec is None:
         return None
-    return evidence(_KIND, spec, f"Generated-by: {shown(value)}", strength=strength,
-                    models=_paren_models(value))
+    return evidence(
+        _KIND, spec, f"Generated-by: {shown(value)}", strength=strength, models=_paren_models(value)
+    )
 
 
 def parse_assisted_by(value: str) -> tuple[str | None, ModelId | None]:
@@ -145,14 +147,22 @@ def _assisted_by(value: str, strength: float) -> Evidence | None:
     if spec is not None:
         return evidence(_KIND, spec, detail, strength=strength, origin=origin, models=models)
     if model is not None and model.provider != "unknown" and agent_text:
-        return evidence(_KIND, None, detail, strength=strength * _UNKNOWN_AGENT, origin=origin,
-                        models=models, agent_name=slug(agent_text))
+        return evidence(
+            _KIND,
+            None,
+            detail,
+            strength=strength * _UNKNOWN_AGENT,
+            origin=origin,
+            models=models,
+            agent_name=slug(agent_text),
+        )
     if ":" not in value and agent_text:
         # No AGENT:MODEL form: a person (curl credits people so) unless it names a model.
         alone = normalize_model(agent_text)
         if alone is not None and alone.provider != "unknown":
-            return evidence(_KIND, None, detail, strength=strength * _MODEL_ONLY,
-                            origin=origin, models=(alone,))
+            return evidence(
+                _KIND, None, detail, strength=strength * _MODEL_ONLY, origin=origin, models=(alone,)
+            )
     return None
 
 
@@ -208,8 +218,9 @@ def _footer(line: str, lowered: str) -> Iterator[Evidence]:
                 continue
             tail = line[at + len(marker) :]
             session = _footer_session(line) if "/session_" in marker else None
-            yield evidence(_KIND, spec, f"footer {shown(line)}", models=_paren_models(tail),
-                           session=session)
+            yield evidence(
+                _KIND, spec, f"footer {shown(line)}", models=_paren_models(tail), session=session
+            )
             break
 
 
@@ -237,4 +248,3 @@ def _split_ident(value: str) -> tuple[str, str]:
     if 0 <= start < end:
         return value[:start].strip(), value[start + 1 : end].strip()
     return value.strip(), ""
-

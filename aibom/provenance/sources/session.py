@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
 from aibom.provenance import session as sessions
 from aibom.provenance.modelid import normalize_model
@@ -16,6 +15,10 @@ from aibom.provenance.types import (
     Origin,
     SourceKind,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class SessionSource:
