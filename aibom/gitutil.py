@@ -188,8 +188,11 @@ def discover_for_hook() -> Repo:
     return Repo(git_dir=git_dir, common_dir=common, toplevel=cwd)
 
 
-def last_reflog_message(repo: Repo, ref: str = "HEAD") -> str | None:
-    """The message of the newest reflog entry of ``ref`` (read from disk, no subprocess)."""
+ZERO_OID = "0" * 40
+
+
+def last_reflog_entry(repo: Repo, ref: str = "HEAD") -> tuple[str, str, str] | None:
+    """(old oid, new oid, message) of the newest reflog entry of ``ref``, read from disk."""
     path = os.path.join(repo.git_dir, "logs", ref)
     try:
         with open(path, "rb") as fh:
@@ -202,4 +205,41 @@ def last_reflog_message(repo: Repo, ref: str = "HEAD") -> str | None:
     lines = tail.rstrip(b"\n").split(b"\n")
     if not lines or b"\t" not in lines[-1]:
         return None
-    return lines[-1].split(b"\t", 1)[1].decode("utf-8", "replace")
+    head, message = lines[-1].split(b"\t", 1)
+    oids = head.split(b" ", 2)
+    if len(oids) < 3:
+        return None
+    return oids[0].decode(), oids[1].decode(), message.decode("utf-8", "replace")
+
+
+def last_reflog_message(repo: Repo, ref: str = "HEAD") -> str | None:
+    """The message of the newest reflog entry of ``ref`` (read from disk, no subprocess)."""
+    entry = last_reflog_entry(repo, ref)
+    return entry[2] if entry else None
+
+
+def loose_commit_time(repo: Repo, oid: str) -> int | None:
+    """The committer time of a commit stored as a loose object (a fresh commit always is).
+
+    None when the object is packed or unreadable; the caller then asks git.
+    """
+    if len(oid) != 40:
+        return None
+    path = os.path.join(repo.common_dir, "objects", oid[:2], oid[2:])
+    try:
+        with open(path, "rb") as fh:
+            import zlib
+
+            data = zlib.decompressobj().decompress(fh.read(), 65536)
+    except (OSError, ValueError):
+        return None
+    header, _, body = data.partition(b"\x00")
+    if not header.startswith(b"commit "):
+        return None
+    for line in body.split(b"\n"):
+        if not line:
+            break
+        if line.startswith(b"committer "):
+            parts = line.rsplit(b" ", 2)
+            return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+    return None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 from aibom.hookentry._run import run
 
 
@@ -11,7 +14,10 @@ def _body(argv: list[str]) -> int:
 
     repo = gitutil.discover_for_hook()
     cfg = config.load(repo.toplevel)
-    record_head(repo, cfg)
+    outcome = record_head(repo, cfg)
+    if os.environ.get("AIBOM_DEBUG"):
+        via = "commit-msg hand-off" if outcome.handoff else "own detection"
+        print(f"aibom post-commit: {outcome.action} {outcome.commit} ({via})", file=sys.stderr)
     return 0
 
 

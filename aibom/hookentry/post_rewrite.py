@@ -30,8 +30,9 @@ def _body(argv: list[str]) -> int:
     repo = gitutil.discover_for_hook()
     pairs = rewrite.parse_rewrite_map(_read_stdin())
     if not pairs and operation == "amend":
-        proc = repo.git(["rev-parse", "-q", "--verify", "HEAD@{1}", "HEAD"], check=False)
-        revs = proc.stdout.decode().split()
+        # Not --verify: it takes exactly one revision and would fail on two.
+        proc = repo.git(["rev-parse", "HEAD@{1}", "HEAD"], check=False)
+        revs = proc.stdout.decode().split() if proc.returncode == 0 else []
         if len(revs) == 2:
             pairs = [(revs[0], revs[1])]
     if pairs:

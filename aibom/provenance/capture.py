@@ -94,6 +94,9 @@ def stamp_message_file(repo: Repo, path: str, cfg: Config) -> StampOutcome | Non
         committer=_env_ident(env, "COMMITTER"),
     )
     detection = detect.detect(ctx, detect.default_sources(ancestry=cfg.process_ancestry))
+    from aibom.provenance import handoff
+
+    handoff.give(repo, detection)
     add = tr.wanted_trailers(detection, existing)
     result = tr.stamp(message, add, cwd=repo.cwd)
     if result.changed:
@@ -115,54 +118,72 @@ def _maybe_all_comments(repo: Repo, message: bytes) -> bool:
 
 
 class RecordOutcome(Value):
-    __slots__ = ("action", "commit", "detection")
+    __slots__ = ("action", "commit", "detection", "handoff")
     commit: str
     action: str  # recorded | skipped-rebase | cherry-pick | unchanged | skipped
     detection: Detection | None
+    handoff: bool  # the commit-msg hook's detection was reused
 
-    def __init__(self, commit: str, action: str, detection: Detection | None = None) -> None:
-        self._set(commit=commit, action=action, detection=detection)
+    def __init__(
+        self, commit: str, action: str, detection: Detection | None = None, handoff: bool = False
+    ) -> None:
+        self._set(commit=commit, action=action, detection=detection, handoff=handoff)
 
 
 def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
     """The post-commit hook: append a generation record to HEAD's note."""
+    from aibom.gitutil import last_reflog_entry, loose_commit_time
     from aibom.notes import rewrite
     from aibom.notes.store import NotesStore
-    from aibom.provenance import checkpoint, generation
+    from aibom.provenance import checkpoint, generation, handoff
     from aibom.provenance import session as sessions
     from aibom.provenance.commits import read_head_with_changes
 
+    entry = last_reflog_entry(repo)
     action = rewrite.reflog_action(repo)
-    info, changes = read_head_with_changes(repo)
     if rewrite.is_rebase_step(action):
-        return RecordOutcome(info.sha, "skipped-rebase")
-    if rewrite.is_cherry_pick(repo, action):
-        source = rewrite.cherry_pick_source(repo, info.message, info.sha)
-        if source is not None and rewrite.copy_cherry_pick(repo, source, info.sha):
-            return RecordOutcome(info.sha, "cherry-pick")
-    detection = detect_commit(repo, cfg, info)
+        return RecordOutcome(entry[1] if entry else "HEAD", "skipped-rebase")
+    cherry_pick = rewrite.is_cherry_pick(repo, action)
+    detection = handoff.take(repo, entry[0]) if entry else None
+    if cherry_pick:
+        detection = None  # a pick copies its source's records; see below
+    committed = loose_commit_time(repo, entry[1]) if entry and detection else None
+    changes: list[tuple[str, str]] = []
+    fast = detection is not None and committed is not None and entry is not None
+    if detection is not None and committed is not None and entry is not None:
+        sha = entry[1]  # fast path: commit-msg's detection, nothing asked of git yet
+        if detection.origin.is_ai:
+            info, changes = read_head_with_changes(repo, sha)
+    else:
+        info, changes = read_head_with_changes(repo)
+        sha, committed = info.sha, info.committed
+        if cherry_pick:
+            source = rewrite.cherry_pick_source(repo, info.message, info.sha)
+            if source is not None and rewrite.copy_cherry_pick(repo, source, info.sha):
+                return RecordOutcome(info.sha, "cherry-pick")
+        detection = detect_commit(repo, cfg, info)
     amend = action.startswith("commit (amend)")
     observed_ai = any(
         e.origin.is_ai and e.source is not SourceKind.DECLARED for e in detection.evidence
     )
     if amend and not observed_ai:
-        return RecordOutcome(info.sha, "skipped", detection)
+        return RecordOutcome(sha, "skipped", detection)
     if not detection.origin.is_ai and not cfg.human_records:
-        return RecordOutcome(info.sha, "skipped", detection)
+        return RecordOutcome(sha, "skipped", detection)
     state = repo.state_dir
     current = sessions.load(state)
     blobs = blob_digests(repo, changes) if detection.origin.is_ai else []
     config_digest = generation.agent_config_digest(repo.toplevel, cfg.agent_config_files)
     record = generation.build(
         detection,
-        committed=info.committed,
+        committed=committed,
         session=current,
         blobs=blobs,
         agent_config=config_digest,
     )
-    changed = NotesStore(repo).append(info.sha, [record.line])
+    changed = NotesStore(repo).append(sha, [record.line])
     checkpoint.consume(state)
-    return RecordOutcome(info.sha, "recorded" if changed else "unchanged", detection)
+    return RecordOutcome(sha, "recorded" if changed else "unchanged", detection, fast)
 
 
 def detect_commit(

@@ -35,17 +35,16 @@ def test_human_commit_gets_human_trailer_and_record(repo: GitRepo) -> None:
     assert record["kind"] == "generation"
     assert record["origin"] == "human"
     assert record["models"] == [] and record["agent"] is None
-    assert record["evidence"] == [
-        {
-            "agent": None,
-            "confidence": 1.0,
-            "detail": "AI-Origin: human",
-            "models": [],
-            "origin": "human",
-            "session": None,
-            "source": "declared-trailer",
-        }
-    ]
+    assert record["evidence"] == []  # no AI evidence anywhere
+    assert record["confidence"] == 0.5
+
+
+def test_human_record_without_commit_msg_hook(repo: GitRepo) -> None:
+    # --no-verify skips commit-msg: post-commit detects by itself and sees the trailer-less message
+    repo.commit("plain", args=("--no-verify",))
+    assert "AI-Origin" not in repo.message()
+    (record,) = records(repo)
+    assert record["origin"] == "human" and record["evidence"] == []
 
 
 def test_session_commit(repo: GitRepo, tmp_path: os.PathLike[str]) -> None:
@@ -374,3 +373,31 @@ def test_session_usage_errors(repo: GitRepo) -> None:
     proc = repo.aibom("session", "start", "--agent", "x", "--model", "", check=False)
     assert proc.returncode == 2
     assert json.loads(repo.aibom("session", "show", "--format", "json").stdout) is None
+
+
+def test_handoff_is_consumed_and_never_reused(repo: GitRepo) -> None:
+    """commit-msg hands its detection to post-commit of the same `git commit` only."""
+    handoff = repo.path / ".git" / "aibom" / "handoff.json"
+    repo.write("a.txt", "1")
+    repo.git("add", "a.txt")
+    proc = repo.git("commit", "-q", "-m", "agent", env={"CLAUDECODE": "1", "AIBOM_DEBUG": "1"})
+    assert "(commit-msg hand-off)" in proc.stderr
+    assert not handoff.exists()
+    assert records(repo)[0]["origin"] == "ai-generated"
+    # a commit-msg run whose commit never happened (e.g. a later hook refused it) ...
+    msg = repo.write("../msg.txt", "abandoned\n")
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [sys.executable, "-m", "aibom.hookentry.commit_msg", str(msg)],
+        cwd=repo.path, env={**os.environ, "CLAUDECODE": "1"}, check=True,
+    )
+    assert handoff.exists()
+    # ... must not lend its AI detection to the next commit, made without commit-msg
+    repo.write("b.txt", "1")
+    repo.git("add", "b.txt")
+    proc = repo.git("commit", "-q", "--no-verify", "-m", "human", env={"AIBOM_DEBUG": "1"})
+    assert "(own detection)" in proc.stderr
+    (record,) = records(repo)
+    assert record["origin"] == "human"
