@@ -1,0 +1,41 @@
+"""The hook benchmark keeps working (tiny run; the ratios are not asserted here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_hooks.py"
+
+
+def test_bench_runs_and_prints_json() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--runs", "1", "--json"],
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert set(result["ratios"]) == {
+        "commit-msg / python -c pass",
+        "post-commit / python -c pass",
+        "git commit + aibom / git commit",
+    }
+    assert all(value > 0 for value in result["ratios"].values())
+    assert isinstance(result["added_ms_per_commit"], float)
+
+
+def test_bench_prints_a_table() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--runs", "1"],
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "aibom adds to a git commit" in proc.stdout
