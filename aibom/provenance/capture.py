@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from aibom.provenance.generation import BlobDigest
     from aibom.provenance.types import Detection, Trailer
 
-SCISSORS = b" ------------------------ >8 ------------------------"
-
 
 def context(
     repo: Repo | None,
@@ -59,9 +57,7 @@ def effectively_empty(message: bytes) -> bool:
 
     Stamping such a message would turn an aborted commit into one that holds only trailers.
     """
-    cut = message.find(SCISSORS)
-    if cut != -1:
-        message = message[: message.rfind(b"\n", 0, cut) + 1]
+    message, _ = tr.split_scissors(message)
     lines = [ln.strip() for ln in message.split(b"\n")]
     content = [ln for ln in lines if ln and not ln.startswith(b"#")]
     return not content
@@ -98,7 +94,7 @@ def stamp_message_file(repo: Repo, path: str, cfg: Config) -> StampOutcome | Non
 
     handoff.give(repo, detection)
     add = tr.wanted_trailers(detection, existing)
-    result = tr.stamp(message, add, cwd=repo.cwd)
+    result = tr.stamp(message, add, cwd=repo.cwd, existing=existing)
     if result.changed:
         tmp = f"{path}.aibom.{os.getpid()}"
         with open(tmp, "wb") as fh:

@@ -26,11 +26,40 @@ SESSION = "AI-Session"
 AIBOM_KEYS = (ORIGIN, MODEL, AGENT, SESSION)
 
 
+TRAILER_TIMEOUT = 10.0  # git interpret-trailers is fast; a stall must not hold up a commit
+SCISSORS = b" ------------------------ >8 ------------------------"
+
+
+def split_scissors(message: bytes) -> tuple[bytes, bytes]:
+    """(what git reads for trailers, the scissors line and everything after it).
+
+    Git ignores all that follows the scissors line of ``git commit -v``; handing it to
+    ``interpret-trailers`` anyway can make git 2.39 loop forever (a ``---`` line before the
+    scissors). Any one-character comment prefix is accepted, as ``core.commentChar`` may be.
+    """
+    pos = 0
+    while True:
+        found = message.find(SCISSORS, pos)
+        if found == -1:
+            return message, b""
+        start = message.rfind(b"\n", 0, found) + 1
+        end = found + len(SCISSORS)
+        if found - start == 1 and message[end : end + 1] in (b"\n", b""):
+            return message[:start], message[start:]
+        pos = end
+
+
 def parse_trailers(
     message: bytes, cwd: str | os.PathLike[str] | None = None
 ) -> tuple[Trailer, ...]:
     """The message's trailers as git parses them (unfolded, comments ignored)."""
-    proc = gitutil.git(["interpret-trailers", "--parse"], cwd=cwd, input=_terminated(message))
+    head, _ = split_scissors(message)
+    proc = gitutil.git(
+        ["interpret-trailers", "--parse"],
+        cwd=cwd,
+        input=_terminated(head),
+        timeout=TRAILER_TIMEOUT,
+    )
     return parse_kv_lines(proc.stdout.decode("utf-8", "surrogateescape"))
 
 
@@ -95,20 +124,42 @@ class StampResult(Value):
 
 
 def stamp(
-    message: bytes, add: Sequence[Trailer], cwd: str | os.PathLike[str] | None = None
+    message: bytes,
+    add: Sequence[Trailer],
+    cwd: str | os.PathLike[str] | None = None,
+    existing: Sequence[Trailer] | None = None,
 ) -> StampResult:
-    """Insert ``add`` into ``message`` where git would put them; keep every other byte."""
+    """Insert ``add`` into ``message`` where git would put them; keep every other byte.
+
+    ``existing`` (the message's trailers as git parsed them) enables a check on message
+    shapes where git's placement could split the trailer block: the result must parse as the
+    old trailers followed by the new ones, or the message is left as it was.
+    """
     if not add:
         return StampResult(message, (), False)
-    source = _terminated(message)
+    head, tail = split_scissors(message)
+    source = _terminated(head)
     args = ["interpret-trailers", "--where", "end", "--if-exists", "addIfDifferent"]
     for trailer in add:
         args += ["--trailer", f"{trailer.key}: {_clean_value(trailer.value)}"]
-    proc = gitutil.git(args, cwd=cwd, input=source)
+    proc = gitutil.git(args, cwd=cwd, input=source, timeout=TRAILER_TIMEOUT)
     spliced = splice(source, proc.stdout, [f"{t.key}: {_clean_value(t.value)}" for t in add])
     if spliced is None:
         return StampResult(message, (), False)
-    return StampResult(spliced, tuple(add), spliced != message)
+    if _risky(source):
+        before = tuple(existing) if existing is not None else parse_trailers(source, cwd)
+        wanted = [*before, *(Trailer(t.key, _clean_value(t.value)) for t in add)]
+        if list(parse_trailers(spliced, cwd)) != wanted:
+            return StampResult(message, (), False)
+    result = spliced + _terminated(tail)
+    return StampResult(result, tuple(add), result != message)
+
+
+def _risky(message: bytes) -> bool:
+    """Shapes where git may put new trailers after a line that ends the block for parsing."""
+    if b"(cherry picked from commit" in message:
+        return True
+    return any(line.strip() == b"" and line != b"" for line in message.split(b"\n"))
 
 
 def splice(original: bytes, git_output: bytes, new_lines: Sequence[str]) -> bytes | None:

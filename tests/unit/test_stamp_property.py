@@ -416,12 +416,6 @@ sys.stdout.buffer.write(res.message)
 """
 
 
-@pytest.mark.xfail(
-    reason="git 2.39 `interpret-trailers` loops forever on a `---` line before a scissors "
-    "line; trailers.stamp/parse_trailers should cut the message at the scissors line before "
-    "calling git",
-    strict=True,
-)
 def test_divider_before_scissors_does_not_hang(repo_dir: Path) -> None:
     """A message typed in `git commit -v` with a markdown rule must not stall the hook."""
     proc = subprocess.Popen(
@@ -447,13 +441,6 @@ WHITESPACE_AFTER_TRAILERS = (
 )
 
 
-@pytest.mark.xfail(
-    reason="after a `(cherry picked from ...)` line, git places new trailers after a "
-    "whitespace-only last line, so the user's "
-    "trailers before it stop being trailers; stamp() should insert before such lines or "
-    "decline when parse(result) loses an existing trailer",
-    strict=True,
-)
 def test_whitespace_line_after_trailers_keeps_them_trailers(repo_dir: Path) -> None:
     add = [Trailer("AI-Origin", "ai-assisted")]
     result = tr.stamp(WHITESPACE_AFTER_TRAILERS, add, cwd=repo_dir)
