@@ -16,8 +16,25 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
+_CLOSED_BY_CONFIG: list[bool] = [False]
+
+
+def configure(fail_closed: bool) -> None:
+    """A hook that loaded its configuration says whether it fails closed (``fail_closed``)."""
+    _CLOSED_BY_CONFIG[0] = fail_closed
+
+
 def fail_closed() -> bool:
-    return os.environ.get("AIBOM_FAIL_CLOSED", "").strip().lower() in {"1", "true", "yes", "on"}
+    env = os.environ.get("AIBOM_FAIL_CLOSED", "").strip().lower() in {"1", "true", "yes", "on"}
+    return env or _CLOSED_BY_CONFIG[0]
+
+
+def _report_modules() -> None:
+    """``AIBOM_DEBUG_MODULES=FILE``: write the names of all loaded modules (import budget test)."""
+    path = os.environ.get("AIBOM_DEBUG_MODULES")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(sorted(sys.modules)) + "\n")
 
 
 def run(name: str, body: Callable[[list[str]], int], argv: list[str] | None = None) -> int:
@@ -25,7 +42,9 @@ def run(name: str, body: Callable[[list[str]], int], argv: list[str] | None = No
     if os.environ.get("AIBOM_SKIP", "").strip().lower() in {"1", "true", "yes", "all", name}:
         return ExitCode.OK
     try:
-        return body(args)
+        code = body(args)
+        _report_modules()
+        return code
     except KeyboardInterrupt:
         return ExitCode.INTERNAL
     except Exception as exc:

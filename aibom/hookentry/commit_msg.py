@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from aibom.hookentry._run import run
+from aibom.hookentry._run import configure, run
 
 
 def _body(argv: list[str]) -> int:
@@ -16,6 +16,7 @@ def _body(argv: list[str]) -> int:
 
     repo = gitutil.discover_for_hook()
     cfg = config.load(repo.toplevel)
+    configure(cfg.fail_closed)
     if not cfg.stamp_trailers:
         return 0
     stamp_message_file(repo, argv[0], cfg)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from aibom.hookentry._run import run
+from aibom.hookentry._run import configure, run
 
 
 def _body(argv: list[str]) -> int:
@@ -14,6 +14,7 @@ def _body(argv: list[str]) -> int:
 
     repo = gitutil.discover_for_hook()
     cfg = config.load(repo.toplevel)
+    configure(cfg.fail_closed)
     outcome = record_head(repo, cfg)
     if os.environ.get("AIBOM_DEBUG"):
         via = "commit-msg hand-off" if outcome.handoff else "own detection"

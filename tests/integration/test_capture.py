@@ -391,7 +391,9 @@ def test_handoff_is_consumed_and_never_reused(repo: GitRepo) -> None:
 
     subprocess.run(
         [sys.executable, "-m", "aibom.hookentry.commit_msg", str(msg)],
-        cwd=repo.path, env={**os.environ, "CLAUDECODE": "1"}, check=True,
+        cwd=repo.path,
+        env={**os.environ, "CLAUDECODE": "1"},
+        check=True,
     )
     assert handoff.exists()
     # ... must not lend its AI detection to the next commit, made without commit-msg
@@ -401,3 +403,21 @@ def test_handoff_is_consumed_and_never_reused(repo: GitRepo) -> None:
     assert "(own detection)" in proc.stderr
     (record,) = records(repo)
     assert record["origin"] == "human"
+
+
+def test_fail_closed_from_configuration(repo: GitRepo) -> None:
+    import subprocess
+    import sys
+
+    repo.commit("first")
+    repo.git("update-ref", "-d", "refs/notes/aibom")
+    # a ref below refs/notes/aibom/ leaves no room for refs/notes/aibom: no note can be written
+    repo.git("update-ref", "refs/notes/aibom/blocked", "HEAD")
+    repo.commit("second", args=("--no-verify",))
+    run = [sys.executable, "-m", "aibom.hookentry.post_commit"]
+    opened = subprocess.run(run, cwd=repo.path, capture_output=True, text=True)
+    assert opened.returncode == 0 and "failed open" in opened.stderr
+    repo.write(".aibom.toml", "fail_closed = true\n")
+    closed = subprocess.run(run, cwd=repo.path, capture_output=True, text=True)
+    assert closed.returncode == 3, closed.stderr
+    assert "failed open" not in closed.stderr and "Traceback" not in closed.stderr

@@ -113,3 +113,29 @@ def test_probe_can_fail(session_repo: GitRepo, tmp_path: Path) -> None:
     """The probe sees a heavy import when there is one: the CLI imports click."""
     _, modules = probe("aibom.cli", session_repo.path, tmp_path / "m.json")
     assert "click" in heavy(modules)
+
+
+# Standard-library modules that cost 1-13 ms each to import on a slow machine; the hook path
+# (started by the native shim with -E -S) must do without them.
+SLOW_STDLIB = (
+    "re", "json", "dataclasses", "typing", "subprocess", "pathlib", "hashlib", "enum",
+    "inspect", "datetime", "uuid", "tomllib", "functools", "contextlib", "collections",
+    "locale", "threading", "tempfile", "shlex", "click",
+)  # fmt: skip
+
+
+def test_real_commits_through_the_shim_load_no_slow_stdlib(
+    make_repo: object, tmp_path: Path
+) -> None:
+    """commit-msg, post-commit (hand-off and own detection) and post-rewrite, run by git."""
+    repo: GitRepo = make_repo(install=True)  # type: ignore[operator]
+    report = tmp_path / "modules.txt"
+    env = {"AIBOM_DEBUG_MODULES": str(report), "AIBOM_PROCESS_ANCESTRY": "true"}
+    repo.aibom("session", "start", "--agent", "claude-code/2.0.14", "--model", "gpt-4o")
+    repo.commit("AI commit", files={"a.py": "x = 1\n"}, env=env)  # AI: blob digests too
+    repo.commit("again, hooks skipped", files={"b.py": "y = 2\n"}, env=env, args=("--no-verify",))
+    repo.git("commit", "--amend", "-q", "-m", "amended", env=env)  # post-rewrite
+    loaded = set(report.read_text().split())
+    assert "aibom.hookentry.post_rewrite" in loaded and "aibom.provenance.handoff" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in SLOW_STDLIB) == []
+    assert '"origin":"ai-assisted"' in repo.note()
