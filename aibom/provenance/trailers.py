@@ -143,10 +143,14 @@ def stamp(
     for trailer in add:
         args += ["--trailer", f"{trailer.key}: {_clean_value(trailer.value)}"]
     proc = gitutil.git(args, cwd=cwd, input=source, timeout=TRAILER_TIMEOUT)
-    spliced = splice(source, proc.stdout, [f"{t.key}: {_clean_value(t.value)}" for t in add])
+    lines = [f"{t.key}: {_clean_value(t.value)}" for t in add]
+    spliced = splice(source, proc.stdout, lines)
+    inferred = spliced is None
+    if inferred:
+        spliced = splice_after_drops(source, proc.stdout, lines)
     if spliced is None:
         return StampResult(message, (), False)
-    if _risky(source):
+    if inferred or _risky(source):
         before = tuple(existing) if existing is not None else parse_trailers(source, cwd)
         wanted = [*before, *(Trailer(t.key, _clean_value(t.value)) for t in add)]
         if list(parse_trailers(spliced, cwd)) != wanted:
@@ -156,10 +160,22 @@ def stamp(
 
 
 def _risky(message: bytes) -> bool:
-    """Shapes where git may put new trailers after a line that ends the block for parsing."""
+    """Shapes where git's placement could split the trailer block or hide a trailer:
+    a ``(cherry picked from ...)`` line, a whitespace-only line, or a comment line amid text
+    (the usual comment block at the end of an editor's template is not amid text).
+    """
     if b"(cherry picked from commit" in message:
         return True
-    return any(line.strip() == b"" and line != b"" for line in message.split(b"\n"))
+    lines = message.split(b"\n")
+    if any(line.strip() == b"" and line != b"" for line in lines):
+        return True
+    seen_comment = False
+    for line in lines:
+        if line.startswith(b"#"):
+            seen_comment = True
+        elif seen_comment and line.strip():
+            return True
+    return False
 
 
 def splice(original: bytes, git_output: bytes, new_lines: Sequence[str]) -> bytes | None:
@@ -187,6 +203,59 @@ def splice(original: bytes, git_output: bytes, new_lines: Sequence[str]) -> byte
     if sorted(seen) != sorted(expected) or len(seen) != len(expected):
         return None
     return b"\n".join(orig[:insert_at] + inserted + orig[insert_at:])
+
+
+def splice_after_drops(
+    original: bytes, git_output: bytes, new_lines: Sequence[str]
+) -> bytes | None:
+    """Second chance for :func:`splice` when git also *dropped* lines.
+
+    Git leaves out whitespace-only lines at the end of the message body and comment lines
+    inside the trailer block. Here the new lines go right after the last line of text before
+    the part git kept verbatim (comments, scissors); every original line is kept. Callers
+    must check the result with git's parser: this placement is inferred, not observed.
+    """
+    if not original.endswith(b"\n") or not git_output.endswith(b"\n"):
+        return None
+    orig = original[:-1].split(b"\n")
+    outl = git_output[:-1].split(b"\n")
+    new = [line.encode("utf-8", "surrogateescape") for line in new_lines]
+    start = _find_block(outl, new)
+    if start is None:
+        return None
+    after = outl[start + len(new) :]
+    if after and orig[len(orig) - len(after) :] != after:
+        return None
+    body = orig[: len(orig) - len(after)]
+    text_end = len(body)
+    while text_end > 0 and not body[text_end - 1].strip():
+        text_end -= 1
+    before = outl[:start]
+    gap = len(before) - len(_rstrip_blank(before))
+    empties = 0
+    while text_end + empties < len(body) and body[text_end + empties] == b"":
+        empties += 1
+    if gap and empties:
+        insert_at, inserted = text_end + min(gap, empties), new
+    else:
+        insert_at, inserted = text_end, ([b""] if gap else []) + new
+    if len(_rstrip_blank(before)) > text_end or (before and body and before[0] != body[0]):
+        return None
+    return b"\n".join(orig[:insert_at] + inserted + orig[insert_at:]) + b"\n"
+
+
+def _find_block(lines: list[bytes], block: list[bytes]) -> int | None:
+    for i in range(len(lines) - len(block), -1, -1):
+        if lines[i : i + len(block)] == block:
+            return i
+    return None
+
+
+def _rstrip_blank(lines: list[bytes]) -> list[bytes]:
+    end = len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
 
 
 def _terminated(message: bytes) -> bytes:

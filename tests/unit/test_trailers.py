@@ -107,3 +107,27 @@ def test_splice_refuses_unexplained_output() -> None:
     assert tr.splice(b"a\nb:c\n", b"a\nb: c\nX: y\n", ["X: y"]) == b"a\nb:c\nX: y\n"
     assert tr.splice(b"a\n", b"a\nZ: q\n", ["X: y"]) is None
     assert tr.splice(b"a\n", b"a\n", ["X: y"]) is None
+
+
+def test_stamp_keeps_whitespace_only_lines_git_drops(cwd: Path) -> None:
+    # git leaves the whitespace-only last line out of its output; aibom keeps it, after the
+    # new trailer, so the trailer block stays whole
+    msg = b"subject\n\nbody\n\nKey: v\n  \n"
+    res = tr.stamp(msg, [Trailer("AI-Origin", "human")], cwd=cwd)
+    assert res.message == b"subject\n\nbody\n\nKey: v\nAI-Origin: human\n  \n"
+    assert tr.parse_trailers(res.message, cwd=cwd) == (
+        Trailer("Key", "v"),
+        Trailer("AI-Origin", "human"),
+    )
+
+
+def test_scissors_part_is_never_given_to_git(cwd: Path) -> None:
+    # git 2.39 loops forever on this shape when the scissors part is included
+    msg = (
+        b"Subject\n\nBody\n---\nmore\n"
+        b"# ------------------------ >8 ------------------------\ndiff --git a/x b/x\n"
+    )
+    head, tail = tr.split_scissors(msg)
+    assert tail.startswith(b"# ----") and head.endswith(b"more\n")
+    res = tr.stamp(msg, [Trailer("AI-Origin", "human")], cwd=cwd)
+    assert res.message.endswith(tail)
