@@ -82,6 +82,27 @@ class GitRepo:
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    def _run(
+        self,
+        argv: list[str],
+        env: dict[str, str] | None,
+        input: str | None,
+        check: bool,
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            argv,
+            cwd=self.path,
+            env={**os.environ, **(env or {})},
+            input=input,
+            text=True,
+            capture_output=True,
+            check=False,
+        )
+        if check and proc.returncode != 0:
+            shown = " ".join(argv[2:] if argv[0] == sys.executable else argv)
+            raise AssertionError(f"{shown} failed ({proc.returncode}):\n{proc.stderr}")
+        return proc
+
     def git(
         self,
         *args: str,
@@ -89,21 +110,7 @@ class GitRepo:
         input: str | None = None,
         check: bool = True,
     ) -> subprocess.CompletedProcess[str]:
-        run_env = dict(os.environ)
-        if env:
-            run_env.update(env)
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=self.path,
-            env=run_env,
-            input=input,
-            text=True,
-            capture_output=True,
-            check=False,
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
-        return proc
+        return self._run(["git", *args], env, input, check)
 
     def write(self, name: str, content: str) -> Path:
         path = self.path / name
@@ -135,23 +142,7 @@ class GitRepo:
         input: str | None = None,
         check: bool = True,
     ) -> subprocess.CompletedProcess[str]:
-        run_env = dict(os.environ)
-        if env:
-            run_env.update(env)
-        proc = subprocess.run(
-            [sys.executable, "-m", "aibom.cli", *args],
-            cwd=self.path,
-            env=run_env,
-            input=input,
-            text=True,
-            capture_output=True,
-            check=False,
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(
-                f"aibom {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}"
-            )
-        return proc
+        return self._run([sys.executable, "-m", "aibom.cli", *args], env, input, check)
 
     def note(self, rev: str = "HEAD") -> str:
         proc = self.git("notes", "--ref", "refs/notes/aibom", "show", rev, check=False)

@@ -23,6 +23,7 @@ def test_bench_runs_and_prints_json() -> None:
     assert set(result["ratios"]) == {
         "commit-msg / python -c pass",
         "post-commit / python -c pass",
+        "post-commit --no-verify / python -c pass",
         "git commit + aibom / git commit",
     }
     assert all(value > 0 for value in result["ratios"].values())
