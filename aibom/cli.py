@@ -85,6 +85,7 @@ def install(ctx: click.Context, pre_commit: bool, fmt: str) -> None:
     lines = []
     if result.hooks:
         lines.append(f"installed hooks in {result.hooks_dir}: {', '.join(result.hooks)}")
+    lines += [f"warning: {note}" for note in result.notes]
     for hook in result.chained:
         lines.append(f"  kept your existing {hook} hook: it now runs first ({hook}.aibom-chained)")
     for key, value in result.config_added:

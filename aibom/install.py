@@ -177,7 +177,27 @@ def install(repo: Repo, *, pre_commit: bool = False, python: str | None = None) 
     manifest["config_added"] += [[k, v] for k, v in added]
     _save_manifest(repo, manifest)
     snippet = PRE_COMMIT_SNIPPET if pre_commit else None
-    return InstallResult(str(hooks_dir), tuple(written), tuple(chained), tuple(added), snippet)
+    return InstallResult(
+        str(hooks_dir), tuple(written), tuple(chained), tuple(added), snippet, _warnings(repo)
+    )
+
+
+def _warnings(repo: Repo) -> tuple[str, ...]:
+    """Choices of the user's that aibom keeps but that can cost records."""
+    found: list[str] = []
+    mode = _get_all(repo, "notes.rewriteMode")
+    if mode and mode[-1] not in ("cat_sort_uniq", "concatenate"):
+        found.append(
+            f"notes.rewriteMode is {mode[-1]!r}: on amend and rebase git will replace the new "
+            "commit's records instead of uniting them (aibom recommends cat_sort_uniq)"
+        )
+    strategy = _get_all(repo, "notes.aibom.mergeStrategy")
+    if strategy and strategy[-1] not in ("cat_sort_uniq", "union"):
+        found.append(
+            f"notes.aibom.mergeStrategy is {strategy[-1]!r}: merging notes from other clones "
+            "may drop records (aibom recommends cat_sort_uniq)"
+        )
+    return tuple(found)
 
 
 @dataclass(frozen=True)

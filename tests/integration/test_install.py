@@ -44,11 +44,12 @@ def test_install_sets_config_and_uninstall_restores_exactly(
 
 def test_existing_choice_is_kept(make_repo: Callable[..., GitRepo]) -> None:
     repo = make_repo()
-    repo.git("config", "notes.rewriteMode", "concatenate")
-    repo.aibom("install")
-    assert repo.git("config", "notes.rewriteMode").stdout.strip() == "concatenate"
+    repo.git("config", "notes.rewriteMode", "overwrite")
+    out = repo.aibom("install").stdout
+    assert "warning: notes.rewriteMode is 'overwrite'" in out
+    assert repo.git("config", "notes.rewriteMode").stdout.strip() == "overwrite"
     repo.aibom("uninstall")
-    assert repo.git("config", "notes.rewriteMode").stdout.strip() == "concatenate"
+    assert repo.git("config", "notes.rewriteMode").stdout.strip() == "overwrite"
 
 
 def test_existing_hook_is_chained_and_restored(make_repo: Callable[..., GitRepo]) -> None:
