@@ -393,7 +393,14 @@ def _resolve(repo: Any, rev: str) -> str:
 @FORMAT_OPTION
 @click.pass_context
 def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: str) -> None:
-    """One line per commit: origin, model, agent, subject (REVS as for git log; default HEAD)."""
+    """One line per commit: origin, basis, model, agent, subject (REVS as for git log).
+
+    \b
+    basis: observed  a record written by the hooks when the commit was made
+           inferred  a record aibom backfill derived later from trailers and identities
+           trailer   no record; the commit's AI-* trailers
+           -         nothing known (unknown is not human)
+    """
     from aibom.notes.store import NotesStore
     from aibom.provenance.commits import read_commits
     from aibom.provenance.summary import summarize_many
@@ -409,9 +416,10 @@ def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: s
     notes = NotesStore(repo).read_all(i.sha for i in infos)
     rows = summarize_many(infos, notes)
     width = max((len(r.origin) for r in rows), default=5)
+    basis = {"record": "observed", "inferred-record": "inferred", "trailer": "trailer"}
     lines = [
-        f"{r.sha[:10]}  {r.origin:<{width}}  {(r.models[0] if r.models else '-'):<40}  "
-        f"{(r.agent or '-'):<18}  {r.subject[:60]}"
+        f"{r.sha[:10]}  {r.origin:<{width}}  {basis.get(r.basis, '-'):<8}  "
+        f"{(r.models[0] if r.models else '-'):<40}  {(r.agent or '-'):<18}  {r.subject[:60]}"
         for r in rows
     ]
     emit([r.to_json() for r in rows], "\n".join(lines), Format(fmt))
