@@ -126,3 +126,48 @@ def test_pending_skips_stale_and_half_written(tmp_path: Path) -> None:
     cp.consume(str(tmp_path))
     assert cp.pending(str(tmp_path), now=1000.0) == []
     assert (tmp_path / cp.CONSUMED).read_bytes().count(b"\n") == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["claude-code"], ("claude-code", None, None)),
+        (["aider", "--model", "gpt-4o", "--session=s1"], ("aider", "gpt-4o", "s1")),
+        ([], None),
+        (["a", "b"], None),
+        (["a", "--model"], None),
+        (["a", "--bogus", "x"], None),
+    ],
+)
+def test_lean_entry_arguments(argv: list[str], expected: object) -> None:
+    from aibom.hookentry.checkpoint import parse_args
+
+    assert parse_args(argv) == expected
+
+
+def test_lean_entry_records_without_heavy_imports(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    report = tmp_path / "modules.txt"
+    payload = json.dumps({"session_id": "s-1", "hook_event_name": "PostToolUse"})
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        "import sys; sys.path.insert(0, sys.argv.pop(1))\n"
+        "from aibom.hookentry.checkpoint import main; sys.exit(main())"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-E", "-S", "-c", code, root, "claude-code", "--model", "gpt-4o"],
+        cwd=tmp_path,
+        input=payload,
+        text=True,
+        capture_output=True,
+        env={**os.environ, "AIBOM_DEBUG_MODULES": str(report)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    (point,) = cp.pending(str(tmp_path / ".git" / "aibom"))
+    assert (point.agent, point.model, point.session) == ("claude-code", "gpt-4o", "s-1")
+    loaded = set(report.read_text().split())
+    assert not loaded & {"click", "re", "json", "dataclasses", "typing", "subprocess"}

@@ -1,0 +1,65 @@
+"""``aibom-checkpoint AGENT [--model M] [--session S]``: an agent hook event, read on stdin.
+
+Agent hooks fire on every tool call, so this entry point stays on the hook path's budget:
+standard library and aibom core only (no click). It never fails the agent: bad payloads are
+recorded as unknown with a warning, and internal errors fail open like the git hooks.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from aibom.hookentry._run import run
+
+USAGE = "usage: aibom-checkpoint AGENT [--model MODEL] [--session ID]  (payload JSON on stdin)"
+
+
+def parse_args(argv: list[str]) -> tuple[str, str | None, str | None] | None:
+    agent: str | None = None
+    options: dict[str, str | None] = {"--model": None, "--session": None}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in options:
+            if not eq:
+                if i + 1 >= len(argv):
+                    return None
+                value = argv[i + 1]
+                i += 1
+            options[name] = value
+        elif arg.startswith("-") or agent is not None:
+            return None
+        else:
+            agent = arg
+        i += 1
+    if not agent:
+        return None
+    return agent, options["--model"], options["--session"]
+
+
+def _body(argv: list[str]) -> int:
+    parsed = parse_args(argv)
+    if parsed is None:
+        print(USAGE, file=sys.stderr)
+        return 2
+    from aibom import gitutil
+    from aibom.provenance import checkpoint as cp
+
+    agent, model, session = parsed
+    repo = gitutil.discover_for_hook()
+    stdin = sys.stdin
+    raw = b"" if stdin is None or stdin.isatty() else stdin.buffer.read(cp.MAX_PAYLOAD + 1)
+    point, warnings = cp.parse_payload(agent, raw, model=model, session=session)
+    cp.record(repo.state_dir, point)
+    for warning in warnings:
+        print(f"aibom checkpoint: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run("checkpoint", _body, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
