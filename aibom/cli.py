@@ -41,7 +41,13 @@ def _cfg(repo: Any) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="aibom")
-@click.option("-C", "cwd", type=click.Path(file_okay=False), help="Run as if started in PATH.")
+@click.option(
+    "-C",
+    "cwd",
+    type=click.Path(file_okay=False),
+    metavar="PATH",
+    help="Run as if started in PATH.",
+)
 @click.pass_context
 def cli(ctx: click.Context, cwd: str | None) -> None:
     """Make AI authorship of code a verifiable fact of a Git repository.
@@ -123,7 +129,10 @@ def session() -> None:
 
 @session.command("start")
 @click.option(
-    "--agent", required=True, help="Agent name, optionally with version: claude-code/2.0.14."
+    "--agent",
+    required=True,
+    metavar="NAME[/VERSION]",
+    help="The agent, optionally with its version, e.g. aider or claude-code/2.0.14.",
 )
 @click.option(
     "--model",
@@ -181,7 +190,7 @@ def session_start(
     origin: str | None,
     fmt: str,
 ) -> None:
-    """Open a session: commits from now on are attributed to AGENT and MODEL.
+    """Open a session: commits from now on are attributed to the --agent and --model given.
 
     \b
     Example:
@@ -197,6 +206,8 @@ def session_start(
     parsed_agent = parse_agent(agent)
     if parsed_agent is None:
         raise UsageError(f"--agent {agent!r}: expected NAME or NAME/VERSION")
+    if any(ord(c) < 32 for c in agent + "".join(models)):
+        raise UsageError("--agent and --model must not contain control characters")
     normalized = []
     for raw in models:
         model = normalize_model(raw)
@@ -272,7 +283,12 @@ def checkpoint(
     Never fails the agent: unknown payloads are recorded as unknown with a warning.
     """
     from aibom.provenance import checkpoint as cp
+    from aibom.provenance.sources.declared import parse_agent
 
+    parsed_agent = parse_agent(agent)
+    if parsed_agent is None:
+        raise UsageError(f"{agent!r} is not an agent name", hint="e.g. claude-code, codex, aider")
+    agent = parsed_agent.name
     repo = _repo(ctx)
     raw = (
         b""
@@ -323,7 +339,8 @@ def detect(ctx: click.Context, fmt: str) -> None:
 @FORMAT_OPTION
 @click.pass_context
 def show(ctx: click.Context, rev: str, fmt: str) -> None:
-    """Everything recorded about one commit: origin, model, agent, records and evidence."""
+    """Everything recorded about one commit (REV, default HEAD): origin, model, agent,
+    records and evidence."""
     from aibom.notes.store import NotesStore
     from aibom.provenance.commits import read_commits
     from aibom.provenance.summary import summarize
@@ -385,15 +402,45 @@ def _resolve(repo: Any, rev: str) -> str:
     return str(proc.stdout.decode().strip())
 
 
-@cli.command()
-@click.argument("revs", nargs=-1)
+def _has_commits(repo: Any) -> bool:
+    return bool(repo.out(["rev-parse", "-q", "--verify", "HEAD"], check=False).strip())
+
+
+def _revs_checked(repo: Any, revs: tuple[str, ...]) -> None:
+    """Bad revisions are the user's mistake (exit 2), not an internal error."""
+    for rev in revs:
+        if rev.startswith("-"):
+            continue
+        for part in rev.replace("...", "..").split(".."):
+            if (
+                part
+                and repo.git(
+                    ["rev-parse", "-q", "--verify", part + "^{commit}"], check=False
+                ).returncode
+                != 0
+            ):
+                raise UsageError(
+                    f"{part!r} is not a commit in this repository",
+                    hint="REVS are revisions or ranges, e.g. HEAD~10..HEAD or --all",
+                )
+
+
+REVS = click.argument("revs", nargs=-1, type=click.UNPROCESSED)
+REVS_SETTINGS = {"ignore_unknown_options": True}
+
+
+@cli.command(context_settings=REVS_SETTINGS)
+@REVS
 @click.option(
     "-n", "--max-count", type=click.IntRange(min=1), default=None, help="Show at most N commits."
 )
 @FORMAT_OPTION
 @click.pass_context
 def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: str) -> None:
-    """One line per commit: origin, basis, model, agent, subject (REVS as for git log).
+    """One line per commit: origin, basis, model, agent, subject.
+
+    REVS select commits as for git log: revisions, ranges (HEAD~10..HEAD) or options such
+    as --all or --since=2.weeks; default HEAD.
 
     \b
     basis: observed  a record written by the hooks when the commit was made
@@ -406,9 +453,10 @@ def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: s
     from aibom.provenance.summary import summarize_many
 
     repo = _repo(ctx)
-    if repo.out(["rev-parse", "-q", "--verify", "HEAD"], check=False).strip() == "" and not revs:
+    if not _has_commits(repo) and not revs:
         emit([], "no commits yet", Format(fmt))
         return
+    _revs_checked(repo, revs)
     args = [*revs] if revs else ["HEAD"]
     if max_count:
         args.insert(0, f"--max-count={max_count}")
@@ -425,8 +473,8 @@ def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: s
     emit([r.to_json() for r in rows], "\n".join(lines), Format(fmt))
 
 
-@cli.command()
-@click.argument("revs", nargs=-1)
+@cli.command(context_settings=REVS_SETTINGS)
+@REVS
 @click.option("--dry-run", is_flag=True, help="Say what would be recorded; write nothing.")
 @FORMAT_OPTION
 @click.pass_context
@@ -439,6 +487,10 @@ def backfill(ctx: click.Context, revs: tuple[str, ...], dry_run: bool, fmt: str)
     from aibom.provenance.backfill import backfill as do_backfill
 
     repo = _repo(ctx)
+    if not _has_commits(repo) and not revs:
+        emit(None, "no commits yet", Format(fmt))
+        return
+    _revs_checked(repo, revs)
     result = do_backfill(repo, _cfg(repo), list(revs), dry_run=dry_run)
     verb = "would record" if dry_run else "recorded"
     text = (

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from aibom.errors import UsageError
 from aibom.report import Format, dump_json
 
 AGENT_VARS = (
@@ -134,8 +135,15 @@ def build(repo: Path) -> list[str]:
 
 def run_demo(keep: Path | None, fmt: Format) -> None:
     if keep is not None:
-        keep.mkdir(parents=True, exist_ok=True)
-        _demo_in(keep / "payments", fmt)
+        keep = keep.resolve()
+        target = keep / "payments"
+        try:
+            keep.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--keep {keep}: cannot create it ({exc.strerror})") from None
+        if target.exists():
+            raise UsageError(f"{target} exists already", hint="pick another --keep directory")
+        _demo_in(target, fmt)
         return
     with tempfile.TemporaryDirectory(prefix="aibom-demo-") as tmp:
         _demo_in(Path(tmp) / "payments", fmt)

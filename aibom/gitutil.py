@@ -146,12 +146,29 @@ def discover(cwd: str | os.PathLike[str] | None = None) -> Repo:
             hint="run the command from a work tree, or pass -C PATH",
         )
     base = os.fspath(cwd) if cwd is not None else os.getcwd()
+    expected = 3 if len(lines) >= 3 and lines[2] == "true" else 4
+    if proc.returncode == 0 and len(lines) != expected:
+        lines = _one_by_one(cwd)  # a path with a newline in it: ask for each value alone
     common = lines[1]
     if not os.path.isabs(common):
         common = os.path.realpath(os.path.join(base, common))
     bare = lines[2] == "true"
     toplevel = None if bare or len(lines) < 4 or not lines[3] else lines[3]
     return Repo(git_dir=lines[0], common_dir=common, toplevel=toplevel)
+
+
+def _one_by_one(cwd: str | os.PathLike[str] | None) -> list[str]:
+    values = []
+    for flag in (
+        "--absolute-git-dir",
+        "--git-common-dir",
+        "--is-bare-repository",
+        "--show-toplevel",
+    ):
+        proc = git(["rev-parse", flag], cwd=cwd, check=False)
+        text = proc.stdout.decode("utf-8", "surrogateescape")
+        values.append(text[:-1] if text.endswith("\n") else text)
+    return values
 
 
 def discover_for_hook() -> Repo:

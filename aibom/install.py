@@ -24,9 +24,13 @@ CHAIN_SUFFIX = ".aibom-chained"
 HOOKS: dict[str, str] = {
     "commit-msg": "commit_msg",
     "post-commit": "post_commit",
+    "post-merge": "post_merge",
     "post-rewrite": "post_rewrite",
 }
 STDIN_HOOKS = frozenset({"post-rewrite"})
+# A chained commit-msg hook that fails aborts the commit, as it did before aibom. Git ignores
+# the status of post-* hooks, so their failure must not keep aibom from recording.
+CHAINED_FAILURE = {"commit-msg": "|| exit $?"}
 MANIFEST = "install.json"
 
 
@@ -51,6 +55,7 @@ def render_hook(hook: str, python: str) -> str:
     return (
         template.replace("@STDIN_SAVE@", "input=$(cat)" if stdin else "")
         .replace("@STDIN_FEED@", "printf '%s\\n' \"$input\" | " if stdin else "")
+        .replace("@CHAINED_FAILURE@", CHAINED_FAILURE.get(hook, "|| :"))
         .replace("@MODULE@", HOOKS[hook])
         .replace("@HOOK@", hook)
         .replace("@PYTHON@", shlex.quote(python))
@@ -253,6 +258,13 @@ repos:
         stages: [post-commit]
         always_run: true
         pass_filenames: false
+      - id: aibom-post-merge
+        name: aibom records merge commits
+        entry: aibom-post-merge
+        language: system
+        stages: [post-merge]
+        always_run: true
+        pass_filenames: false
       - id: aibom-post-rewrite
         name: aibom keeps records through rewrites
         entry: aibom-post-rewrite
@@ -260,5 +272,6 @@ repos:
         stages: [post-rewrite]
         always_run: true
         pass_filenames: false
-# then: pre-commit install --hook-type commit-msg --hook-type post-commit --hook-type post-rewrite
+# then: pre-commit install --hook-type commit-msg --hook-type post-commit \\
+#         --hook-type post-merge --hook-type post-rewrite
 """

@@ -56,7 +56,9 @@ def offending(data: bytes) -> set[str]:
 def repository_files() -> list[Path]:
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout
     return [ROOT / name for name in out.decode().split("\0") if name]
 

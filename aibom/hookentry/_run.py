@@ -49,7 +49,10 @@ def run(name: str, body: Callable[[list[str]], int], argv: list[str] | None = No
         return ExitCode.INTERNAL
     except Exception as exc:
         code = exit_code_for(exc)
-        text = exc.render() if isinstance(exc, AibomError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, AibomError):
+            text = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+        else:
+            text = f"{type(exc).__name__}: {exc}"
         closed = fail_closed() or getattr(exc, "fail_closed", False)
         if closed:
             print(f"aibom {name}: {text}", file=sys.stderr)

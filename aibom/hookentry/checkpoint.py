@@ -45,12 +45,19 @@ def _body(argv: list[str]) -> int:
         return 2
     from aibom import gitutil
     from aibom.provenance import checkpoint as cp
+    from aibom.provenance.sources.declared import parse_agent
 
-    agent, model, session = parsed
+    name, model, session = parsed
+    agent = parse_agent(name)
+    if agent is None:
+        print(
+            f"aibom checkpoint: {name!r} is not an agent name (e.g. claude-code)", file=sys.stderr
+        )
+        return 2
     repo = gitutil.discover_for_hook()
     stdin = sys.stdin
     raw = b"" if stdin is None or stdin.isatty() else stdin.buffer.read(cp.MAX_PAYLOAD + 1)
-    point, warnings = cp.parse_payload(agent, raw, model=model, session=session)
+    point, warnings = cp.parse_payload(agent.name, raw, model=model, session=session)
     cp.record(repo.state_dir, point)
     for warning in warnings:
         print(f"aibom checkpoint: warning: {warning}", file=sys.stderr)

@@ -52,7 +52,10 @@ def fetch(repo: Repo, remote: str) -> bool:
     err = proc.stderr.decode("utf-8", "replace")
     if "couldn't find remote ref" in err:
         return False
-    raise AibomError(f"git fetch {remote} failed: {err.strip()[:300]}")
+    raise UsageError(
+        f"cannot fetch notes from {remote}: {err.strip()[:300]}",
+        hint="check the remote (git remote -v) and that it is reachable",
+    )
 
 
 def merge(repo: Repo, remote: str) -> bool:
@@ -114,7 +117,7 @@ def push(repo: Repo, remote: str = "origin", attempts: int = ATTEMPTS) -> SyncRe
             return SyncResult(remote, fetched_any, merged_any, True, attempt)
         err = proc.stderr.decode("utf-8", "replace")
         if not _retryable(err):
-            raise AibomError(f"git push {remote} failed: {err.strip()[:300]}")
+            raise UsageError(f"git push {remote} refused the notes: {err.strip()[:300]}")
         time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
     raise AibomError(
         f"notes push to {remote} kept losing the race after {attempts} attempts",

@@ -52,15 +52,80 @@ def _env_ident(env: Mapping[str, str], role: str) -> Ident | None:
     return Ident(name or "", email or "")
 
 
+SIGN_OFF = b"Signed-off-by: "
+
+
+def rest_is_empty(lines: Sequence[bytes]) -> bool:
+    """git's own rule: only whitespace and ``Signed-off-by:`` lines count as no message."""
+    return all(not ln.strip() or ln.startswith(SIGN_OFF) for ln in lines)
+
+
 def effectively_empty(message: bytes) -> bool:
-    """True when git's cleanup would leave nothing (so git aborts the commit).
+    """True when git would abort the commit as having an empty message.
 
     Stamping such a message would turn an aborted commit into one that holds only trailers.
+    Comment lines are dropped as the default cleanup does; a message of sign-offs is empty.
     """
     message, _ = tr.split_scissors(message)
-    lines = [ln.strip() for ln in message.split(b"\n")]
-    content = [ln for ln in lines if ln and not ln.startswith(b"#")]
-    return not content
+    lines = [ln for ln in message.split(b"\n") if not ln.startswith(b"#")]
+    return rest_is_empty(lines)
+
+
+_CONFIG_FILES = ("/etc/gitconfig",)
+
+
+def _config_paths(repo: Repo) -> list[str]:
+    home = os.environ.get("HOME", "")
+    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    paths = [os.path.join(repo.common_dir, "config"), os.path.join(xdg, "git", "config")]
+    paths.append(os.environ.get("GIT_CONFIG_GLOBAL") or os.path.join(home, ".gitconfig"))
+    if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
+        paths.append(os.environ.get("GIT_CONFIG_SYSTEM") or _CONFIG_FILES[0])
+    return paths
+
+
+def _may_have_template(repo: Repo) -> bool:
+    """Cheap screen: could ``commit.template`` be set? (then git is asked; includes count)."""
+    if any(k.startswith("GIT_CONFIG_KEY_") or k == "GIT_CONFIG_PARAMETERS" for k in os.environ):
+        return True
+    for path in _config_paths(repo):
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read().lower()
+        except OSError:
+            continue
+        if b"template" in data or b"include" in data:
+            return True
+    return False
+
+
+def template_untouched(repo: Repo, message: bytes) -> bool:
+    """True when the message is still the configured ``commit.template`` (git would abort).
+
+    Only ``commit.template`` is visible to a hook; ``git commit -t FILE`` is not.
+    """
+    if not _may_have_template(repo):
+        return False
+    found = repo.git(["config", "--path", "--get", "commit.template"], check=False)
+    path = found.stdout.decode("utf-8", "surrogateescape").strip()
+    if found.returncode != 0 or not path:
+        return False
+    try:
+        with open(os.path.join(repo.cwd, path), "rb") as fh:
+            template = fh.read()
+    except OSError:
+        return False
+
+    def clean(data: bytes) -> bytes:
+        proc = repo.git(["stripspace", "--strip-comments"], input=data, check=False)
+        return proc.stdout if proc.returncode == 0 else data
+
+    body, _ = tr.split_scissors(message)
+    wanted = clean(template)
+    got = clean(body)
+    if not wanted or not got.startswith(wanted):
+        return False
+    return rest_is_empty(got[len(wanted) :].split(b"\n"))
 
 
 class StampOutcome(Value):
@@ -77,6 +142,8 @@ def stamp_message_file(repo: Repo, path: str, cfg: Config) -> StampOutcome | Non
     with open(path, "rb") as fh:
         message = fh.read()
     if effectively_empty(message) or _maybe_all_comments(repo, message):
+        return None
+    if template_untouched(repo, message):
         return None
     existing = tr.parse_trailers(message, cwd=repo.cwd)
     text = message.decode("utf-8", "surrogateescape")
@@ -110,7 +177,7 @@ def _maybe_all_comments(repo: Repo, message: bytes) -> bool:
     if len(firsts) != 1 or firsts.pop().isalnum():
         return False
     proc = repo.git(["stripspace", "--strip-comments"], input=message, check=False)
-    return proc.returncode == 0 and not proc.stdout.strip()
+    return proc.returncode == 0 and rest_is_empty(proc.stdout.split(b"\n"))
 
 
 class RecordOutcome(Value):

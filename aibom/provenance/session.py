@@ -158,7 +158,7 @@ def parse_param(spec: str) -> tuple[str, ParamValue]:
     """``temperature=0.2`` -> ("temperature", 0.2); typed for the known parameters."""
     key, sep, raw = spec.partition("=")
     key = key.strip().lower().replace("-", "_")
-    if not sep or not key:
+    if not sep or not key or not all(c.isascii() and (c.isalnum() or c == "_") for c in key):
         raise UsageError(f"--param {spec!r}: expected NAME=VALUE, e.g. temperature=0.2")
     raw = raw.strip()
     try:

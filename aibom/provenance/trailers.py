@@ -1,10 +1,13 @@
 """aibom's trailers, read and written with git's own trailer rules.
 
-Parsing and placement are git's (``git interpret-trailers``, the same call ``git commit
---trailer`` makes), so aibom never disagrees with git about where the trailer block is or
-what counts as a comment. Git re-formats trailers it touches (``Key:value`` becomes
-``Key: value``, CRs are dropped); aibom therefore keeps git's *placement* but splices only
-the new lines into the original bytes, so the user's text is kept byte for byte.
+Parsing and placement are git's (``git interpret-trailers``), so aibom never disagrees with
+git about where the trailer block is or what counts as a comment. ``--no-divider``: a commit
+message has no patch, and git reads a commit's trailers (``%(trailers)``) without treating a
+``---`` line as one; placing trailers above such a line would hide them.
+
+Git re-formats trailers it touches (``Key:value`` becomes ``Key: value``, CRs are dropped);
+aibom therefore keeps git's *placement* but splices only the new lines into the original
+bytes, so the user's text is kept byte for byte.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def parse_trailers(
     """The message's trailers as git parses them (unfolded, comments ignored)."""
     head, _ = split_scissors(message)
     proc = gitutil.git(
-        ["interpret-trailers", "--parse"],
+        ["interpret-trailers", "--no-divider", "--parse"],
         cwd=cwd,
         input=_terminated(head),
         timeout=TRAILER_TIMEOUT,
@@ -100,9 +103,9 @@ def wanted_trailers(detection: Detection, existing: Sequence[Trailer]) -> list[T
     if not declared or (detection.origin.is_ai and all(o is Origin.HUMAN for o in declared)):
         add.append(Trailer(ORIGIN, detection.origin.value))
     if detection.origin.is_ai or not declared:
-        present_models = {v.lower() for v in values(existing, MODEL)}
+        present_models = {_model_key(v) for v in values(existing, MODEL)}
         for model in detection.models:
-            if model.slug.lower() not in present_models:
+            if _model_key(model.slug) not in present_models:
                 add.append(Trailer(MODEL, model.slug))
         if detection.agent is not None and not values(existing, AGENT):
             add.append(Trailer(AGENT, detection.agent.slug))
@@ -111,6 +114,14 @@ def wanted_trailers(detection: Detection, existing: Sequence[Trailer]) -> list[T
     if not detection.origin.is_ai:
         add = [t for t in add if t.key == ORIGIN]
     return add
+
+
+def _model_key(value: str) -> str:
+    """One key for a model however spelled: ``Claude Opus 4.5`` = ``anthropic/claude-opus-4-5``."""
+    from aibom.provenance.modelid import normalize_model
+
+    model = normalize_model(value)
+    return model.slug.lower() if model is not None else value.strip().lower()
 
 
 class StampResult(Value):
@@ -139,7 +150,7 @@ def stamp(
         return StampResult(message, (), False)
     head, tail = split_scissors(message)
     source = _terminated(head)
-    args = ["interpret-trailers", "--where", "end", "--if-exists", "addIfDifferent"]
+    args = ["interpret-trailers", "--no-divider", "--where", "end", "--if-exists", "addIfDifferent"]
     for trailer in add:
         args += ["--trailer", f"{trailer.key}: {_clean_value(trailer.value)}"]
     proc = gitutil.git(args, cwd=cwd, input=source, timeout=TRAILER_TIMEOUT)

@@ -26,13 +26,20 @@ def records(repo: GitRepo, rev: str = "HEAD") -> list[dict[str, Any]]:
 
 
 def raw_message(repo: GitRepo, rev: str = "HEAD") -> bytes:
-    obj = subprocess.run(["git", "cat-file", "commit", rev], cwd=repo.path, capture_output=True,
-                         check=True).stdout
+    obj = subprocess.run(
+        ["git", "cat-file", "commit", rev], cwd=repo.path, capture_output=True, check=True
+    ).stdout
     return obj.split(b"\n\n", 1)[1]
 
 
-def commit_file(repo: GitRepo, message: bytes, tmp_path: Path, *, env: dict[str, str] | None = None,
-                args: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def commit_file(
+    repo: GitRepo,
+    message: bytes,
+    tmp_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
     """``git commit -F file`` with exactly these message bytes."""
     msg = tmp_path / "message.txt"
     msg.write_bytes(message)
@@ -87,7 +94,7 @@ def test_non_utf8_message(
     commit_file(repo, original, tmp_path, env=env)
     stored = raw_message(repo)
     assert stored.startswith(expected)  # byte for byte what git keeps; aibom only appends
-    assert stored[len(expected):].startswith(b"\nAI-Origin: ")
+    assert stored[len(expected) :].startswith(b"\nAI-Origin: ")
     record = generation(repo)
     assert record["origin"] == ("ai-generated" if env else "human")
     parsed = NotesStore(gitutil.discover(repo.path)).read(repo.head())
@@ -118,8 +125,9 @@ def test_latin1_commit_encoding(repo: GitRepo, tmp_path: Path) -> None:
     repo.git("config", "i18n.commitEncoding", "ISO-8859-1")
     original = b"r\xe9sum\xe9\n\nAI-Origin: ai-assisted\nAI-Model: openai/gpt-5\n"
     commit_file(repo, original, tmp_path, env=AI_ENV)
-    obj = subprocess.run(["git", "cat-file", "commit", "HEAD"], cwd=repo.path,
-                         capture_output=True, check=True).stdout
+    obj = subprocess.run(
+        ["git", "cat-file", "commit", "HEAD"], cwd=repo.path, capture_output=True, check=True
+    ).stdout
     assert b"\nencoding ISO-8859-1\n" in obj
     assert raw_message(repo).startswith(original)
     record = generation(repo)
@@ -152,8 +160,17 @@ def test_malformed_note_lines(repo: GitRepo, tmp_path: Path) -> None:
     good = repo.note(head).splitlines()
     assert len(good) == 1
     raw = ("\n".join([*good, *BAD_LINES]) + "\n").encode()
-    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, input=raw,
-                          capture_output=True, check=True).stdout.decode().strip()
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=repo.path,
+            input=raw,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
     repo.git("notes", "--ref", REF, "add", "-f", "-C", blob, head)
 
     show = aibom_ok(repo, "show")
@@ -224,8 +241,11 @@ def test_shallow_clone(make_repo: Callable[..., GitRepo], tmp_path: Path) -> Non
     for i in range(3):
         src.commit(f"c{i}", files={f"{i}.txt": f"{i}\n"})
     path = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{src.path}", str(path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{src.path}", str(path)],
+        check=True,
+        capture_output=True,
+    )
     shallow = GitRepo(path)
     assert shallow.git("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
     aibom_ok(shallow, "install")
@@ -261,9 +281,7 @@ def test_global_core_hookspath_is_refused(
 
 
 @pytest.mark.parametrize("how", ["config-params", "env"])
-def test_no_git_identity_configured(
-    repo: GitRepo, hermetic: dict[str, str], how: str
-) -> None:
+def test_no_git_identity_configured(repo: GitRepo, hermetic: dict[str, str], how: str) -> None:
     with open(hermetic["GIT_CONFIG_GLOBAL"], "w") as fh:
         fh.write("[user]\n\tuseConfigOnly = true\n[init]\n\tdefaultBranch = main\n")
     repo.write("a.txt", "a\n")
@@ -272,11 +290,24 @@ def test_no_git_identity_configured(
     assert refused.returncode != 0  # git itself refuses: nothing for aibom to record
     assert repo.git("rev-parse", "-q", "--verify", "HEAD", check=False).returncode != 0
     if how == "config-params":
-        proc = repo.git("-c", "user.name=X Y", "-c", "user.email=x@y", "commit", "-q", "-m",
-                        "someone", env=AI_ENV)
+        proc = repo.git(
+            "-c",
+            "user.name=X Y",
+            "-c",
+            "user.email=x@y",
+            "commit",
+            "-q",
+            "-m",
+            "someone",
+            env=AI_ENV,
+        )
     else:
-        ident = {"GIT_AUTHOR_NAME": "X Y", "GIT_AUTHOR_EMAIL": "x@y",
-                 "GIT_COMMITTER_NAME": "X Y", "GIT_COMMITTER_EMAIL": "x@y"}
+        ident = {
+            "GIT_AUTHOR_NAME": "X Y",
+            "GIT_AUTHOR_EMAIL": "x@y",
+            "GIT_COMMITTER_NAME": "X Y",
+            "GIT_COMMITTER_EMAIL": "x@y",
+        }
         proc = repo.git("commit", "-q", "-m", "someone", env={**ident, **AI_ENV})
     assert_clean(proc)
     assert repo.message().startswith("someone\n")

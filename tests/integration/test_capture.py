@@ -421,3 +421,70 @@ def test_fail_closed_from_configuration(repo: GitRepo) -> None:
     closed = subprocess.run(run, cwd=repo.path, capture_output=True, text=True)
     assert closed.returncode == 3, closed.stderr
     assert "failed open" not in closed.stderr and "Traceback" not in closed.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("-s",), ("-s", "-m", ""), ("-m", "Signed-off-by: X <x@y>")],
+    ids=["signoff-editor", "signoff-empty-m", "signoff-only-m"],
+)
+def test_git_still_aborts_a_sign_off_only_message(repo: GitRepo, args: tuple[str, ...]) -> None:
+    repo.commit("base")
+    repo.write("a.txt", "1")
+    repo.git("add", "a.txt")
+    proc = repo.git("commit", "-q", *args, check=False)
+    assert proc.returncode != 0 and "empty commit message" in proc.stderr
+    assert repo.raw_message() == b"base\n\nAI-Origin: human\n"
+
+
+def test_git_still_aborts_an_untouched_template(repo: GitRepo) -> None:
+    template = repo.write("../template.txt", "Summary line here\n\nDescribe your change\n")
+    repo.git("config", "commit.template", str(template))
+    repo.write("a.txt", "1")
+    repo.git("add", "a.txt")
+    proc = repo.git("commit", "-q", check=False)  # GIT_EDITOR=true: nothing edited
+    assert proc.returncode != 0 and "did not edit the message" in proc.stderr
+    editor = repo.write("../ed.sh", "#!/bin/sh\nprintf 'Real summary\\n' > \"$1\"\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    repo.git("commit", "-q", env={"GIT_EDITOR": str(editor)})
+    assert repo.raw_message() == b"Real summary\n\nAI-Origin: human\n"
+
+
+def test_trailers_go_after_a_dash_line_where_git_reads_them(repo: GitRepo) -> None:
+    repo.commit("subj\n\n---\nstuff", env={"CLAUDECODE": "1"})
+    assert repo.raw_message().startswith(b"subj\n\n---\nstuff\n\nAI-Origin: ai-generated\n")
+    assert trailers(repo)["AI-Origin"] == ["ai-generated"]
+
+
+def test_failing_chained_post_commit_hook_does_not_stop_recording(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    repo = make_repo()
+    hook = repo.path / ".git" / "hooks" / "post-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
+    repo.aibom("install")
+    repo.commit("one")
+    assert records(repo)[0]["origin"] == "human"
+
+
+def test_merge_commit_made_by_git_merge_is_recorded(repo: GitRepo) -> None:
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("topic", files={"t.txt": "t"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("main", files={"m.txt": "m"})
+    repo.aibom("session", "start", "--agent", "claude-code", "--model", "gpt-4o")
+    repo.git("merge", "-q", "--no-ff", "--no-edit", "topic")
+    (record,) = records(repo)
+    assert record["origin"] == "ai-assisted" and record["session"]
+    repo.git("checkout", "-q", "-b", "ff", "HEAD~1")
+    before = repo.git("notes", "--ref", "refs/notes/aibom", "list").stdout
+    repo.git("merge", "-q", "--ff-only", "main")  # fast-forward: no commit, nothing written
+    assert repo.git("notes", "--ref", "refs/notes/aibom", "list").stdout == before
+
+
+def test_declared_model_spelled_differently_is_not_repeated(repo: GitRepo) -> None:
+    repo.aibom("session", "start", "--agent", "claude-code", "--model", "anthropic/claude-opus-4-5")
+    repo.commit("subj\n\nAI-Origin: ai-assisted\nAI-Model: Claude Opus 4.5")
+    assert trailers(repo)["AI-Model"] == ["Claude Opus 4.5"]

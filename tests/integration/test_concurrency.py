@@ -45,8 +45,14 @@ def test_worktrees_commit_at_the_same_time(repo: GitRepo, tmp_path: Path) -> Non
         trees.append(tree)
     env = {**os.environ, "CLAUDECODE": "1"}
     procs = [
-        subprocess.Popen(["git", "commit", "-q", "-m", f"parallel {i}"], cwd=t.path, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            ["git", "commit", "-q", "-m", f"parallel {i}"],
+            cwd=t.path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for i, t in enumerate(trees)
     ]
     results = [p.communicate(timeout=120) for p in procs]
@@ -72,13 +78,21 @@ def test_processes_append_to_the_same_note(repo: GitRepo, tmp_path: Path) -> Non
     script = tmp_path / "appender.py"
     script.write_text(APPENDER)
     procs = [
-        subprocess.Popen([sys.executable, str(script), base, f"p{i}", "many" if i % 2 else "one"],
-                         cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(script), base, f"p{i}", "many" if i % 2 else "one"],
+            cwd=repo.path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for i in range(8)
     ]
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-    versions = {json.loads(x)["tool"]["version"] for x in repo.note(base).splitlines()
-                if x and json.loads(x)["kind"] == "rewrite"}
+    versions = {
+        json.loads(x)["tool"]["version"]
+        for x in repo.note(base).splitlines()
+        if x and json.loads(x)["kind"] == "rewrite"
+    }
     assert versions == {f"p{i}-{j}" for i in range(8) for j in range(5)}

@@ -23,7 +23,7 @@ def test_install_sets_config_and_uninstall_restores_exactly(
     before = local_config(repo)
     global_before = Path(repo.git("config", "--global", "--list", "--show-origin").stdout)
     result = json.loads(repo.aibom("install", "--format", "json").stdout)
-    assert result["hooks"] == ["commit-msg", "post-commit", "post-rewrite"]
+    assert result["hooks"] == ["commit-msg", "post-commit", "post-merge", "post-rewrite"]
     cfg = local_config(repo)
     assert "notes.rewriteref=refs/notes/aibom" in cfg
     assert "notes.rewritemode=cat_sort_uniq" in cfg
@@ -37,7 +37,7 @@ def test_install_sets_config_and_uninstall_restores_exactly(
     assert local_config(repo) == before
     assert not any(
         (repo.path / ".git" / "hooks" / h).exists()
-        for h in ("commit-msg", "post-commit", "post-rewrite")
+        for h in ("commit-msg", "post-commit", "post-merge", "post-rewrite")
     )
     assert Path(repo.git("config", "--global", "--list", "--show-origin").stdout) == global_before
 

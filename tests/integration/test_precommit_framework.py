@@ -23,7 +23,7 @@ from tests.conftest import GitRepo
 pytest.importorskip("pre_commit")
 
 ROOT = Path(__file__).resolve().parents[2]
-HOOK_IDS = ("aibom-commit-msg", "aibom-post-commit", "aibom-post-rewrite")
+HOOK_IDS = ("aibom-commit-msg", "aibom-post-commit", "aibom-post-merge", "aibom-post-rewrite")
 IGNORED = shutil.ignore_patterns(
     ".git",
     ".venv",
@@ -137,6 +137,22 @@ def test_try_repo_post_commit_writes_a_record(
     assert "claude-code" in note
 
 
+def test_try_repo_post_merge_records_the_merge_commit(
+    make_repo: Callable[..., GitRepo], try_repo: Callable[..., object]
+) -> None:
+    repo = make_repo()
+    repo.commit("Initial commit")
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("Topic work", files={"t.py": "t = 1\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Main work", files={"m.py": "m = 1\n"})
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge topic", "topic")
+    merge = repo.head()
+    assert repo.note(merge) == ""
+    try_repo(repo, "aibom-post-merge", "--hook-stage", "post-merge", "--is-squash-merge", "0")
+    assert '"kind":"generation"' in repo.note(merge)
+
+
 def test_try_repo_post_rewrite_carries_the_record(
     make_repo: Callable[..., GitRepo], try_repo: Callable[..., object]
 ) -> None:
@@ -175,6 +191,8 @@ def test_local_snippet_with_pre_commit_install_and_git_commit(
             "--hook-type",
             "post-commit",
             "--hook-type",
+            "post-merge",
+            "--hook-type",
             "post-rewrite",
         ],
         cwd=repo.path,
@@ -184,7 +202,7 @@ def test_local_snippet_with_pre_commit_install_and_git_commit(
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     hooks = repo.path / ".git" / "hooks"
-    for hook in ("commit-msg", "post-commit", "post-rewrite"):
+    for hook in ("commit-msg", "post-commit", "post-merge", "post-rewrite"):
         assert "pre-commit" in (hooks / hook).read_text()
 
     repo.aibom(*SESSION)

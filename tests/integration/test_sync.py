@@ -107,7 +107,11 @@ def test_concurrent_pushes_lose_nothing(world: tuple[GitRepo, GitRepo, GitRepo, 
         procs = [
             subprocess.Popen(
                 [sys.executable, "-m", "aibom.cli", "notes", "push", "--format", "json"],
-                cwd=clone.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                cwd=clone.path,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             for clone in (a, b)
         ]

@@ -74,10 +74,23 @@ def test_create_rejects_invalid_body() -> None:
 def test_record_with_non_utf8_text_round_trips_through_parse() -> None:
     detail = b"r\xe9sum\xe9 \xe2\x80\xa8 line sep".decode("utf-8", "surrogateescape")
     body = {
-        "origin": "ai-assisted", "confidence": 0.9, "inferred": False, "models": [],
-        "agent": None, "session": None,
-        "evidence": [{"source": "declared-trailer", "origin": "ai-assisted", "confidence": 1.0,
-                      "detail": detail, "agent": None, "models": [], "session": None}],
+        "origin": "ai-assisted",
+        "confidence": 0.9,
+        "inferred": False,
+        "models": [],
+        "agent": None,
+        "session": None,
+        "evidence": [
+            {
+                "source": "declared-trailer",
+                "origin": "ai-assisted",
+                "confidence": 1.0,
+                "detail": detail,
+                "agent": None,
+                "models": [],
+                "session": None,
+            }
+        ],
         "timestamps": {"committed": "2025-01-01T00:00:00Z"},
         "tool": {"name": "aibom", "version": "0.1.0"},
     }
@@ -150,24 +163,47 @@ def test_merge_lines_is_sorted_unique_union() -> None:
 
 def _git_cat_sort_uniq(repo: GitRepo, ours: bytes, theirs: bytes) -> bytes:
     """Write ``ours``/``theirs`` verbatim as two notes refs and let git merge them."""
+
     def note(ref: str, data: bytes) -> None:
-        blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, input=data,
-                              capture_output=True, check=True).stdout.decode().strip()
+        blob = (
+            subprocess.run(
+                ["git", "hash-object", "-w", "--stdin"],
+                cwd=repo.path,
+                input=data,
+                capture_output=True,
+                check=True,
+            )
+            .stdout.decode()
+            .strip()
+        )
         repo.git("notes", "--ref", ref, "add", "-f", "-C", blob, "HEAD")
 
     repo.git("update-ref", "-d", "refs/notes/ours")
     repo.git("update-ref", "-d", "refs/notes/theirs")
     note("refs/notes/ours", ours)
     note("refs/notes/theirs", theirs)
-    repo.git("notes", "--ref", "refs/notes/ours", "merge", "-q", "-s", "cat_sort_uniq",
-             "refs/notes/theirs")
-    return subprocess.run(["git", "notes", "--ref", "refs/notes/ours", "show", "HEAD"],
-                          cwd=repo.path, capture_output=True, check=True).stdout
+    repo.git(
+        "notes",
+        "--ref",
+        "refs/notes/ours",
+        "merge",
+        "-q",
+        "-s",
+        "cat_sort_uniq",
+        "refs/notes/theirs",
+    )
+    return subprocess.run(
+        ["git", "notes", "--ref", "refs/notes/ours", "show", "HEAD"],
+        cwd=repo.path,
+        capture_output=True,
+        check=True,
+    ).stdout
 
 
 def _merge_bytes(ours: bytes, theirs: bytes) -> bytes:
     def lines(data: bytes) -> list[str]:
         return data.decode("utf-8", "surrogateescape").split("\n")
+
     return merge_lines(lines(ours), lines(theirs)).encode("utf-8", "surrogateescape")
 
 
@@ -190,12 +226,14 @@ def test_merge_lines_equals_git_cat_sort_uniq(
 
 line_text = st.text(
     alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\n\x00"),
-    min_size=1, max_size=6,
+    min_size=1,
+    max_size=6,
 )
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ours=st.lists(line_text, max_size=5), theirs=st.lists(line_text, max_size=5))
 def test_merge_lines_equals_git_on_random_lines(
     make_repo: Callable[..., GitRepo], ours: list[str], theirs: list[str]

@@ -294,7 +294,7 @@ def unstamped_cause(message: bytes) -> str:
 
 def parsed(message: bytes, cwd: Path) -> set[bytes]:
     proc = subprocess.run(
-        ["git", "interpret-trailers", "--parse"],
+        ["git", "interpret-trailers", "--no-divider", "--parse"],
         input=message,
         cwd=cwd,
         capture_output=True,

@@ -33,8 +33,9 @@ def many_commits(repo: GitRepo, count: int) -> list[str]:
             + b"data %d\n%s\n" % (len(msg), msg)
             + b"M 644 inline f.txt\ndata %d\n%s\n" % (len(msg), msg)
         )
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo.path, input=b"".join(chunks),
-                   check=True)
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], cwd=repo.path, input=b"".join(chunks), check=True
+    )
     return repo.git("rev-list", "--reverse", "main").stdout.split()
 
 
@@ -68,12 +69,22 @@ def test_append_keeps_foreign_lines_byte_for_byte(
     repo, store = store_repo
     sha = repo.commit("one")
     odd = b"  leading and trailing space  \r\nnot json {\n\xff\xfe latin-1 \xe9\n"
-    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, input=odd,
-                          capture_output=True, check=True).stdout.decode().strip()
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=repo.path,
+            input=odd,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
     repo.git("notes", "--ref", REF, "add", "-C", blob, sha)
     assert store.append(sha, [rec("a" * 40)])
-    raw = subprocess.run(["git", "notes", "--ref", REF, "show", sha], cwd=repo.path,
-                         capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        ["git", "notes", "--ref", REF, "show", sha], cwd=repo.path, capture_output=True, check=True
+    ).stdout
     for line in odd.split(b"\n")[:-1]:
         assert line in raw.split(b"\n")
     assert rec("a" * 40).encode() in raw
@@ -119,9 +130,9 @@ def test_append_many_on_fanned_out_notes_tree(store_repo: tuple[GitRepo, NotesSt
     extra = rec("e" * 40)
     changed = store.append_many(
         {
-            shas[5]: [extra],            # an existing note, fanned out: replaced by the union
-            shas[6]: [first],            # already there: unchanged
-            shas[295]: [extra],          # a new note
+            shas[5]: [extra],  # an existing note, fanned out: replaced by the union
+            shas[6]: [first],  # already there: unchanged
+            shas[295]: [extra],  # a new note
         },
         "aibom: test batch",
     )
