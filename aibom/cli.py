@@ -425,6 +425,16 @@ def _revs_checked(repo: Any, revs: tuple[str, ...]) -> None:
                 )
 
 
+def _git_log_args(revs: tuple[str, ...]) -> list[str]:
+    """REVS for git log; ``--all`` and friends leave out the notes refs themselves."""
+    args: list[str] = []
+    for rev in revs:
+        if rev in ("--all", "--branches", "--remotes", "--glob") or rev.startswith("--glob="):
+            args.append("--exclude=refs/notes/*")
+        args.append(rev)
+    return args
+
+
 REVS = click.argument("revs", nargs=-1, type=click.UNPROCESSED)
 REVS_SETTINGS = {"ignore_unknown_options": True}
 
@@ -457,7 +467,7 @@ def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: s
         emit([], "no commits yet", Format(fmt))
         return
     _revs_checked(repo, revs)
-    args = [*revs] if revs else ["HEAD"]
+    args = _git_log_args(revs) if revs else ["HEAD"]
     if max_count:
         args.insert(0, f"--max-count={max_count}")
     infos = read_commits(repo, args)
@@ -491,7 +501,7 @@ def backfill(ctx: click.Context, revs: tuple[str, ...], dry_run: bool, fmt: str)
         emit(None, "no commits yet", Format(fmt))
         return
     _revs_checked(repo, revs)
-    result = do_backfill(repo, _cfg(repo), list(revs), dry_run=dry_run)
+    result = do_backfill(repo, _cfg(repo), _git_log_args(revs), dry_run=dry_run)
     verb = "would record" if dry_run else "recorded"
     text = (
         f"scanned {result.scanned} commits: {result.already} already recorded, "

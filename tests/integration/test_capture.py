@@ -488,3 +488,11 @@ def test_declared_model_spelled_differently_is_not_repeated(repo: GitRepo) -> No
     repo.aibom("session", "start", "--agent", "claude-code", "--model", "anthropic/claude-opus-4-5")
     repo.commit("subj\n\nAI-Origin: ai-assisted\nAI-Model: Claude Opus 4.5")
     assert trailers(repo)["AI-Model"] == ["Claude Opus 4.5"]
+
+
+def test_log_all_leaves_out_the_notes_commits(repo: GitRepo) -> None:
+    repo.commit("one")
+    rows = json.loads(repo.aibom("log", "--all", "--format", "json").stdout)
+    assert [r["subject"] for r in rows] == ["one"]
+    proc = repo.aibom("log", "nosuch", check=False)
+    assert proc.returncode == 2 and "not a commit" in proc.stderr
