@@ -151,6 +151,17 @@ class GitRepo:
     def message(self, rev: str = "HEAD") -> str:
         return self.git("log", "-1", "--format=%B", rev).stdout
 
+    def hash_object(self, data: bytes) -> str:
+        """Write ``data`` as a blob (bytes exactly as given) and return its id."""
+        proc = subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=self.path,
+            input=data,
+            capture_output=True,
+            check=True,
+        )
+        return proc.stdout.decode().strip()
+
     def raw_message(self, rev: str = "HEAD") -> bytes:
         """The commit message exactly as stored (no re-encoding, no added newline)."""
         proc = subprocess.run(

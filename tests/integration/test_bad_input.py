@@ -160,17 +160,7 @@ def test_malformed_note_lines(repo: GitRepo, tmp_path: Path) -> None:
     good = repo.note(head).splitlines()
     assert len(good) == 1
     raw = ("\n".join([*good, *BAD_LINES]) + "\n").encode()
-    blob = (
-        subprocess.run(
-            ["git", "hash-object", "-w", "--stdin"],
-            cwd=repo.path,
-            input=raw,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .strip()
-    )
+    blob = repo.hash_object(raw)
     repo.git("notes", "--ref", REF, "add", "-f", "-C", blob, head)
 
     show = aibom_ok(repo, "show")

@@ -165,17 +165,7 @@ def _git_cat_sort_uniq(repo: GitRepo, ours: bytes, theirs: bytes) -> bytes:
     """Write ``ours``/``theirs`` verbatim as two notes refs and let git merge them."""
 
     def note(ref: str, data: bytes) -> None:
-        blob = (
-            subprocess.run(
-                ["git", "hash-object", "-w", "--stdin"],
-                cwd=repo.path,
-                input=data,
-                capture_output=True,
-                check=True,
-            )
-            .stdout.decode()
-            .strip()
-        )
+        blob = repo.hash_object(data)
         repo.git("notes", "--ref", ref, "add", "-f", "-C", blob, "HEAD")
 
     repo.git("update-ref", "-d", "refs/notes/ours")

@@ -69,17 +69,7 @@ def test_append_keeps_foreign_lines_byte_for_byte(
     repo, store = store_repo
     sha = repo.commit("one")
     odd = b"  leading and trailing space  \r\nnot json {\n\xff\xfe latin-1 \xe9\n"
-    blob = (
-        subprocess.run(
-            ["git", "hash-object", "-w", "--stdin"],
-            cwd=repo.path,
-            input=odd,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .strip()
-    )
+    blob = repo.hash_object(odd)
     repo.git("notes", "--ref", REF, "add", "-C", blob, sha)
     assert store.append(sha, [rec("a" * 40)])
     raw = subprocess.run(
