@@ -14,7 +14,14 @@ class Format(StrEnum):
 
 
 def dump_json(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    """Readable UTF-8 JSON; ASCII escapes when text holds undecodable bytes (lone surrogates
+    from non-UTF-8 file names or messages), so the output is always valid UTF-8."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True)
+    return text
 
 
 def emit(data: Any, text: str, fmt: Format) -> None:

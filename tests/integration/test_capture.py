@@ -496,3 +496,24 @@ def test_log_all_leaves_out_the_notes_commits(repo: GitRepo) -> None:
     assert [r["subject"] for r in rows] == ["one"]
     proc = repo.aibom("log", "nosuch", check=False)
     assert proc.returncode == 2 and "not a commit" in proc.stderr
+
+
+def test_non_utf8_file_name_gives_valid_json(repo: GitRepo) -> None:
+    import subprocess
+    import sys
+
+    name = b"caf\xe9.txt"
+    with open(bytes(repo.path) + b"/" + name, "wb") as fh:
+        fh.write(b"x\n")
+    repo.git("add", "-A")
+    repo.aibom("session", "start", "--agent", "aider", "--model", "gpt-4o")
+    repo.git("commit", "-q", "-m", "latin-1 name")
+    proc = subprocess.run(
+        [sys.executable, "-m", "aibom.cli", "show", "--format", "json"],
+        cwd=repo.path,
+        capture_output=True,
+        check=True,
+    )
+    data = json.loads(proc.stdout.decode("utf-8"))  # strict UTF-8: must not raise
+    (blob,) = data["record_list"][0]["blobs"]
+    assert blob["path"] == "caf\udce9.txt"
