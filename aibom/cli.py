@@ -283,20 +283,14 @@ def checkpoint(
     Never fails the agent: unknown payloads are recorded as unknown with a warning.
     """
     from aibom.provenance import checkpoint as cp
-    from aibom.provenance.sources.declared import parse_agent
 
-    parsed_agent = parse_agent(agent)
-    if parsed_agent is None:
-        raise UsageError(f"{agent!r} is not an agent name", hint="e.g. claude-code, codex, aider")
-    agent = parsed_agent.name
     repo = _repo(ctx)
     raw = (
         b""
         if sys.stdin is None or sys.stdin.isatty()
         else sys.stdin.buffer.read(cp.MAX_PAYLOAD + 1)
     )
-    point, warnings = cp.parse_payload(agent, raw, model=model, session=session_id)
-    cp.record(repo.state_dir, point)
+    point, warnings = cp.take(repo.state_dir, agent, raw, model=model, session=session_id)
     for warning in warnings:
         click.echo(f"aibom: warning: {warning}", err=True)
     emit(point.to_json(), "", Format(fmt))

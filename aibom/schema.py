@@ -21,7 +21,7 @@ from aibom.errors import AibomError, ExitCode, RecordError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any, Protocol
 
     class _Regex(Protocol):
@@ -39,7 +39,6 @@ __all__ = [
     "SchemaError",
     "check",
     "compile_schema",
-    "iter_schema_names",
     "load_schema",
     "schemas_dir",
     "validate",
@@ -720,10 +719,3 @@ def load_schema(name: str) -> Schema:
         raise SchemaError(f"{os.path.basename(path)}: {exc.message}") from None
     _LOADED[name] = compiled
     return compiled
-
-
-def iter_schema_names() -> Iterator[str]:
-    """Names of all schemas in ``schemas_dir()``, sorted."""
-    for entry in sorted(os.listdir(schemas_dir())):
-        if entry.endswith(".json"):
-            yield entry[: -len(".json")]

@@ -132,6 +132,14 @@ class GitRepo:
         self.git("commit", "-q", "-m", message, *args, env=env)
         return self.head()
 
+    def diverge(self) -> None:
+        """A base commit, then one commit each on ``topic`` and ``main``; main checked out."""
+        self.commit("base")
+        self.git("checkout", "-q", "-b", "topic")
+        self.commit("topic work", files={"t.txt": "t"})
+        self.git("checkout", "-q", "main")
+        self.commit("main work", files={"m.txt": "m"})
+
     def head(self) -> str:
         return self.git("rev-parse", "HEAD").stdout.strip()
 

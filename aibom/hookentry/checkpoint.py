@@ -44,21 +44,18 @@ def _body(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     from aibom import gitutil
+    from aibom.errors import UsageError
     from aibom.provenance import checkpoint as cp
-    from aibom.provenance.sources.declared import parse_agent
 
-    name, model, session = parsed
-    agent = parse_agent(name)
-    if agent is None:
-        print(
-            f"aibom checkpoint: {name!r} is not an agent name (e.g. claude-code)", file=sys.stderr
-        )
-        return 2
+    agent, model, session = parsed
     repo = gitutil.discover_for_hook()
     stdin = sys.stdin
     raw = b"" if stdin is None or stdin.isatty() else stdin.buffer.read(cp.MAX_PAYLOAD + 1)
-    point, warnings = cp.parse_payload(agent.name, raw, model=model, session=session)
-    cp.record(repo.state_dir, point)
+    try:
+        _, warnings = cp.take(repo.state_dir, agent, raw, model=model, session=session)
+    except UsageError as exc:
+        print(f"aibom checkpoint: {exc.message} ({exc.hint})", file=sys.stderr)
+        return 2
     for warning in warnings:
         print(f"aibom checkpoint: warning: {warning}", file=sys.stderr)
     return 0

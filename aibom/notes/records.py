@@ -10,7 +10,6 @@ from __future__ import annotations
 from aibom import _fastjson, schema
 from aibom._hash import sha256
 from aibom._value import Value
-from aibom.errors import RecordError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -138,9 +137,3 @@ def merge_lines(*chunks: Iterable[str]) -> str:
     """
     lines = {line for chunk in chunks for item in chunk for line in item.split("\n") if line}
     return "".join(line + "\n" for line in sorted(lines, key=_byte_order))
-
-
-def require(record: Record | BadLine) -> Record:
-    if isinstance(record, BadLine):
-        raise RecordError(f"invalid record: {record.reason}")
-    return record

@@ -85,9 +85,6 @@ class NotesStore:
         return notes
 
     # -- writing ---------------------------------------------------------------------------
-    def lock(self) -> object:
-        return locked(os.path.join(self.repo.shared_dir, "notes.lock"))
-
     def append(self, commit: str, lines: Sequence[str]) -> bool:
         """Union ``lines`` into the note of ``commit``. Returns False when nothing changed.
 

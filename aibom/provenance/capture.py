@@ -71,7 +71,7 @@ def effectively_empty(message: bytes) -> bool:
     return rest_is_empty(lines)
 
 
-_CONFIG_FILES = ("/etc/gitconfig",)
+SYSTEM_CONFIG = "/etc/gitconfig"
 
 
 def _config_paths(repo: Repo) -> list[str]:
@@ -80,7 +80,7 @@ def _config_paths(repo: Repo) -> list[str]:
     paths = [os.path.join(repo.common_dir, "config"), os.path.join(xdg, "git", "config")]
     paths.append(os.environ.get("GIT_CONFIG_GLOBAL") or os.path.join(home, ".gitconfig"))
     if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
-        paths.append(os.environ.get("GIT_CONFIG_SYSTEM") or _CONFIG_FILES[0])
+        paths.append(os.environ.get("GIT_CONFIG_SYSTEM") or SYSTEM_CONFIG)
     return paths
 
 
@@ -235,14 +235,15 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
         return RecordOutcome(sha, "skipped", detection)
     state = repo.state_dir
     current = sessions.load(state)
-    blobs = blob_digests(repo, changes) if detection.origin.is_ai else []
-    config_digest = generation.agent_config_digest(repo.toplevel, cfg.agent_config_files)
+    ai = detection.origin.is_ai  # blobs and agent config are recorded for AI commits only
     record = generation.build(
         detection,
         committed=committed,
         session=current,
-        blobs=blobs,
-        agent_config=config_digest,
+        blobs=blob_digests(repo, changes) if ai else [],
+        agent_config=(
+            generation.agent_config_digest(repo.toplevel, cfg.agent_config_files) if ai else None
+        ),
     )
     changed = NotesStore(repo).append(sha, [record.line])
     checkpoint.consume(state)
@@ -257,16 +258,15 @@ def detect_commit(
     ``live`` (post-commit): every layer, including this worktree's session, the environment
     and process ancestry. Not live (backfill): only what the commit itself says.
     """
-    common = {
-        "trailers": info.trailers,
-        "message": info.message,
-        "author": info.author,
-        "committer": info.committer,
-    }
-    if live:
-        ctx = context(repo, cfg, **common)  # type: ignore[arg-type]
-    else:
-        ctx = DetectionContext(git_dir=None, env={}, pid=None, now=time.time(), **common)  # type: ignore[arg-type]
+    ctx = context(
+        repo if live else None,
+        cfg,
+        trailers=info.trailers,
+        message=info.message,
+        author=info.author,
+        committer=info.committer,
+        env=None if live else {},
+    )
     sources = detect.default_sources(ancestry=live and cfg.process_ancestry)
     return detect.detect(ctx, sources)
 

@@ -176,6 +176,29 @@ def parse_payload(
     return checkpoint, warnings
 
 
+def take(
+    state_dir: str,
+    agent: str,
+    raw: bytes,
+    *,
+    model: str | None = None,
+    session: str | None = None,
+) -> tuple[Checkpoint, list[str]]:
+    """Validate the agent name, parse its payload and record the checkpoint.
+
+    Returns (checkpoint, warnings); an agent name aibom cannot record is a usage error.
+    """
+    from aibom.errors import UsageError
+    from aibom.provenance.sources.declared import parse_agent
+
+    parsed = parse_agent(agent)
+    if parsed is None:
+        raise UsageError(f"{agent!r} is not an agent name", hint="e.g. claude-code, codex, aider")
+    point, warnings = parse_payload(parsed.name, raw, model=model, session=session)
+    record(state_dir, point)
+    return point, warnings
+
+
 def record(state_dir: str, checkpoint: Checkpoint) -> None:
     """Append one pending checkpoint (O_APPEND: concurrent writers never interleave a line)."""
     os.makedirs(state_dir, exist_ok=True)

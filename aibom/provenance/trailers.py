@@ -26,7 +26,6 @@ ORIGIN = "AI-Origin"
 MODEL = "AI-Model"
 AGENT = "AI-Agent"
 SESSION = "AI-Session"
-AIBOM_KEYS = (ORIGIN, MODEL, AGENT, SESSION)
 
 
 TRAILER_TIMEOUT = 10.0  # git interpret-trailers is fast; a stall must not hold up a commit

@@ -64,11 +64,6 @@ class Origin(_Closed):
     def is_ai(self) -> bool:
         return self != "human"
 
-    @property
-    def agent_trace(self) -> str:
-        """The Agent Trace contributor type: human / mixed / ai."""
-        return {"human": "human", "ai-assisted": "mixed", "ai-generated": "ai"}[str(self)]
-
 
 _close(Origin)
 Origin.HUMAN = Origin("human")

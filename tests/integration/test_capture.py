@@ -203,11 +203,7 @@ def test_stamping_is_idempotent_across_amend(repo: GitRepo) -> None:
 
 
 def test_merge_and_squash_messages(repo: GitRepo) -> None:
-    repo.commit("base")
-    repo.git("checkout", "-q", "-b", "topic")
-    repo.commit("topic work", files={"t.txt": "t"})
-    repo.git("checkout", "-q", "main")
-    repo.commit("main work", files={"m.txt": "m"})
+    repo.diverge()
     repo.git("merge", "-q", "--no-ff", "topic", "-m", "Merge topic")
     assert trailers(repo)["AI-Origin"] == ["human"]
     repo.git("checkout", "-q", "-b", "sq", "HEAD~1")
@@ -469,11 +465,7 @@ def test_failing_chained_post_commit_hook_does_not_stop_recording(
 
 
 def test_merge_commit_made_by_git_merge_is_recorded(repo: GitRepo) -> None:
-    repo.commit("base")
-    repo.git("checkout", "-q", "-b", "topic")
-    repo.commit("topic", files={"t.txt": "t"})
-    repo.git("checkout", "-q", "main")
-    repo.commit("main", files={"m.txt": "m"})
+    repo.diverge()
     repo.aibom("session", "start", "--agent", "claude-code", "--model", "gpt-4o")
     repo.git("merge", "-q", "--no-ff", "--no-edit", "topic")
     (record,) = records(repo)

@@ -141,11 +141,7 @@ def test_try_repo_post_merge_records_the_merge_commit(
     make_repo: Callable[..., GitRepo], try_repo: Callable[..., object]
 ) -> None:
     repo = make_repo()
-    repo.commit("Initial commit")
-    repo.git("checkout", "-q", "-b", "topic")
-    repo.commit("Topic work", files={"t.py": "t = 1\n"})
-    repo.git("checkout", "-q", "main")
-    repo.commit("Main work", files={"m.py": "m = 1\n"})
+    repo.diverge()
     repo.git("merge", "-q", "--no-ff", "-m", "Merge topic", "topic")
     merge = repo.head()
     assert repo.note(merge) == ""
