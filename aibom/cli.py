@@ -57,6 +57,7 @@ def cli(ctx: click.Context, cwd: str | None) -> None:
                aibom session start  declare the agent and model you are working with
     Read:      aibom log            one line per commit: origin, model, agent
                aibom show REV       everything recorded about one commit
+    Gate:      aibom deps check     new dependencies: exist, not young, not squatted
     Share:     aibom notes push     records travel on refs/notes/aibom
     Demo:      aibom demo           a throwaway repository with human and AI commits
 
@@ -564,9 +565,20 @@ def demo(keep: str | None, fmt: str) -> None:
     run_demo(Path(keep) if keep else None, Format(fmt))
 
 
+def _register() -> None:
+    from aibom.cli_deps import deps
+
+    cli.add_command(deps)
+
+
+_register()
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="aibom", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="aibom", standalone_mode=False)
+        if isinstance(code, int) and code:
+            return code  # ctx.exit(N) in standalone_mode=False comes back as a return value
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

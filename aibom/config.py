@@ -38,6 +38,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 class Config(Value):
     __slots__ = (
         "agent_config_files",
+        "deps",
         "fail_closed",
         "human_records",
         "process_ancestry",
@@ -53,6 +54,7 @@ class Config(Value):
     process_ancestry: bool
     human_records: bool
     agent_config_files: tuple[str, ...]
+    deps: Mapping[str, Any]  # the [tool.aibom.deps] table, schema-checked; see aibom.deps.policy
     source: str
 
     def __init__(
@@ -64,6 +66,7 @@ class Config(Value):
         process_ancestry: bool = True,
         human_records: bool = True,
         agent_config_files: tuple[str, ...] = DEFAULT_AGENT_CONFIG_FILES,
+        deps: Mapping[str, Any] | None = None,
         source: str = "defaults",
     ) -> None:
         self._set(
@@ -74,6 +77,7 @@ class Config(Value):
             process_ancestry=process_ancestry,
             human_records=human_records,
             agent_config_files=tuple(agent_config_files),
+            deps=dict(deps or {}),
             source=source,
         )
 

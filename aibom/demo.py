@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aibom.errors import UsageError
 from aibom.report import Format, dump_json
+from aibom.testing.registry import LoopbackRegistry
 
 AGENT_VARS = (
     "CLAUDECODE",
@@ -71,7 +72,76 @@ def _commit(
     _run(["git", "commit", "-q", "-m", message, *extra], repo, env)
 
 
-def build(repo: Path) -> list[str]:
+DEMO_PACKAGES = {
+    "pypi": {
+        "requests": {
+            "versions": {"2.31.0": "2023-05-22T15:00:00Z", "2.32.3": "2024-05-29T15:00:00Z"}
+        },
+        "flask": {"versions": {"3.0.0": "2023-09-30T20:00:00Z"}},
+    },
+    "npm": {},
+}
+
+
+def _registry_env(env: dict[str, str], registry: LoopbackRegistry, cache: Path) -> dict[str, str]:
+    """Point the gate at the loopback registry the way a user points pip and npm elsewhere."""
+    return dict(
+        env,
+        PIP_INDEX_URL=registry.pypi_url,
+        PIP_EXTRA_INDEX_URL="",
+        NPM_CONFIG_REGISTRY=registry.npm_url,
+        AIBOM_DEPS_PUBLIC_PYPI=registry.pypi_url,
+        AIBOM_DEPS_PUBLIC_NPM=registry.npm_url,
+        AIBOM_CACHE_DIR=str(cache),
+    )
+
+
+def _try_commit(repo: Path, env: dict[str, str], path: str, content: str, message: str) -> str:
+    """Commit that may be refused by a hook: returns the hooks' stderr ('' when committed)."""
+    (repo / path).write_text(content, encoding="utf-8")
+    _run(["git", "add", path], repo, env)
+    proc = subprocess.run(
+        ["git", "commit", "-q", "-m", message],
+        cwd=repo,
+        env=env,
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+    return "" if proc.returncode == 0 else proc.stderr.strip()
+
+
+def gate_scene(repo: Path, env: dict[str, str]) -> list[str]:
+    """An agent adds a typosquatted dependency: the pre-commit gate blocks it; the fix lands."""
+    say = [
+        "",
+        "dependency gate: an agent session adds `reqeusts` to requirements.txt",
+        "$ git commit -m 'Add HTTP client'   # pre-commit hook: aibom-deps",
+    ]
+    _aibom(
+        ["session", "start", "--agent", "codex/0.58.0", "--model", "openai/gpt-5-codex"],
+        repo,
+        env,
+    )
+    refused = _try_commit(
+        repo, env, "requirements.txt", "flask>=3\nreqeusts>=2.31\n", "Add HTTP client"
+    )
+    if not refused:
+        raise RuntimeError("the gate let a typosquat through")
+    say.append(refused)
+    say.append("(commit refused, exit 1)")
+    say.append("$ sed -i s/reqeusts/requests/ requirements.txt && git commit -m 'Add HTTP client'")
+    refused = _try_commit(
+        repo, env, "requirements.txt", "flask>=3\nrequests>=2.31\n", "Add HTTP client"
+    )
+    if refused:
+        raise RuntimeError(f"the fixed commit was refused: {refused}")
+    _aibom(["session", "end"], repo, env)
+    say.append("committed: the note records which dependencies this AI commit added")
+    return say
+
+
+def build(repo: Path, registry: LoopbackRegistry | None = None) -> list[str]:
     """Create the demo history in ``repo``; returns the narration."""
     env = _clean_env()
     say: list[str] = []
@@ -130,6 +200,8 @@ def build(repo: Path) -> list[str]:
 
     say.append("$ aibom backfill")
     say.append(_aibom(["backfill"], repo, env).strip())
+    if registry is not None:
+        say.extend(gate_scene(repo, _registry_env(env, registry, repo.parent / "cache")))
     return say
 
 
@@ -151,7 +223,9 @@ def run_demo(keep: Path | None, fmt: Format) -> None:
 
 def _demo_in(repo: Path, fmt: Format) -> None:
     repo.mkdir(parents=True, exist_ok=True)
-    say = build(repo)
+    with LoopbackRegistry() as registry:
+        registry.load(DEMO_PACKAGES)
+        say = build(repo, registry)
     env = _clean_env()
     log_text = _aibom(["log"], repo, env)
     if fmt is Format.JSON:
@@ -169,7 +243,21 @@ def _demo_in(repo: Path, fmt: Format) -> None:
     print("\n".join(say))
     print("\n$ aibom log")
     print(log_text.rstrip())
-    print("\n$ git log -1 --format=%B HEAD~2   # the trailers the commit-msg hook stamped")
-    print(_run(["git", "log", "-1", "--format=%B", "HEAD~2"], repo, env).rstrip())
-    print("\n$ aibom show HEAD~2")
-    print(_aibom(["show", "HEAD~2"], repo, env).rstrip())
+    print("\n$ git log -1 --format=%B HEAD~3   # the trailers the commit-msg hook stamped")
+    print(_run(["git", "log", "-1", "--format=%B", "HEAD~3"], repo, env).rstrip())
+    print("\n$ aibom show HEAD~3")
+    print(_aibom(["show", "HEAD~3"], repo, env).rstrip())
+    print("\n$ git notes --ref=aibom show HEAD   # the dependency record of the last commit")
+    print(_dependency_record(repo, env))
+
+
+def _dependency_record(repo: Path, env: dict[str, str]) -> str:
+    import json
+
+    note = _run(["git", "notes", "--ref=aibom", "show", "HEAD"], repo, env)
+    for line in note.splitlines():
+        data = json.loads(line)
+        if data.get("kind") == "dependency":
+            keep = {k: data[k] for k in ("origin", "models", "agent", "added", "findings")}
+            return json.dumps(keep, indent=2)
+    raise RuntimeError("the last commit has no dependency record")

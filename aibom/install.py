@@ -22,15 +22,16 @@ from aibom.gitutil import NOTES_REF, Repo
 MARKER = "aibom-managed-hook"
 CHAIN_SUFFIX = ".aibom-chained"
 HOOKS: dict[str, str] = {
+    "pre-commit": "deps",
     "commit-msg": "commit_msg",
     "post-commit": "post_commit",
     "post-merge": "post_merge",
     "post-rewrite": "post_rewrite",
 }
 STDIN_HOOKS = frozenset({"post-rewrite"})
-# A chained commit-msg hook that fails aborts the commit, as it did before aibom. Git ignores
+# A chained pre-commit or commit-msg hook that fails aborts the commit, as it did before aibom. Git ignores
 # the status of post-* hooks, so their failure must not keep aibom from recording.
-CHAINED_FAILURE = {"commit-msg": "|| exit $?"}
+CHAINED_FAILURE = {"commit-msg": "|| exit $?", "pre-commit": "|| exit $?"}
 MANIFEST = "install.json"
 
 
@@ -245,6 +246,12 @@ PRE_COMMIT_SNIPPET = """\
 repos:
   - repo: local
     hooks:
+      - id: aibom-deps
+        name: aibom checks the dependencies this commit adds
+        entry: aibom-deps
+        language: system
+        stages: [pre-commit]
+        pass_filenames: false
       - id: aibom-commit-msg
         name: aibom stamps AI-Origin trailers
         entry: aibom-commit-msg
@@ -272,6 +279,6 @@ repos:
         stages: [post-rewrite]
         always_run: true
         pass_filenames: false
-# then: pre-commit install --hook-type commit-msg --hook-type post-commit \\
+# then: pre-commit install --hook-type pre-commit --hook-type commit-msg --hook-type post-commit \\
 #         --hook-type post-merge --hook-type post-rewrite
 """

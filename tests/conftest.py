@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,6 +57,10 @@ def scrubbed_env(home: Path) -> dict[str, str]:
         GIT_CONFIG_GLOBAL=str(gitconfig),
         GIT_CONFIG_NOSYSTEM="1",
         AIBOM_PROCESS_ANCESTRY="false",
+        # the dependency gate never reaches a real registry from a test: tests that check
+        # registries start a loopback one (tests/deps_support.py) and turn this off
+        AIBOM_DEPS_OFFLINE="true",
+        AIBOM_CACHE_DIR=str(home / "aibom-cache"),
         GIT_EDITOR="true",
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
     )
@@ -197,3 +202,19 @@ def make_repo(tmp_path: Path) -> Callable[..., GitRepo]:
 @pytest.fixture
 def repo(make_repo: Callable[..., GitRepo]) -> GitRepo:
     return make_repo(install=True)
+
+
+@pytest.fixture
+def loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A loopback registry the gate reaches through the settings a user would write: pip's
+    and npm's own environment variables (public registries named by AIBOM_DEPS_PUBLIC_*)."""
+    from aibom.testing.registry import LoopbackRegistry
+
+    with LoopbackRegistry() as registry:
+        monkeypatch.setenv("PIP_INDEX_URL", registry.pypi_url)
+        monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "")
+        monkeypatch.setenv("NPM_CONFIG_REGISTRY", registry.npm_url)
+        monkeypatch.setenv("AIBOM_DEPS_PUBLIC_PYPI", registry.pypi_url)
+        monkeypatch.setenv("AIBOM_DEPS_PUBLIC_NPM", registry.npm_url)
+        monkeypatch.setenv("AIBOM_DEPS_OFFLINE", "false")
+        yield registry

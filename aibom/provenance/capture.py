@@ -195,6 +195,7 @@ class RecordOutcome(Value):
 
 def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
     """The post-commit hook: append a generation record to HEAD's note."""
+    from aibom.deps import handoff as deps_handoff
     from aibom.gitutil import last_reflog_entry, loose_commit_time
     from aibom.notes import rewrite
     from aibom.notes.store import NotesStore
@@ -245,7 +246,11 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
             generation.agent_config_digest(repo.toplevel, cfg.agent_config_files) if ai else None
         ),
     )
-    changed = NotesStore(repo).append(sha, [record.line])
+    lines = [record.line]
+    added = deps_handoff.take(repo, sha)
+    if added is not None:
+        lines.append(deps_handoff.record(added, detection).line)
+    changed = NotesStore(repo).append(sha, lines)
     checkpoint.consume(state)
     return RecordOutcome(sha, "recorded" if changed else "unchanged", detection, fast)
 
