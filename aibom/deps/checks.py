@@ -67,7 +67,9 @@ def before_lookup(dep: Dependency, ctx: Context) -> Precheck:
         findings.append(_f("known-hallucination", Severity.HIGH, dep, why, hint))
     squat = ctx.typosquat(dep.ecosystem, dep.name)
     if squat is not None:
-        findings.append(_f("typosquat", Severity.HIGH, dep, squat[0], squat[1]))
+        # a guess from an import (may be the wrong distribution name) only warns
+        severity = Severity.MEDIUM if dep.kind is DepKind.IMPORT else Severity.HIGH
+        findings.append(_f("typosquat", severity, dep, squat[0], squat[1]))
     return Precheck(tuple(findings), lookup=True)
 
 
@@ -78,7 +80,11 @@ def after_lookup(
         return [_not_found(dep, info, prior)]
     if info.status is LookupStatus.UNVERIFIED:
         why = f"could not check `{dep.name}`: {info.error or 'registry unreachable'}"
-        hint = "retry later, or run with --offline to use only the cache"
+        hint = (
+            "run online to check it"
+            if ctx.policy.offline
+            else "retry later; deps.on_unreachable decides whether this blocks"
+        )
         return [_f("unverified", Severity.MEDIUM, dep, why, hint, ("registry", info.registry))]
     findings: list[Finding] = []
     for signal in _SIGNALS:

@@ -23,7 +23,7 @@ from tests.conftest import GitRepo
 pytest.importorskip("pre_commit")
 
 ROOT = Path(__file__).resolve().parents[2]
-HOOK_IDS = ("aibom-commit-msg", "aibom-post-commit", "aibom-post-merge", "aibom-post-rewrite")
+HOOK_IDS = ("aibom-deps", "aibom-commit-msg", "aibom-post-commit", "aibom-post-merge", "aibom-post-rewrite")
 IGNORED = shutil.ignore_patterns(
     ".git",
     ".venv",
@@ -83,7 +83,9 @@ def try_repo(
 ) -> Callable[..., subprocess.CompletedProcess[str]]:
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
 
-    def run(repo: GitRepo, hook: str, *args: str) -> subprocess.CompletedProcess[str]:
+    def run(
+        repo: GitRepo, hook: str, *args: str, expect: int = 0
+    ) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             [sys.executable, "-m", "pre_commit", "try-repo", str(hooks_repo), hook, *args],
             cwd=repo.path,
@@ -92,7 +94,7 @@ def try_repo(
             check=False,
             timeout=900,
         )
-        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert proc.returncode == expect, proc.stdout + proc.stderr
         return proc
 
     return run
@@ -103,6 +105,34 @@ def test_manifest_lists_the_hooks_tested_here() -> None:
 
     manifest = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert tuple(h["id"] for h in manifest) == HOOK_IDS
+
+
+def test_try_repo_deps_gate_blocks_a_typosquat(
+    make_repo: Callable[..., GitRepo],
+    try_repo: Callable[..., subprocess.CompletedProcess[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aibom.testing.registry import LoopbackRegistry
+
+    repo = make_repo()
+    repo.commit("Initial commit")
+    with LoopbackRegistry() as registry:
+        registry.add_pypi("requests", versions={"2.31.0": "2023-05-22T15:00:00Z"})
+        # aibom's own settings: pip's (PIP_INDEX_URL) would also redirect pre-commit's installs
+        monkeypatch.setenv("AIBOM_DEPS_PYPI_INDEX_URL", registry.pypi_url)
+        monkeypatch.setenv("AIBOM_DEPS_PUBLIC_PYPI", registry.pypi_url)
+        monkeypatch.setenv("AIBOM_DEPS_OFFLINE", "false")
+        repo.write("requirements.txt", "reqeusts>=2\n")
+        repo.git("add", "requirements.txt")
+        proc = try_repo(repo, "aibom-deps", expect=1)
+        assert "did you mean `requests`?" in proc.stdout + proc.stderr
+        repo.write("requirements.txt", "requests>=2\n")
+        repo.git("add", "requirements.txt")
+        try_repo(repo, "aibom-deps")
+        repo.git("commit", "-q", "-m", "Add requests", "--no-verify")
+        repo.write("notes.txt", "nothing to check\n")
+        repo.git("add", "notes.txt")
+        assert "(no files to check)" in try_repo(repo, "aibom-deps").stdout
 
 
 def test_try_repo_commit_msg_stamps_trailers(

@@ -127,15 +127,17 @@ SLOW_STDLIB = (
 def test_real_commits_through_the_shim_load_no_slow_stdlib(
     make_repo: object, tmp_path: Path
 ) -> None:
-    """commit-msg, post-commit (hand-off and own detection) and post-rewrite, run by git."""
+    """pre-commit (the deps gate's fast path: nothing it reads is staged), commit-msg,
+    post-commit (hand-off and own detection) and post-rewrite, run by git."""
     repo: GitRepo = make_repo(install=True)  # type: ignore[operator]
     report = tmp_path / "modules.txt"
     env = {"AIBOM_DEBUG_MODULES": str(report), "AIBOM_PROCESS_ANCESTRY": "true"}
     repo.aibom("session", "start", "--agent", "claude-code/2.0.14", "--model", "gpt-4o")
-    repo.commit("AI commit", files={"a.py": "x = 1\n"}, env=env)  # AI: blob digests too
-    repo.commit("again, hooks skipped", files={"b.py": "y = 2\n"}, env=env, args=("--no-verify",))
+    repo.commit("AI commit", files={"a.c": "int x;\n"}, env=env)  # AI: blob digests too
+    repo.commit("again, hooks skipped", files={"b.c": "int y;\n"}, env=env, args=("--no-verify",))
     repo.git("commit", "--amend", "-q", "-m", "amended", env=env)  # post-rewrite
     loaded = set(report.read_text().split())
     assert "aibom.hookentry.post_rewrite" in loaded and "aibom.provenance.handoff" in loaded
+    assert "aibom.hookentry.deps" in loaded and "aibom.deps.paths" in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in SLOW_STDLIB) == []
     assert '"origin":"ai-assisted"' in repo.note()
