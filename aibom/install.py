@@ -29,8 +29,9 @@ HOOKS: dict[str, str] = {
     "post-rewrite": "post_rewrite",
 }
 STDIN_HOOKS = frozenset({"post-rewrite"})
-# A chained pre-commit or commit-msg hook that fails aborts the commit, as it did before aibom. Git ignores
-# the status of post-* hooks, so their failure must not keep aibom from recording.
+# A chained pre-commit or commit-msg hook that fails aborts the commit, as it did before
+# aibom. Git ignores the status of post-* hooks, so their failure must not keep aibom from
+# recording.
 CHAINED_FAILURE = {"commit-msg": "|| exit $?", "pre-commit": "|| exit $?"}
 MANIFEST = "install.json"
 

@@ -23,7 +23,13 @@ def test_install_sets_config_and_uninstall_restores_exactly(
     before = local_config(repo)
     global_before = Path(repo.git("config", "--global", "--list", "--show-origin").stdout)
     result = json.loads(repo.aibom("install", "--format", "json").stdout)
-    assert result["hooks"] == ["pre-commit", "commit-msg", "post-commit", "post-merge", "post-rewrite"]
+    assert result["hooks"] == [
+        "pre-commit",
+        "commit-msg",
+        "post-commit",
+        "post-merge",
+        "post-rewrite",
+    ]
     cfg = local_config(repo)
     assert "notes.rewriteref=refs/notes/aibom" in cfg
     assert "notes.rewritemode=cat_sort_uniq" in cfg

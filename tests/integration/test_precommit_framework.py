@@ -23,7 +23,13 @@ from tests.conftest import GitRepo
 pytest.importorskip("pre_commit")
 
 ROOT = Path(__file__).resolve().parents[2]
-HOOK_IDS = ("aibom-deps", "aibom-commit-msg", "aibom-post-commit", "aibom-post-merge", "aibom-post-rewrite")
+HOOK_IDS = (
+    "aibom-deps",
+    "aibom-commit-msg",
+    "aibom-post-commit",
+    "aibom-post-merge",
+    "aibom-post-rewrite",
+)
 IGNORED = shutil.ignore_patterns(
     ".git",
     ".venv",

@@ -24,6 +24,7 @@ def test_bench_runs_and_prints_json() -> None:
         "commit-msg / python -c pass",
         "post-commit / python -c pass",
         "post-commit --no-verify / python -c pass",
+        "pre-commit deps gate (nothing to check) / python -c pass",
         "git commit + aibom / git commit",
     }
     assert all(value > 0 for value in result["ratios"].values())
