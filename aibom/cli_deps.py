@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +85,21 @@ def check(
     cfg = config.load(repo.toplevel)
     mode = "all" if audit else "base" if base is not None else "staged"
     scope = gate.Scope(mode, base, gate.cwd_relative(paths, repo))
-    result = service.check(repo, cfg, scope, offline=offline)
+    result = service.check(repo, cfg, scope, offline=offline, progress=_progress())
     text = render(result, DepsFormat(fmt))
     _write(text, output)
     ctx.exit(result.exit_code)
+
+
+def _progress() -> Callable[[str], None] | None:
+    """Status lines on stderr while registries are asked, only for a person at a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def say(text: str) -> None:
+        click.echo(f"aibom deps: {text}...", err=True)
+
+    return say
 
 
 def _write(text: str, output: str | None) -> None:

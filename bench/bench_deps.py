@@ -58,12 +58,12 @@ def _git(repo: Path, env: dict[str, str], *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
-def names() -> list[str]:
+def names(count: int = COUNT) -> list[str]:
     # distinct from each other and from popular names: no finding is expected
-    return [f"bench-project-{i:03d}-{chr(97 + i % 26)}lpha" for i in range(COUNT)]
+    return [f"bench-project-{i:03d}-{chr(97 + i % 26)}lpha" for i in range(count)]
 
 
-def measure(runs: int) -> dict[str, object]:
+def measure(runs: int, count: int = COUNT) -> dict[str, object]:
     from aibom import config, gitutil
     from aibom.deps import gate, service
     from aibom.testing.registry import LoopbackRegistry
@@ -71,14 +71,14 @@ def measure(runs: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="aibom-bench-deps-") as tmp, LoopbackRegistry() as reg:
         root = Path(tmp)
         (root / "home").mkdir()
-        for name in names():
+        for name in names(count):
             reg.add_pypi(name, versions={"1.0.0": OLD, "1.1.0": OLD})
         reg.inject(latency=LATENCY)
         env = _env(root, reg.pypi_url)
         repo_path = root / "repo"
         _git(root, env, "init", "-q", "-b", "main", str(repo_path))
         _git(repo_path, env, "commit", "-q", "--allow-empty", "-m", "init")
-        (repo_path / "requirements.txt").write_text("".join(n + ">=1\n" for n in names()))
+        (repo_path / "requirements.txt").write_text("".join(n + ">=1\n" for n in names(count)))
         _git(repo_path, env, "add", "requirements.txt")
         os.environ.clear()
         os.environ.update(env)
@@ -91,7 +91,7 @@ def measure(runs: int) -> dict[str, object]:
             start = time.perf_counter()
             result = service.check(repo, cfg, gate.Scope("staged"), env=env)
             cold.append(time.perf_counter() - start)
-            assert len(result.added) == COUNT and result.lookups == COUNT, result
+            assert len(result.added) == count and result.lookups == count, result
             assert not result.findings, [f.why for f in result.findings][:3]
 
             shutil.rmtree(root / "cache", ignore_errors=True)
@@ -99,14 +99,14 @@ def measure(runs: int) -> dict[str, object]:
             from aibom.deps.types import Ecosystem
 
             start = time.perf_counter()
-            for name in names():
+            for name in names(count):
                 lookup(Ecosystem.PYPI, [name])
             sequential.append(time.perf_counter() - start)
 
             start = time.perf_counter()
             result = service.check(repo, cfg, gate.Scope("staged"), env=env)
             warm.append(time.perf_counter() - start)
-            assert result.from_cache == COUNT, result.from_cache
+            assert result.from_cache == count, result.from_cache
         cli = []
         for _ in range(max(3, runs)):
             start = time.perf_counter()
@@ -119,7 +119,7 @@ def measure(runs: int) -> dict[str, object]:
     med = {k: statistics.median(v) for k, v in samples.items()}
     return {
         "runs": runs,
-        "names": COUNT,
+        "names": count,
         "latency_ms": LATENCY * 1000,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "median_ms": {k: round(v * 1000, 1) for k, v in med.items()},
@@ -150,11 +150,12 @@ def table(result: dict[str, object]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per case")
+    parser.add_argument("--names", type=int, default=COUNT, help="new dependencies to check")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    result = measure(args.runs)
+    if args.runs < 1 or args.names < 1:
+        parser.error("--runs and --names must be at least 1")
+    result = measure(args.runs, args.names)
     print(json.dumps(result, indent=2, sort_keys=True) if args.json else table(result))
     return 0
 

@@ -88,6 +88,7 @@ def run(
     typosquat: checks.TyposquatFinder,
     hallucinated: Mapping[Ecosystem, frozenset[str]],
     now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Result:
     sides = _sides(repo, scope)
     relevant = [p for p in sides.files if kind_of(p) is not None]
@@ -100,7 +101,7 @@ def run(
     if policy.imports:
         found, extra = _imports(repo, sides, relevant, contents, added)
         added.extend(found)
-    findings, infos = _check(added, ctx, lookup)
+    findings, infos = _check(added, ctx, lookup, progress or (lambda _: None))
     findings = extra + findings
     findings.sort(key=lambda f: (-f.severity.rank, f.dependency.location, f.rule))
     return Result(
@@ -263,7 +264,10 @@ def _declared(repo: Repo, tracked: Iterable[str], prefix: str) -> set[str]:
 
 # -- the checks ------------------------------------------------------------------------------
 def _check(
-    added: Sequence[Dependency], ctx: checks.Context, lookup: Lookup
+    added: Sequence[Dependency],
+    ctx: checks.Context,
+    lookup: Lookup,
+    progress: Callable[[str], None],
 ) -> tuple[list[Finding], dict[tuple[Ecosystem, str], PackageInfo]]:
     findings: list[Finding] = []
     pending: dict[tuple[Ecosystem, str], list[tuple[Dependency, tuple[Finding, ...]]]] = {}
@@ -276,6 +280,7 @@ def _check(
     for eco in Ecosystem:
         names = sorted(name for e, name in pending if e is eco)
         if names:
+            progress(f"checking {len(names)} {eco.value} name(s) on the registries")
             answers = lookup(eco, names)
             for name in names:
                 infos[(eco, name)] = answers.get(name) or _missing(eco, name)

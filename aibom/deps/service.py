@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -83,6 +83,7 @@ def check(
     offline: bool | None = None,
     env: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> gate.Result:
     env = os.environ if env is None else env
     policy = load_policy(cfg, env, offline)
@@ -95,6 +96,7 @@ def check(
         typosquat=typosquat_finder(policy),
         hallucinated=hallucinated(policy),
         now=now,
+        progress=progress,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import GitRepo
+from tests.conftest import ROOT, GitRepo
 
 OLD = "2019-03-01T10:00:00Z"
 FIXTURE = {
@@ -289,3 +289,43 @@ def test_bad_input(repo: GitRepo, make_repo: Callable[..., GitRepo], reg: Any) -
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     proc = repo.aibom("deps", "check", env={"AIBOM_DEPS_BLOCK": "sometimes"}, check=False)
     assert proc.returncode == 2 and "deps.block" in proc.stderr
+
+
+SARIF_SCHEMA = (
+    ROOT / "tests" / "node" / "node_modules" / "@microsoft" / "jest-sarif" / "lib" / "schemas"
+)
+
+
+def test_sarif_is_valid_against_the_official_schema(repo: GitRepo, reg: Any) -> None:
+    import jsonschema
+
+    schemas = sorted(SARIF_SCHEMA.glob("sarif-2.1.0*.json"))
+    if not schemas:
+        pytest.fail("the SARIF 2.1.0 schema is missing: run `npm ci --prefix tests/node`")
+    schema = json.loads(schemas[0].read_text())
+    _stage(
+        repo,
+        {
+            "requirements.txt": "reqeusts\nbrand-new-pkg\ngit+https://example.com/x.git#egg=x\n",
+            "package.json": json.dumps({"dependencies": {"../evil": "1", "fresh-hook": "0.0.1"}}),
+            "pyproject.toml": "[project\nbroken",
+            "dir with space/README.md": "```\npip install evil-thing\n```\n",
+        },
+    )
+    proc = repo.aibom("deps", "check", "--format", "sarif", check=False)
+    sarif = json.loads(proc.stdout)
+    validator = jsonschema.Draft4Validator(schema)
+    errors = [e.message for e in validator.iter_errors(sarif)]
+    assert errors == []
+    results = sarif["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {
+        "typosquat",
+        "young-project",
+        "invalid-name",
+        "install-scripts",
+        "quarantined",
+        "malformed-manifest",
+        "direct-reference",
+    }
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert "dir%20with%20space/README.md" in uris

@@ -41,3 +41,19 @@ def test_bench_prints_a_table() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "aibom adds to a git commit" in proc.stdout
+
+
+def test_deps_bench_runs_and_prints_json() -> None:
+    bench = BENCH.parent / "bench_deps.py"
+    proc = subprocess.run(
+        [sys.executable, str(bench), "--runs", "1", "--names", "8", "--json"],
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["names"] == 8
+    assert result["ratios"]["cold / sequential"] > 0
+    assert set(result["median_ms"]) == {"cold", "sequential", "warm", "cli warm"}
