@@ -380,6 +380,16 @@ def _show_text(summary: Any, note: Any) -> str:
                 lines.append(f"  prompt    {data['prompt']['digest']}")
             if data.get("blobs"):
                 lines.append(f"  blobs     {len(data['blobs'])} file(s) with sha256")
+        elif record.kind == "dependency":
+            lines.append(f"record      dependency {data['origin']} {record.id[:19]}")
+            for dep in data.get("added", []):
+                lines.append(
+                    f"  added     {dep['ecosystem']}:{dep['name']} {dep.get('spec', '')}".rstrip()
+                    + f"  ({dep['path']}:{dep['line']})"
+                )
+            for found in data.get("findings", []):
+                state = "blocking" if found["blocking"] else "warning"
+                lines.append(f"  finding   {found['rule']} {found['name']} ({state})")
         else:
             lines.append(
                 f"record      {record.kind} {data.get('operation', '')} from "

@@ -124,6 +124,9 @@ def test_hook_records_added_dependencies_with_origin(repo: GitRepo, reg: Any) ->
     assert {(d["name"], d["path"], d["line"]) for d in dep["added"]} >= {
         ("requests", "requirements.txt", 1)
     }
+    shown = repo.aibom("show").stdout
+    assert "record      dependency ai-assisted" in shown
+    assert "added     pypi:requests >=2  (requirements.txt:1)" in shown
 
 
 def test_no_record_when_the_commit_differs_from_what_was_checked(repo: GitRepo, reg: Any) -> None:
