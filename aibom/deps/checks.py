@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from aibom.deps.names import invalid_reason
+from aibom.deps.names import fold, invalid_reason
 from aibom.deps.policy import Policy
 from aibom.deps.types import (
     Dependency,
@@ -58,7 +58,7 @@ def before_lookup(dep: Dependency, ctx: Context) -> Precheck:
         why = f"`{dep.name}` is on the deny list (deps.deny)"
         return Precheck((_f("denied", Severity.CRITICAL, dep, why),), lookup=False)
     findings: list[Finding] = []
-    if key[1] in ctx.hallucinated.get(dep.ecosystem, frozenset()):
+    if fold(dep.ecosystem, dep.name) in ctx.hallucinated.get(dep.ecosystem, frozenset()):
         why = (
             f"`{dep.name}` is a package name code-generating models are known to invent"
             " (attackers register such names: slopsquatting)"

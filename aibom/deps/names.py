@@ -18,11 +18,17 @@ NPM_MAX_LENGTH = 214
 
 
 def normalize(ecosystem: Ecosystem, name: str) -> str:
-    """The registry's canonical form: PEP 503 for PyPI; npm names are compared as written,
-    lower-cased (new npm names must be lower case; old mixed-case ones are rare)."""
+    """The registry's canonical form: PEP 503 for PyPI. npm names are case-sensitive
+    (``JSONStream`` and ``jsonstream`` are two packages): kept as written."""
     if ecosystem is Ecosystem.PYPI:
         return _PYPI_SEPARATORS.sub("-", name).lower()
-    return name.lower()
+    return name
+
+
+def fold(ecosystem: Ecosystem, name: str) -> str:
+    """The key names are compared by in lists and look-alike checks: ``normalize`` and lower
+    case (npm names differing only in case are different packages, but look the same)."""
+    return normalize(ecosystem, name).lower()
 
 
 def invalid_reason(ecosystem: Ecosystem, name: str) -> str | None:

@@ -26,7 +26,7 @@ class NameSet:
 
     @classmethod
     def parse(cls, entries: list[str] | tuple[str, ...]) -> NameSet:
-        from aibom.deps.names import normalize
+        from aibom.deps.names import fold
 
         found: dict[Ecosystem, set[str]] = {e: set() for e in Ecosystem}
         for entry in entries:
@@ -35,16 +35,18 @@ class NameSet:
             if sep and prefix.lower() in {e.value for e in Ecosystem}:
                 targets, entry = [Ecosystem(prefix.lower())], rest
             for eco in targets:
-                found[eco].add(normalize(eco, entry.strip()))
+                found[eco].add(fold(eco, entry.strip()))
         return cls({e: frozenset(v) for e, v in found.items()})
 
     def get(self, ecosystem: Ecosystem) -> frozenset[str]:
         return self.by_ecosystem.get(ecosystem, frozenset())
 
     def __contains__(self, key: object) -> bool:
+        from aibom.deps.names import fold
+
         if not isinstance(key, tuple) or len(key) != 2:
             return False
-        return key[1] in self.get(key[0])
+        return fold(key[0], key[1]) in self.get(key[0])
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from aibom.deps.names import normalize
+from aibom.deps.names import fold as normalize  # compare npm names case-blind
 from aibom.deps.types import Ecosystem
 
 PYPI_RANK_COLUMN = "rank_among_15000_most_downloaded"

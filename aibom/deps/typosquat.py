@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from aibom.deps.names import normalize
+from aibom.deps.names import fold as normalize  # compare npm names case-blind
 from aibom.deps.types import Ecosystem
 
 HOMOGLYPH = "homoglyph"

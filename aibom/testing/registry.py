@@ -248,6 +248,9 @@ class LoopbackRegistry:
         elif path.startswith("/npm/") and len(path) > len("/npm/"):
             name = unquote(path[len("/npm/") :])
             keys = (name.lower(),)
+        elif path.startswith("/pypi/") and path.endswith("/json") and path.count("/") == 3:
+            self._serve_json_api(req, _pypi_name(unquote(path.split("/")[2])))
+            return
         else:
             req.send(404, b"not found\n", "text/plain")
             return
@@ -291,6 +294,23 @@ class LoopbackRegistry:
             )
         else:
             self._send_body(req, self._pypi_html(project).encode(), "text/html", fault)
+
+    def _serve_json_api(self, req: _Handler, name: str) -> None:
+        """The optional JSON API (``/pypi/<name>/json``): upload times and project links."""
+        project = self._pypi.get(name)
+        if project is None:
+            req.send(404, b'{"message": "Not Found"}', "application/json")
+            return
+        releases: dict[str, list[dict[str, Any]]] = {v: [] for v in project["versions"]}
+        for f in self._files(project):
+            version = next(v for v in project["versions"] if f"-{v}" in f["filename"])
+            if f.get("upload-time"):
+                releases[version].append(
+                    {"filename": f["filename"], "upload_time_iso_8601": f["upload-time"]}
+                )
+        info = {"name": project["name"], "project_urls": {"Source": "https://example.com/src"}}
+        body = json.dumps({"info": info, "releases": releases}).encode()
+        req.send(200, body, "application/json")
 
     def _serve_npm(self, req: _Handler, name: str, fault: Fault) -> None:
         package = self._npm.get(name.lower())

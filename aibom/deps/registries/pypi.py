@@ -13,8 +13,11 @@ it also claims the name (the dependency-confusion case).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import unquote
 
 from aibom.deps.registries import Registry, checked_names, unverified
 from aibom.deps.registries.endpoints import Endpoint
@@ -57,11 +60,34 @@ class PyPIRegistry(Registry):
             for endpoint in self.endpoints
         ]
         responses = iter(self.fetcher.fetch_many(requests))
-        out = {}
+        answers: dict[str, list[tuple[Endpoint, PackageInfo]]] = {}
         for key in keys:
-            answers = [(e, _answer(e, key, next(responses))) for e in self.endpoints]
-            out[key] = _combine(key, answers)
-        return out
+            answers[key] = [(e, _answer(e, key, next(responses))) for e in self.endpoints]
+        self._enrich(answers)
+        return {key: _combine(key, found) for key, found in answers.items()}
+
+    def _enrich(self, answers: dict[str, list[tuple[Endpoint, PackageInfo]]]) -> None:
+        """Upload times from the JSON API (``<index root>/pypi/<name>/json``) for projects an
+        index listed only in the HTML form, which has none: without them a brand-new
+        project would not look young."""
+        todo = [
+            (key, i, endpoint)
+            for key, found in answers.items()
+            for i, (endpoint, info) in enumerate(found)
+            if info.status is LookupStatus.FOUND
+            and info.first_upload is None
+            and info.versions
+            and endpoint.url.endswith("/simple")
+        ]
+        if not todo:
+            return
+        requests = [Request(f"{e.url[: -len('/simple')]}/pypi/{key}/json") for key, _, e in todo]
+        for (key, i, endpoint), response in zip(
+            todo, self.fetcher.fetch_many(requests), strict=True
+        ):
+            if response.status is LookupStatus.FOUND:
+                info = answers[key][i][1]
+                answers[key][i] = (endpoint, with_json_api(info, response.data))
 
 
 def _answer(endpoint: Endpoint, name: str, response: Response) -> PackageInfo:
@@ -70,6 +96,8 @@ def _answer(endpoint: Endpoint, name: str, response: Response) -> PackageInfo:
     if response.status is LookupStatus.NOT_FOUND:
         return PackageInfo(Ecosystem.PYPI, name, LookupStatus.NOT_FOUND, registry, private)
     if response.status is LookupStatus.UNVERIFIED:
+        if "html" in response.content_type and response.code == 200 and response.body:
+            return parse_html_project(response.body, name, registry, private)
         error = response.error or "unverified"
         if "html" in response.content_type or response.code == 406:
             error = NO_JSON
@@ -226,5 +254,101 @@ def _merge(found: list[PackageInfo], *, public_claimed: bool | None) -> PackageI
         versions=tuple(versions),
         first_upload=min(firsts, default=None),
         latest_upload=max(latests, default=None),
+        has_repository=_any_known(i.has_repository for i in found),
         public_claimed=public_claimed,
     )
+
+
+def _any_known(values: Iterable[bool | None]) -> bool | None:
+    known = [v for v in values if v is not None]
+    return any(known) if known else None
+
+
+class _Links(HTMLParser):
+    """The anchors of a PEP 503 project page and its PEP 792 ``pypi:project-status`` meta."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: list[tuple[str, bool]] = []  # (file name, yanked)
+        self.meta: dict[str, str] = {}
+        self._anchor: dict[str, str | None] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._anchor, self._text = dict(attrs), []
+        elif tag == "meta":
+            found = dict(attrs)
+            if found.get("name") and found.get("content") is not None:
+                self.meta[str(found["name"]).lower()] = str(found["content"])
+
+    def handle_data(self, data: str) -> None:
+        if self._anchor is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._anchor is not None:
+            href = self._anchor.get("href") or ""
+            filename = "".join(self._text).strip() or unquote(href.split("#")[0].rsplit("/")[-1])
+            self.files.append((filename, "data-yanked" in self._anchor))
+            self._anchor = None
+
+
+def parse_html_project(body: bytes, name: str, registry: str, private: bool) -> PackageInfo:
+    """A PEP 503 HTML project page: the project exists, its versions come from file names;
+    upload times are unknown (see PyPIRegistry._enrich)."""
+    links = _Links()
+    try:
+        links.feed(body.decode("utf-8", "replace"))
+        links.close()
+    except Exception as exc:  # html.parser is lenient; a failure here means garbage
+        return unverified(Ecosystem.PYPI, name, registry, f"unreadable HTML page ({exc})")
+    installable: list[str] = []
+    for filename, yanked in links.files:
+        version = file_version(filename, name)
+        if version is not None and not yanked and version not in installable:
+            installable.append(version)
+    status = links.meta.get("pypi:project-status")
+    reason = links.meta.get("pypi:project-status-reason")
+    return PackageInfo(
+        Ecosystem.PYPI,
+        name,
+        LookupStatus.FOUND,
+        registry,
+        private=private,
+        project_status=status.strip().lower() if status else None,
+        status_reason=reason,
+        versions=tuple(installable),
+    )
+
+
+def with_json_api(info: PackageInfo, data: object) -> PackageInfo:
+    """``info`` with upload times and the repository link from a JSON API document."""
+    if not isinstance(data, Mapping):
+        return info
+    releases = data.get("releases")
+    times: list[datetime] = []
+    if isinstance(releases, Mapping):
+        for files in releases.values():
+            for entry in files if isinstance(files, list) else []:
+                if isinstance(entry, Mapping):
+                    when = parse_time(entry.get("upload_time_iso_8601") or entry.get("upload_time"))
+                    if when is not None:
+                        times.append(when)
+    meta = data.get("info")
+    urls = meta.get("project_urls") if isinstance(meta, Mapping) else None
+    has_repo = None
+    if isinstance(urls, Mapping):
+        has_repo = any(
+            isinstance(u, str) and any(w in (str(k) + u).lower() for w in _REPO_WORDS)
+            for k, u in urls.items()
+        )
+    return replace(
+        info,
+        first_upload=min(times, default=None),
+        latest_upload=max(times, default=None),
+        has_repository=has_repo,
+    )
+
+
+_REPO_WORDS = ("source", "repository", "github", "gitlab", "bitbucket", "codeberg", "code")

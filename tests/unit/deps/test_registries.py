@@ -136,10 +136,31 @@ def test_file_versions() -> None:
     assert file_version("README", "foo-bar") is None
 
 
-def test_pypi_html_only_index_is_unverified(reg: LoopbackRegistry, tmp_path: Path) -> None:
+def test_pypi_html_only_index_is_read_and_enriched(reg: LoopbackRegistry, tmp_path: Path) -> None:
+    """An index that serves only the HTML form (PEP 503) still proves the project exists;
+    the upload times come from the JSON API next to it."""
     reg.inject("demo", html_only=True)
     info = clients(reg, tmp_path)[0].lookup(["demo"])["demo"]
-    assert info.status is UNVERIFIED and info.error == NO_JSON
+    assert info.status is FOUND
+    assert set(info.versions) == set(reg._pypi["demo"]["versions"])
+    assert info.first_upload is not None and info.has_repository is True
+    assert reg.hits["/pypi/demo/json"] == 1
+
+
+def test_pypi_html_page_without_json_api(tmp_path: Path) -> None:
+    from aibom.deps.registries.pypi import parse_html_project
+
+    page = (
+        b'<html><head><meta name="pypi:project-status" content="Archived">'
+        b'<meta name="pypi:project-status-reason" content="moved"></head><body>'
+        b'<a href="../../f/demo-1.0.tar.gz#sha256=00">demo-1.0.tar.gz</a>'
+        b'<a href="../../f/demo-2.0-py3-none-any.whl" data-yanked="">demo-2.0-py3-none-any.whl</a>'
+        b"</body></html>"
+    )
+    info = parse_html_project(page, "demo", "http://127.0.0.1/simple", private=False)
+    assert info.status is FOUND and info.versions == ("1.0",)
+    assert info.project_status == "archived" and info.status_reason == "moved"
+    assert info.first_upload is None
 
 
 def test_npm_fields(reg: LoopbackRegistry, tmp_path: Path) -> None:
