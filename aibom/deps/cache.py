@@ -118,7 +118,7 @@ class RegistryCache:
         except OSError:
             return 0
         for path in paths:
-            if path.suffix not in (".json", ".tmp"):
+            if not _ours(path.name):  # only aibom's entries: the directory may be shared
                 continue
             try:
                 path.unlink()
@@ -222,3 +222,17 @@ class CachedRegistry(Registry):
                     self.cache.put(self.inner.endpoint_key(key), info)
                 out[key] = info
         return {key: out[key] for key in written}
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _ours(filename: str) -> bool:
+    """An entry (``<sha256>.json``) or one of its temp files (``.<hex>...tmp``)."""
+    stem, _, suffix = filename.partition(".")
+    if suffix == "json":
+        return len(stem) == 64 and set(stem) <= _HEX
+    if filename.startswith(".") and filename.endswith(".tmp"):
+        key = filename[1:].split(".", 1)[0]
+        return len(key) >= 16 and set(key) <= _HEX
+    return False

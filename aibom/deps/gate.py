@@ -44,11 +44,14 @@ class Scope:
 
 @dataclass(frozen=True)
 class Sides:
-    """Object-name prefixes for the new and the old content (``:`` is the index)."""
+    """Object-name prefixes for the new and the old content (``:`` is the index), the paths
+    that changed on each side, and where each new path was before (renames)."""
 
     new: str
     old: str | None
-    files: tuple[str, ...]
+    files: tuple[str, ...]  # new side
+    old_files: tuple[str, ...] = ()
+    origin: Mapping[str, str] = field(default_factory=dict)  # new path -> old path
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def run(
 ) -> Result:
     sides = _sides(repo, scope)
     relevant = [p for p in sides.files if kind_of(p) is not None]
-    contents = _read(repo, sides, relevant)
+    contents = _read(repo, sides)
     added, problems = _added(repo, sides, relevant, contents)
     ctx = checks.Context(
         policy, now or datetime.now(UTC), hallucinated=hallucinated, typosquat=typosquat
@@ -126,16 +129,44 @@ def _sides(repo: Repo, scope: Scope) -> Sides:
     if scope.mode == "all":
         files = _z(repo.git(["ls-files", "-z", *pathspec]).stdout)
         return Sides(":", None, files)
+    diff = ["diff", "--name-status", "-z", "-M", "--diff-filter=ACDMRT"]
     if scope.mode == "base":
         if scope.base is None:
             raise UsageError("--base needs a revision")
         base = _merge_base(repo, scope.base)
-        args = ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT", base, "HEAD"]
-        return Sides("HEAD:", f"{base}:", _z(repo.git([*args, *pathspec]).stdout))
-    head = "HEAD" if _has_head(repo) else EMPTY_TREE
-    args = ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT", head]
-    old = "HEAD:" if head == "HEAD" else None
-    return Sides(":", old, _z(repo.git([*args, *pathspec]).stdout))
+        return _changes(repo.git([*diff, base, "HEAD", *pathspec]).stdout, "HEAD:", f"{base}:")
+    if not _has_head(repo):
+        files = _z(repo.git(["ls-files", "-z", *pathspec]).stdout)
+        return Sides(":", None, files)
+    return _changes(repo.git([*diff, "--cached", "HEAD", *pathspec]).stdout, ":", "HEAD:")
+
+
+def _changes(data: bytes, new: str, old: str) -> Sides:
+    """Parse ``git diff --name-status -z -M``: a deleted or renamed-away file still counts on
+    the old side, so a dependency that moved between files is not new."""
+    fields = _z(data)
+    files: list[str] = []
+    old_files: list[str] = []
+    origin: dict[str, str] = {}
+    i = 0
+    while i < len(fields):
+        status = fields[i][:1]
+        if status in ("R", "C"):
+            before, after = fields[i + 1], fields[i + 2]
+            i += 3
+            files.append(after)
+            old_files.append(before)
+            origin[after] = before
+            continue
+        path = fields[i + 1]
+        i += 2
+        if status != "A":
+            old_files.append(path)
+        if status != "D":
+            files.append(path)
+            if status != "A":
+                origin[path] = path
+    return Sides(new, old, tuple(files), tuple(old_files), origin)
 
 
 def _merge_base(repo: Repo, ref: str) -> str:
@@ -156,10 +187,10 @@ def _z(data: bytes) -> tuple[str, ...]:
     return tuple(p.decode("utf-8", "surrogateescape") for p in data.split(b"\0") if p)
 
 
-def _read(repo: Repo, sides: Sides, paths: Sequence[str]) -> dict[str, str]:
-    names = [sides.new + p for p in paths]
+def _read(repo: Repo, sides: Sides) -> dict[str, str]:
+    names = [sides.new + p for p in sides.files if kind_of(p) is not None]
     if sides.old is not None:
-        names += [sides.old + p for p in paths]
+        names += [sides.old + p for p in sides.old_files if kind_of(p) is not None]
     blobs = cat_blobs(repo, [n for n in names if "\n" not in n])
     return {name: _text(data) for name, data in blobs.items()}
 
@@ -187,24 +218,31 @@ def _reader(repo: Repo, prefix: str, contents: dict[str, str]) -> Callable[[str]
 def _added(
     repo: Repo, sides: Sides, paths: Sequence[str], contents: dict[str, str]
 ) -> tuple[list[Dependency], list[ParseProblem]]:
+    old_keys: set[tuple[Ecosystem, str]] = set()
+    old_problems: set[tuple[str, str]] = set()
+    if sides.old is not None:
+        for path in sides.old_files:
+            old_text = contents.get(sides.old + path)
+            if old_text is None or kind_of(path) in (None, "python"):
+                continue
+            old = parse_file(path, old_text, _reader(repo, sides.old, contents))
+            old_keys.update(d.key for d in old.dependencies)
+            old_problems.update((path, p.message) for p in old.problems)
     added: list[Dependency] = []
     problems: list[ParseProblem] = []
     for path in paths:
         if kind_of(path) == "python":
             continue
+        if "\n" in path:
+            problems.append(ParseProblem(Location(path), "not read: the path holds a newline"))
+            continue
         new_text = contents.get(sides.new + path)
         if new_text is None:
             continue
         new = parse_file(path, new_text, _reader(repo, sides.new, contents))
-        old_keys: set[tuple[Ecosystem, str]] = set()
-        old_problems: set[str] = set()
-        old_text = contents.get(sides.old + path) if sides.old is not None else None
-        if old_text is not None and sides.old is not None:
-            old = parse_file(path, old_text, _reader(repo, sides.old, contents))
-            old_keys = {d.key for d in old.dependencies}
-            old_problems = {p.message for p in old.problems}
         added.extend(d for d in new.dependencies if d.key not in old_keys)
-        problems.extend(p for p in new.problems if p.message not in old_problems)
+        before = sides.origin.get(path, path)
+        problems.extend(p for p in new.problems if (before, p.message) not in old_problems)
     return added, problems
 
 
@@ -222,7 +260,8 @@ def _imports(
         new = contents.get(sides.new + path)
         if new is None:
             continue
-        old = contents.get(sides.old + path) if sides.old is not None else None
+        before = sides.origin.get(path)
+        old = contents.get(sides.old + before) if sides.old and before else None
         candidates.extend((path, imp) for imp in imports.added_imports(new, old))
     if not candidates:
         return [], []
@@ -234,7 +273,8 @@ def _imports(
     findings: list[Finding] = []
     seen: set[str] = set()
     for path, imp in candidates:
-        if imp.module in seen or not imports.unprovided([imp], local, frozenset(declared)):
+        provided = not imports.unprovided([imp], local, frozenset(declared), repo.toplevel)
+        if imp.module in seen or provided:
             continue
         seen.add(imp.module)
         dep = Dependency(

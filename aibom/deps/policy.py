@@ -6,6 +6,7 @@ Built from ``[tool.aibom.deps]`` (already schema-checked by :mod:`aibom.config`)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +33,12 @@ class NameSet:
         for entry in entries:
             prefix, sep, rest = entry.partition(":")
             targets = list(Ecosystem)
-            if sep and prefix.lower() in {e.value for e in Ecosystem}:
+            if sep and not prefix.startswith("@"):
+                if prefix.lower() not in {e.value for e in Ecosystem}:
+                    raise ConfigError(f"{entry!r}: the ecosystem must be pypi or npm")
                 targets, entry = [Ecosystem(prefix.lower())], rest
+            if not entry.strip():
+                raise ConfigError(f"{entry!r}: empty package name in a deps list")
             for eco in targets:
                 found[eco].add(fold(eco, entry.strip()))
         return cls({e: frozenset(v) for e, v in found.items()})
@@ -100,7 +105,21 @@ def load(table: Mapping[str, Any], env: Mapping[str, str]) -> Policy:
     for key in ("allow", "deny", "hallucinated"):
         values[key] = NameSet.parse(tuple(values.get(key, ())))
     values["pypi_extra_index_urls"] = tuple(values.get("pypi_extra_index_urls", ()))
+    for key in ("pypi_index_url", "npm_registry", "public_pypi", "public_npm"):
+        _check_url(key, values.get(key))
+    for url in values["pypi_extra_index_urls"]:
+        _check_url("pypi_extra_index_urls", url)
+    for key in ("cache_hours", "negative_cache_minutes", "timeout"):
+        if key in values and not math.isfinite(float(values[key])):
+            raise ConfigError(f"deps.{key} must be a finite number")
     return Policy(**values)
+
+
+def _check_url(key: str, url: object) -> None:
+    if url is None:
+        return
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ConfigError(f"deps.{key} = {url!r}: an http(s) URL is needed")
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:

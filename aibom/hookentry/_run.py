@@ -39,7 +39,8 @@ def _report_modules() -> None:
 
 def run(name: str, body: Callable[[list[str]], int], argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if os.environ.get("AIBOM_SKIP", "").strip().lower() in {"1", "true", "yes", "all", name}:
+    skip = {p.strip() for p in os.environ.get("AIBOM_SKIP", "").lower().split(",")}
+    if skip & {"1", "true", "yes", "all", name}:
         return ExitCode.OK
     try:
         code = body(args)

@@ -201,9 +201,13 @@ def cat_blobs(repo: Repo, oids: Sequence[str]) -> dict[str, bytes]:
     pos = 0
     for oid in unique:
         end = data.index(b"\n", pos)
-        header = data[pos:end].split()
+        line = data[pos:end]
         pos = end + 1
-        if len(header) < 3 or header[1] == b"missing":
+        # "<name> missing" / "<name> ambiguous" echo the name asked for, which may hold spaces
+        if line.endswith((b" missing", b" ambiguous")):
+            continue
+        header = line.split()  # "<oid> <type> <size>"
+        if len(header) < 3:
             continue
         size = int(header[2])
         result[oid] = data[pos : pos + size]

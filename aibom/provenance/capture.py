@@ -206,6 +206,7 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
     entry = last_reflog_entry(repo)
     action = rewrite.reflog_action(repo)
     if rewrite.is_rebase_step(action):
+        deps_handoff.clear(repo)
         return RecordOutcome(entry[1] if entry else "HEAD", "skipped-rebase")
     cherry_pick = rewrite.is_cherry_pick(repo, action)
     detection = handoff.take(repo, entry[0]) if entry else None
@@ -224,15 +225,20 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
         if cherry_pick:
             source = rewrite.cherry_pick_source(repo, info.message, info.sha)
             if source is not None and rewrite.copy_cherry_pick(repo, source, info.sha):
+                deps_handoff.clear(repo)
                 return RecordOutcome(info.sha, "cherry-pick")
         detection = detect_commit(repo, cfg, info)
     amend = action.startswith("commit (amend)")
     observed_ai = any(
         e.origin.is_ai and e.source is not SourceKind.DECLARED for e in detection.evidence
     )
-    if amend and not observed_ai:
-        return RecordOutcome(sha, "skipped", detection)
-    if not detection.origin.is_ai and not cfg.human_records:
+    # what the pre-commit gate saw is recorded even when the generation record is not, and
+    # the hand-off is consumed either way so it can never attach to a later commit
+    added = deps_handoff.take(repo, sha)
+    deps_lines = [deps_handoff.record(added, detection).line] if added is not None else []
+    if (amend and not observed_ai) or (not detection.origin.is_ai and not cfg.human_records):
+        if deps_lines:
+            NotesStore(repo).append(sha, deps_lines)
         return RecordOutcome(sha, "skipped", detection)
     state = repo.state_dir
     current = sessions.load(state)
@@ -246,11 +252,7 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
             generation.agent_config_digest(repo.toplevel, cfg.agent_config_files) if ai else None
         ),
     )
-    lines = [record.line]
-    added = deps_handoff.take(repo, sha)
-    if added is not None:
-        lines.append(deps_handoff.record(added, detection).line)
-    changed = NotesStore(repo).append(sha, lines)
+    changed = NotesStore(repo).append(sha, [record.line, *deps_lines])
     checkpoint.consume(state)
     return RecordOutcome(sha, "recorded" if changed else "unchanged", detection, fast)
 

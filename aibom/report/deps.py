@@ -118,21 +118,31 @@ def to_text(result: Result) -> str:
         mark = "BLOCK" if is_blocking(f, result.policy) else "warn "
         dep = f.dependency
         lines.append(
-            f"  {mark} {f.severity.value:<8} {dep.location}  {dep.name} ({dep.ecosystem.value})"
-            f"  [{f.rule}]"
+            f"  {mark} {f.severity.value:<8} {safe(str(dep.location))}  {safe(dep.name)}"
+            f" ({dep.ecosystem.value})  [{f.rule}]"
         )
-        lines.append(f"        {f.why}")
+        lines.append(f"        {safe(f.why)}")
         if f.hint:
-            lines.append(f"        hint: {f.hint}")
+            lines.append(f"        hint: {safe(f.hint)}")
     for p in result.problems:
-        lines.append(f"  warn  malformed {p.location}  {p.message}")
+        lines.append(f"  warn  malformed {safe(str(p.location))}  {safe(p.message)}")
     if blocking:
         lines.append(
-            f"blocked: {len(blocking)} finding(s) at or above '{result.policy.block}'"
-            " (deps.block). Fix them, allow a reviewed name in [tool.aibom.deps] allow,"
-            " or skip once with AIBOM_SKIP=deps."
+            f"blocked: {len(blocking)} blocking finding(s) (deps.block = {result.policy.block},"
+            f" deps.on_unreachable = {result.policy.on_unreachable}). Fix them, add a reviewed"
+            " name to deps.allow, or skip once with AIBOM_SKIP=deps."
         )
     return "\n".join(lines)
+
+
+def safe(text: str) -> str:
+    """Text for a terminal: control characters (escape sequences, NUL, BEL, ...) and lone
+    surrogates are shown as escapes, never sent raw."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 # -- SARIF 2.1.0 -----------------------------------------------------------------------------
@@ -149,6 +159,13 @@ def _rule_json(rule_id: str) -> dict[str, Any]:
             "security-severity": _SECURITY_SEVERITY[rule.severity],
         },
     }
+
+
+def _level(finding: Finding, result: Result) -> str:
+    """``error`` exactly for what blocks; the others by severity, at most ``warning``."""
+    if is_blocking(finding, result.policy):
+        return "error"
+    return "note" if finding.severity.rank <= Severity.LOW.rank else "warning"
 
 
 def _location(path: str, line: int) -> dict[str, Any]:
@@ -175,7 +192,7 @@ def to_sarif(result: Result) -> dict[str, Any]:
             {
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule],
-                "level": _LEVEL[f.severity],
+                "level": _level(f, result),
                 "message": {"text": text},
                 "locations": [_location(dep.location.path, dep.location.line)],
                 "partialFingerprints": {

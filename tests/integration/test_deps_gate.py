@@ -332,3 +332,74 @@ def test_sarif_is_valid_against_the_official_schema(repo: GitRepo, reg: Any) -> 
     }
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert "dir%20with%20space/README.md" in uris
+
+
+# -- regressions found by review ---------------------------------------------------------------
+def test_new_manifest_in_a_directory_with_spaces(repo: GitRepo, reg: Any) -> None:
+    repo.commit("base", files={"README.md": "# x\n"})
+    _stage(repo, {"my app/requirements.txt": "flask\n", "requirements.txt": "reqeusts\n"})
+    code, report = _check(repo)
+    assert code == 1
+    assert {d["path"] for d in report["added"]} == {"my app/requirements.txt", "requirements.txt"}
+
+
+def test_moved_dependencies_are_not_new(repo: GitRepo, reg: Any) -> None:
+    repo.commit(
+        "base", files={"requirements.txt": "flask\nmycorp-internal\n"}, args=("--no-verify",)
+    )
+    repo.git("mv", "requirements.txt", "requirements-prod.txt")
+    code, report = _check(repo)
+    assert (code, report["added"]) == (0, [])
+    repo.git("rm", "-q", "--cached", "requirements-prod.txt")
+    _stage(
+        repo,
+        {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["flask", "mycorp-internal"]\n'},
+    )
+    code, report = _check(repo)
+    assert (code, report["added"]) == (0, [])
+
+
+def test_import_guesses_never_block_on_their_spelling(repo: GitRepo, reg: Any) -> None:
+    _stage(
+        repo,
+        {
+            "a.py": "import __main__\nimport _speedups\nimport café\nimport google.protobuf\n"
+            "try:\n    import ujson as json\nexcept ImportError:\n    import json\n",
+        },
+    )
+    code, report = _check(repo)
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_amend_that_adds_a_dependency_is_recorded(repo: GitRepo, reg: Any) -> None:
+    repo.commit("base", files={"requirements.txt": "flask\n"})
+    _stage(repo, {"requirements.txt": "flask\nnumpy\n"})
+    repo.git("commit", "-q", "--amend", "-m", "base, with numpy")
+    records = [json.loads(line) for line in repo.note().splitlines()]
+    added = [d["name"] for r in records if r["kind"] == "dependency" for d in r["added"]]
+    assert sorted(added) == ["flask", "numpy"]
+    assert not (repo.path / ".git" / "aibom" / "deps-handoff.json").exists()
+
+
+def test_text_report_escapes_control_characters(repo: GitRepo, reg: Any) -> None:
+    evil = "a\x1b]0;pwned\x07b"
+    _stage(repo, {"package.json": json.dumps({"dependencies": {evil: "1"}})})
+    proc = repo.aibom("deps", "check", check=False)
+    assert proc.returncode == 1
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    assert "\\x1b]0;pwned\\x07b" in proc.stdout
+
+
+def test_skip_list_and_config_errors(repo: GitRepo, reg: Any) -> None:
+    repo.commit("base", files={"README.md": "# x\n"})
+    _stage(repo, {"requirements.txt": "reqeusts\n"})
+    proc = repo.git("commit", "-q", "-m", "x", env={"AIBOM_SKIP": "post-commit, deps"}, check=False)
+    assert proc.returncode == 0
+    for key, value in (
+        ("AIBOM_DEPS_PYPI_INDEX_URL", "ftp://example.com/simple"),
+        ("AIBOM_DEPS_ALLOW", "cargo:serde"),
+        ("AIBOM_DEPS_TIMEOUT", "inf"),
+    ):
+        proc = repo.aibom("deps", "check", env={key: value}, check=False)
+        assert proc.returncode == 2, (key, proc.stderr)
+        assert "Traceback" not in proc.stderr

@@ -147,7 +147,9 @@ class Fetcher:
         self._session.close()
 
     def fetch_many(self, requests: Sequence[Request]) -> list[Response]:
-        """One response per request, in the same order."""
+        """One response per request, in the same order. A 404 is asked again once, after
+        ``recheck_delay``: all of them together in a second round, so the delay is paid
+        once per call, not once per missing name."""
         if len(requests) <= 1:
             return [self.fetch(r) for r in requests]
         with self._lock:
@@ -156,22 +158,37 @@ class Fetcher:
                     max_workers=max(1, self.limits.workers), thread_name_prefix="aibom-http"
                 )
             executor = self._executor
-        return list(executor.map(self.fetch, requests))
+        results = list(executor.map(self._fetch_once, requests))
+        missing = [i for i, r in enumerate(results) if r.status is LookupStatus.NOT_FOUND]
+        if missing:
+            self._sleep(self.limits.recheck_delay)
+            again = executor.map(self._fetch_once, [requests[i] for i in missing])
+            for i, response in zip(missing, again, strict=True):
+                results[i] = response
+        return results
 
     def fetch(self, request: Request) -> Response:
+        return self._safe(request, recheck=True)
+
+    def _fetch_once(self, request: Request) -> Response:
+        return self._safe(request, recheck=False)
+
+    def _safe(self, request: Request, *, recheck: bool) -> Response:
         try:
-            return self._fetch(request)
+            return self._fetch(request, recheck=recheck)
         except _Failed as exc:
             return Response(request, LookupStatus.UNVERIFIED, error=str(exc))
         except Exception as exc:  # never raise to the caller
             error = f"unexpected error ({type(exc).__name__})"
             return Response(request, LookupStatus.UNVERIFIED, error=error)
 
-    def _fetch(self, request: Request) -> Response:
+    def _fetch(self, request: Request, *, recheck: bool = True) -> Response:
+        """``recheck``: ask again after a 404 here; without it the caller rechecks."""
         limits = self.limits
         url, auth = _split_credentials(request.url)
         origin = _origin(url)
-        rechecked = retried_5xx = False
+        rechecked = not recheck
+        retried_5xx = False
         retries_429 = redirects = 0
         waited = 0.0
         while True:

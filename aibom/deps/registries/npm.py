@@ -93,8 +93,12 @@ def parse_document(data: object, name: str, registry: str, private: bool) -> Pac
     """A full npm package document as a FOUND PackageInfo; ValueError for a foreign shape."""
     if not isinstance(data, Mapping):
         raise ValueError("unexpected document (not a JSON object)")
-    versions = data.get("versions") or {}
     times = data.get("time") or {}
+    unpublished = isinstance(times, Mapping) and "unpublished" in times
+    if not isinstance(data.get("versions"), Mapping) and not unpublished:
+        # a registry answer without versions is not evidence of "never released"
+        raise ValueError("unexpected document (no 'versions' object)")
+    versions = data.get("versions") or {}
     if not isinstance(versions, Mapping) or not isinstance(times, Mapping):
         raise ValueError("unexpected document ('versions' or 'time' is not an object)")
     released: dict[str, datetime | None] = {str(v): parse_time(times.get(v)) for v in versions}

@@ -112,7 +112,7 @@ def parse_project(data: object, name: str, registry: str, private: bool) -> Pack
     """A PEP 691 project document as a FOUND PackageInfo; ValueError for a foreign shape."""
     if not isinstance(data, Mapping):
         raise ValueError("unexpected document (not a JSON object)")
-    files = data.get("files", [])
+    files = data.get("files")  # required by PEP 691: without it nothing is known
     listed = data.get("versions", [])
     if not isinstance(files, list) or not isinstance(listed, list):
         raise ValueError("unexpected document ('files' or 'versions' is not a list)")

@@ -24,7 +24,7 @@ from aibom.deps.registries import Registry, open_registries
 from aibom.deps.registries.endpoints import Endpoint, EndpointOverrides, Endpoints, resolve
 from aibom.deps.registries.http import Fetcher, Limits, Request, parse_retry_after
 from aibom.deps.registries.npm import NpmRegistry
-from aibom.deps.registries.pypi import ACCEPT, NO_JSON, PyPIRegistry, file_version, parse_project
+from aibom.deps.registries.pypi import ACCEPT, PyPIRegistry, file_version, parse_project
 from aibom.deps.types import Ecosystem, LookupStatus, PackageInfo
 from aibom.testing import LoopbackRegistry
 
@@ -460,8 +460,9 @@ def test_open_registries_and_cache_ttls(reg: LoopbackRegistry, tmp_path: Path) -
     npm = registries[Ecosystem.NPM]
     assert npm.lookup(["demo"])["demo"].status is FOUND
     assert npm.lookup(["demo"])["demo"].from_cache
+    (tmp_path / "cache" / "package.json").write_text("{}")  # not ours: kept
     assert cache.clear() == 3
-    assert not list((tmp_path / "cache").iterdir())
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["package.json"]
 
 
 def test_offline_mode(reg: LoopbackRegistry, tmp_path: Path) -> None:
@@ -575,3 +576,25 @@ def test_standalone_server(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(10)
     assert "Warning" not in (proc.stderr.read() if proc.stderr else "")
+
+
+@pytest.mark.parametrize(
+    "document", [{}, {"versions": None, "time": None}, {"name": "x"}, {"files": None}]
+)
+def test_documents_without_versions_are_not_evidence(document: dict[str, object]) -> None:
+    """A 200 whose body lacks the required fields says nothing: unverified, not no-release."""
+    from aibom.deps.registries.npm import parse_document
+
+    with pytest.raises(ValueError):
+        parse_project(document, "x", "http://127.0.0.1/simple", private=False)
+    if "files" not in document:
+        with pytest.raises(ValueError):
+            parse_document(document, "x", "http://127.0.0.1/npm", private=False)
+
+
+def test_unpublished_npm_package_is_registered_without_releases() -> None:
+    from aibom.deps.registries.npm import parse_document
+
+    doc = {"name": "gone", "time": {"created": "2020-01-01T00:00:00Z", "unpublished": {}}}
+    info = parse_document(doc, "gone", "http://127.0.0.1/npm", private=False)
+    assert info.status is FOUND and info.versions == ()
