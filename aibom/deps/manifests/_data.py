@@ -7,10 +7,11 @@ import json
 import tomllib
 
 from aibom.deps.manifests._locate import Text, clip, strip_bom, toml_error_line
-from aibom.deps.types import Location, ParseProblem
+from aibom.deps.types import Location, ParseProblem, ParseResult
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     import yaml
@@ -74,3 +75,44 @@ def expected(path: str, line: int, what: str, value: object) -> ParseProblem:
     return ParseProblem(
         Location(path, line), f"expected {what}, found {type(value).__name__} {clip(str(value))}"
     )
+
+
+def toml_lock_packages(
+    path: str, text: str, direct_url: Callable[[object], str | bool | None]
+) -> ParseResult:
+    """The ``[[package]]`` tables of a TOML lockfile (``uv.lock``, ``poetry.lock``) as LOCKED
+    PyPI dependencies, ``spec`` = the version. ``direct_url(source)`` maps a package's
+    ``source`` to its direct reference (None: a registry package; False: skip the entry)."""
+    from aibom.deps.manifests._locate import TomlLocator
+    from aibom.deps.types import Dependency, DepKind, Ecosystem
+
+    data = load_toml(path, text)
+    if isinstance(data, ParseProblem):
+        return ParseResult(problems=(data,))
+    packages = data.get("package", [])
+    if not isinstance(packages, list):
+        return ParseResult(problems=(expected(path, 0, "[[package]] tables", packages),))
+    locator = TomlLocator(strip_bom(text))
+    dependencies: list[Dependency] = []
+    problems: list[ParseProblem] = []
+    for index, package in enumerate(packages):
+        line = locator.line_of_key(("package", "name"), index)
+        name = package.get("name") if isinstance(package, dict) else None
+        if not isinstance(package, dict) or not isinstance(name, str):
+            problems.append(ParseProblem(Location(path, line), "[[package]] without a name"))
+            continue
+        url = direct_url(package.get("source"))
+        if url is False:
+            continue
+        version = package.get("version")
+        dependencies.append(
+            Dependency(
+                Ecosystem.PYPI,
+                name,
+                Location(path, line),
+                DepKind.LOCKED,
+                spec=version if isinstance(version, str) else "",
+                url=url if isinstance(url, str) else None,
+            )
+        )
+    return ParseResult(tuple(dependencies), tuple(problems))

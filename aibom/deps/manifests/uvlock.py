@@ -8,16 +8,8 @@ project itself (``editable = "."`` or ``virtual = "."``) is skipped.
 from __future__ import annotations
 
 from aibom.deps.manifests import ManifestParser
-from aibom.deps.manifests._data import expected, load_toml
-from aibom.deps.manifests._locate import TomlLocator, strip_bom
-from aibom.deps.types import (
-    Dependency,
-    DepKind,
-    Ecosystem,
-    Location,
-    ParseProblem,
-    ParseResult,
-)
+from aibom.deps.manifests._data import toml_lock_packages
+from aibom.deps.types import ParseResult
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,40 +18,16 @@ if TYPE_CHECKING:
 _DIRECT = ("git", "url", "path", "directory", "editable", "virtual")
 
 
+def _direct(source: object) -> str | bool | None:
+    if not isinstance(source, dict):
+        return None
+    if source.get("editable") == "." or source.get("virtual") == ".":
+        return False  # the project itself
+    return next((str(source[k]) for k in _DIRECT if k in source), None)
+
+
 class UvLockParser(ManifestParser):
     name = "uv.lock"
 
     def parse(self, path: str, text: str, read: Callable[[str], str | None]) -> ParseResult:
-        data = load_toml(path, text)
-        if isinstance(data, ParseProblem):
-            return ParseResult(problems=(data,))
-        packages = data.get("package", [])
-        if not isinstance(packages, list):
-            return ParseResult(problems=(expected(path, 0, "[[package]] tables", packages),))
-        locator = TomlLocator(strip_bom(text))
-        dependencies: list[Dependency] = []
-        problems: list[ParseProblem] = []
-        for index, package in enumerate(packages):
-            line = locator.line_of_key(("package", "name"), index)
-            name = package.get("name") if isinstance(package, dict) else None
-            if not isinstance(package, dict) or not isinstance(name, str):
-                problems.append(ParseProblem(Location(path, line), "[[package]] without a name"))
-                continue
-            source = package.get("source")
-            url = None
-            if isinstance(source, dict):
-                if source.get("editable") == "." or source.get("virtual") == ".":
-                    continue  # the project itself
-                url = next((str(source[k]) for k in _DIRECT if k in source), None)
-            version = package.get("version")
-            dependencies.append(
-                Dependency(
-                    Ecosystem.PYPI,
-                    name,
-                    Location(path, line),
-                    DepKind.LOCKED,
-                    spec=version if isinstance(version, str) else "",
-                    url=url,
-                )
-            )
-        return ParseResult(tuple(dependencies), tuple(problems))
+        return toml_lock_packages(path, text, _direct)
