@@ -28,9 +28,11 @@ def load_policy(cfg: Config, env: Mapping[str, str], offline: bool | None = None
 def make_lookup(
     toplevel: str | None, policy: Policy, env: Mapping[str, str]
 ) -> tuple[gate.Lookup, list[str]]:
-    """The registry lookup the gate uses, and notes on skipped configuration."""
+    """The registry lookup the gate uses, and notes on skipped configuration (filled as
+    ecosystems are resolved). Endpoints of an ecosystem are resolved on its first lookup:
+    a change that adds no npm package never starts npm to ask for its registry."""
     from aibom.deps.cache import RegistryCache
-    from aibom.deps.registries import open_registries
+    from aibom.deps.registries import Registry, open_registries
     from aibom.deps.registries.endpoints import EndpointOverrides, resolve
     from aibom.deps.registries.http import Limits
 
@@ -41,19 +43,24 @@ def make_lookup(
         public_pypi=policy.public_pypi,
         public_npm=policy.public_npm,
     )
-    endpoints = resolve(toplevel, env, overrides)
     cache = RegistryCache(
         env=env,
         positive_ttl=policy.cache_hours * 3600,
         negative_ttl=policy.negative_cache_minutes * 60,
     )
     limits = Limits(read_timeout=policy.timeout)
-    registries = open_registries(endpoints, cache, policy.offline, limits=limits)
+    opened: dict[Ecosystem, Registry] = {}
+    skipped: list[str] = []
 
     def lookup(ecosystem: Ecosystem, names: Sequence[str]) -> Mapping[str, PackageInfo]:
-        return registries[ecosystem].lookup(names)
+        if ecosystem not in opened:
+            endpoints = resolve(toplevel, env, overrides, ecosystems=frozenset({ecosystem}))
+            skipped.extend(endpoints.skipped)
+            registries = open_registries(endpoints, cache, policy.offline, limits=limits)
+            opened[ecosystem] = registries[ecosystem]
+        return opened[ecosystem].lookup(names)
 
-    return lookup, list(endpoints.skipped)
+    return lookup, skipped
 
 
 def typosquat_finder(policy: Policy) -> TyposquatFinder:

@@ -480,15 +480,22 @@ def resolve(
     overrides: EndpointOverrides,
     *,
     system_config_dir: str = "/etc",
+    ecosystems: frozenset[Ecosystem] = frozenset(Ecosystem),
 ) -> Endpoints:
-    """The registries of both ecosystems. ``toplevel`` is the project's work tree (for
+    """The registries of the ``ecosystems`` asked for (both by default: resolving npm may
+    start npm, which takes a while). ``toplevel`` is the project's work tree (for
     ``.npmrc``, ``uv.toml``, ``pyproject.toml``); ``env`` the environment to read (``HOME``
     included); ``system_config_dir`` stands for ``/etc`` (tests point it elsewhere)."""
     skipped: list[str] = []
     problems: dict[Ecosystem, str] = {}
     system = Path(system_config_dir)
-    pypi = _resolve_pypi(toplevel, env, overrides, system, skipped, problems)
-    npm, scopes = _resolve_npm(toplevel, env, overrides, skipped, problems)
+    pypi: tuple[Endpoint, ...] = ()
+    npm: tuple[Endpoint, ...] = ()
+    scopes: Mapping[str, Endpoint] = {}
+    if Ecosystem.PYPI in ecosystems:
+        pypi = _resolve_pypi(toplevel, env, overrides, system, skipped, problems)
+    if Ecosystem.NPM in ecosystems:
+        npm, scopes = _resolve_npm(toplevel, env, overrides, skipped, problems)
     return Endpoints(pypi, npm, scopes, tuple(skipped), problems)
 
 
