@@ -340,6 +340,8 @@ def cwd_relative(paths: Iterable[str], repo: Repo) -> tuple[str, ...]:
     result = []
     for p in paths:
         full = os.path.abspath(p)
+        if not os.path.lexists(full):
+            raise UsageError(f"{p}: no such file or directory")
         rel = os.path.relpath(full, top)
         if rel.startswith(".."):
             raise UsageError(f"{p}: outside the repository")

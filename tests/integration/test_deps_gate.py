@@ -287,6 +287,8 @@ def test_bad_input(repo: GitRepo, make_repo: Callable[..., GitRepo], reg: Any) -
     assert proc.returncode == 2 and "no such commit" in proc.stderr
     proc = repo.aibom("deps", "check", "--base", "x", "--all", check=False)
     assert proc.returncode == 2
+    proc = repo.aibom("deps", "check", "no-such-file.txt", check=False)
+    assert proc.returncode == 2 and "no such file" in proc.stderr
     bare = make_repo(bare=True)
     proc = bare.aibom("deps", "check", check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
@@ -403,3 +405,21 @@ def test_skip_list_and_config_errors(repo: GitRepo, reg: Any) -> None:
         proc = repo.aibom("deps", "check", env={key: value}, check=False)
         assert proc.returncode == 2, (key, proc.stderr)
         assert "Traceback" not in proc.stderr
+
+
+def test_ten_thousand_line_requirements_file(repo: GitRepo) -> None:
+    """Offline (the conftest default): every name is reported unverified, none is lost, the
+    malformed lines are reported at their lines, and nothing crashes."""
+    import time
+
+    lines = [f"generated-project-{i:05d}>=1.0" for i in range(10_000)]
+    lines[4_999] = "this is ( not a requirement"
+    _stage(repo, {"requirements.txt": "\n".join(lines) + "\n"})
+    start = time.perf_counter()
+    code, report = _check(repo)
+    elapsed = time.perf_counter() - start
+    assert code == 0  # unverified warns by default (fail-open)
+    assert len(report["added"]) == 9_999
+    assert [p["line"] for p in report["problems"]] == [5_000]
+    assert {f["rule"] for f in report["findings"]} == {"unverified"}
+    assert elapsed < 60, elapsed
