@@ -1,0 +1,1 @@
+"""Forensics: which commits, files and surviving lines a model, agent or session wrote."""
