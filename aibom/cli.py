@@ -576,9 +576,15 @@ def demo(keep: str | None, fmt: str) -> None:
 
 
 def _register() -> None:
+    from aibom import cli_attribution, cli_bom, cli_forensics
     from aibom.cli_deps import deps
 
     cli.add_command(deps)
+    for area in (cli_attribution, cli_bom, cli_forensics):
+        for command in area.COMMANDS:
+            cli.add_command(command)
+        for command in area.NOTES_COMMANDS:
+            notes.add_command(command)
 
 
 _register()

@@ -22,7 +22,7 @@ from aibom.provenance.trailers import parse_kv_lines
 from aibom.provenance.types import Origin, combine_origins
 
 UNKNOWN = "unknown"
-_KINDS = ("generation", "rewrite", "dependency")
+_KINDS = ("generation", "rewrite", "dependency", "attribution")
 _SEP = "\x1eC\x1f"
 _FORMAT = "%x1eC%x1f" + "%x1f".join(
     ["%H", "%P", "%an", "%ae", "%ct", "%s", "%(trailers:unfold,only)", "%N"]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 SCHEMA_ID = f"aibom.record/{SCHEMA_VERSION}"
-KINDS = ("generation", "rewrite", "dependency")
+KINDS = ("generation", "rewrite", "dependency", "attribution")
 
 
 def canonical(data: Mapping[str, Any]) -> str:
