@@ -575,12 +575,18 @@ def demo(keep: str | None, fmt: str) -> None:
     run_demo(Path(keep) if keep else None, Format(fmt))
 
 
+# One module a capability; each exports COMMANDS (top level) and NOTES_COMMANDS.
+_AREAS = ("agents", "attribution", "rewrite", "bom", "sign", "forensics", "index")
+
+
 def _register() -> None:
-    from aibom import cli_attribution, cli_bom, cli_forensics
+    import importlib
+
     from aibom.cli_deps import deps
 
     cli.add_command(deps)
-    for area in (cli_attribution, cli_bom, cli_forensics):
+    for name in _AREAS:
+        area = importlib.import_module(f"aibom.cli_{name}")
         for command in area.COMMANDS:
             cli.add_command(command)
         for command in area.NOTES_COMMANDS:

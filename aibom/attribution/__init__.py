@@ -1,0 +1,1 @@
+"""Line-level attribution: which lines of which blobs each contributor wrote."""
