@@ -576,7 +576,7 @@ def demo(keep: str | None, fmt: str) -> None:
 
 
 # One module a capability; each exports COMMANDS (top level) and NOTES_COMMANDS.
-_AREAS = ("agents", "attribution", "rewrite", "bom", "sign", "forensics", "index")
+_AREAS = ("agents", "attribution", "rewrite", "interop", "bom", "sign", "forensics", "index")
 
 
 def _register() -> None:
