@@ -1,0 +1,236 @@
+"""Keyless signing of a BOM (and an in-toto attestation) with sigstore-python.
+
+One Fulcio certificate signs both: the BOM as a message signature (a ``hashedrekord`` entry,
+what ``sigstore verify identity`` checks against the file) and, when asked, the in-toto
+Statement in a DSSE envelope (a ``dsse`` entry). Bundles are written only after every
+signature was made and logged.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aibom.errors import UsageError
+from aibom.sign import intoto
+from aibom.sign.trust import HTTP_TIMEOUT, SigstoreUnavailableError, load
+
+if TYPE_CHECKING:
+    from sigstore.models import Bundle
+    from sigstore.oidc import IdentityToken
+    from sigstore.sign import SigningContext
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    file: Path
+    bundle: Path
+    provenance: intoto.Provenance
+    token: str | None = None
+    trust_config: Path | None = None
+    attestation: Path | None = None  # where the in-toto bundle goes; None: no attestation
+    artifacts: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Signed:
+    bundle: Path
+    kind: str  # message-signature | in-toto
+    log_index: int
+    integrated_time: int | None
+
+
+@dataclass(frozen=True)
+class SignResult:
+    file: Path
+    sha256: str
+    identity: str
+    issuer: str
+    signatures: tuple[Signed, ...]
+    subjects: tuple[intoto.Subject, ...] = ()
+
+
+def sign(request: SignRequest) -> SignResult:
+    """Sign ``request.file``; write its bundle (and the attestation's) when all succeeded."""
+    _check_inputs(request)
+    identity = _identity(request.token)
+    data = request.file.read_bytes()
+    subjects: tuple[intoto.Subject, ...] = ()
+    statement = None
+    if request.attestation is not None:
+        subjects = intoto.subjects_for((request.file, *request.artifacts))
+        statement = intoto.statement(subjects, request.provenance)
+    context = _context(request.trust_config)
+    bundles = _sign_all(context, identity, data, statement)
+    outputs = [(request.bundle, "message-signature", bundles[0])]
+    if request.attestation is not None:
+        outputs.append((request.attestation, "in-toto", bundles[1]))
+    for path, _, bundle in outputs:
+        _write_atomic(path, bundle.to_json())
+    return SignResult(
+        file=request.file,
+        sha256=intoto.file_sha256(request.file),
+        identity=identity.identity,
+        issuer=identity.issuer,
+        signatures=tuple(_signed(path, kind, bundle) for path, kind, bundle in outputs),
+        subjects=subjects,
+    )
+
+
+def _check_inputs(request: SignRequest) -> None:
+    for path in (request.file, *request.artifacts):
+        if not path.is_file():
+            raise UsageError(f"{path} does not exist or is not a file")
+    outputs = [request.bundle, *([request.attestation] if request.attestation else [])]
+    if len({p.resolve() for p in outputs}) != len(outputs):
+        raise UsageError("the bundle and the attestation must go to different files")
+    for out in outputs:
+        if out.resolve() == request.file.resolve():
+            raise UsageError(f"{out}: the bundle would overwrite the file being signed")
+        if not out.resolve().parent.is_dir():
+            raise UsageError(f"{out.parent} is not a directory")
+
+
+def _identity(token: str | None) -> IdentityToken:
+    from sigstore.oidc import IdentityError, IdentityToken, detect_credential
+
+    raw = token
+    if raw is None:
+        try:
+            raw = detect_credential()
+        except IdentityError as exc:
+            raise UsageError(f"no ambient identity: {_one_line(exc)}") from exc
+    if not raw:
+        raise UsageError(
+            "no identity token",
+            hint="pass --identity-token T (or SIGSTORE_IDENTITY_TOKEN), or run in CI with an "
+            "ambient OIDC identity (e.g. GitHub Actions with permissions id-token: write)",
+        )
+    try:
+        return IdentityToken(raw.strip())
+    except IdentityError as exc:
+        raise UsageError(
+            f"invalid identity token: {_one_line(exc)}",
+            hint="an OIDC JWT with iss, sub, aud 'sigstore', iat and exp, not expired",
+        ) from exc
+
+
+def _context(trust_config: Path | None) -> SigningContext:
+    from sigstore.sign import SigningContext
+
+    config = load(trust_config, offline=False)
+    try:
+        context = SigningContext.from_trust_config(config)
+    except Exception as exc:
+        raise UsageError(f"unusable signing config: {_one_line(exc)}") from exc
+    _add_timeouts(context)
+    return context
+
+
+def _sign_all(
+    context: SigningContext,
+    identity: IdentityToken,
+    data: bytes,
+    statement: intoto.Statement | None,
+) -> list[Bundle]:
+    from sigstore import dsse
+
+    try:
+        with context.signer(identity, cache=True) as signer:
+            bundles = [signer.sign_artifact(data)]
+            if statement is not None:
+                bundles.append(signer.sign_dsse(dsse.Statement(statement.to_bytes())))
+            return bundles
+    except (UsageError, SigstoreUnavailableError):
+        raise
+    except Exception as exc:
+        raise _signing_error(exc, context) from exc
+
+
+def _signing_error(exc: Exception, context: SigningContext) -> Exception:
+    import requests
+    from sigstore._internal.fulcio.client import FulcioClientError
+    from sigstore.oidc import ExpiredIdentity
+
+    where = getattr(context._fulcio, "url", "the configured Sigstore")
+    if isinstance(exc, ExpiredIdentity):
+        return UsageError("the identity token has expired", hint="get a fresh token")
+    if isinstance(exc, requests.Timeout):
+        return SigstoreUnavailableError(f"Sigstore at {where} did not answer in {HTTP_TIMEOUT} s")
+    if isinstance(exc, requests.ConnectionError):
+        return SigstoreUnavailableError(
+            f"cannot reach Sigstore at {where}",
+            hint="check --trust-config (its signing config names the Fulcio and Rekor URLs)",
+        )
+    status = _http_status(exc)
+    if isinstance(exc, FulcioClientError) and status is not None and 400 <= status < 500:
+        return UsageError(
+            f"Fulcio refused the identity token (HTTP {status}): {_one_line(exc) or 'no reason'}"
+        )
+    return SigstoreUnavailableError(f"signing failed: {type(exc).__name__}: {_one_line(exc)}")
+
+
+def _http_status(exc: BaseException) -> int | None:
+    seen: BaseException | None = exc
+    while seen is not None:
+        response = getattr(seen, "response", None)
+        if response is not None and getattr(response, "status_code", None) is not None:
+            return int(response.status_code)
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _add_timeouts(context: SigningContext) -> None:
+    """sigstore-python's Fulcio and Rekor sessions send without a timeout: add one."""
+    from requests import PreparedRequest, Response
+    from requests.adapters import HTTPAdapter
+
+    class _Timeout(HTTPAdapter):
+        def send(
+            self,
+            request: PreparedRequest,
+            stream: bool = False,
+            timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+            verify: bool | str = True,
+            cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+            proxies: Mapping[str, str] | None = None,
+        ) -> Response:
+            return super().send(
+                request, stream, HTTP_TIMEOUT if timeout is None else timeout, verify, cert, proxies
+            )
+
+    sessions = [
+        getattr(context._fulcio, "session", None),
+        getattr(context._rekor, "_session", None),
+    ]
+    sessions += [getattr(tsa, "session", None) for tsa in context._tsa_clients]
+    for session in sessions:
+        if session is not None and hasattr(session, "mount"):
+            session.mount("http://", _Timeout())
+            session.mount("https://", _Timeout())
+
+
+def _signed(path: Path, kind: str, bundle: Bundle) -> Signed:
+    entry = bundle.log_entry._inner
+    integrated = entry.integrated_time
+    return Signed(path, kind, int(entry.log_index), int(integrated) if integrated else None)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else ""
