@@ -273,15 +273,42 @@ def session_show(ctx: click.Context, fmt: str) -> None:
 @click.option(
     "--session", "session_id", default=None, help="Session id, when the payload has none."
 )
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    metavar="PATH",
+    help="A file the agent edits (generic form; repeatable). Default: read from the payload.",
+)
+@click.option(
+    "--phase",
+    type=click.Choice(["pre", "post"]),
+    default=None,
+    help="pre: before the edit (the person's state); post: the agent's result. "
+    "Default: from the payload's event name.",
+)
 @FORMAT_OPTION
 @click.pass_context
 def checkpoint(
-    ctx: click.Context, agent: str, model: str | None, session_id: str | None, fmt: str
+    ctx: click.Context,
+    agent: str,
+    model: str | None,
+    session_id: str | None,
+    files: tuple[str, ...],
+    phase: str | None,
+    fmt: str,
 ) -> None:
     """Record an agent hook event (reads the agent's hook JSON on stdin).
 
-    Wire it into the agent's hooks, e.g. Claude Code PostToolUse: `aibom checkpoint claude-code`.
-    Never fails the agent: unknown payloads are recorded as unknown with a warning.
+    Each file the payload names is snapshotted in the git dir (before/after states), so the
+    post-commit hook can say which lines of the committed blob each model wrote. Wire it into
+    the agent with `aibom agents install AGENT`. Never fails the agent: unknown payloads are
+    recorded as unknown with a warning.
+
+    \b
+    Examples:
+      echo "$PAYLOAD" | aibom checkpoint claude-code
+      aibom checkpoint aider --file src/app.py --model gpt-4o --session s1 --phase pre
     """
     from aibom.provenance import checkpoint as cp
 
@@ -291,7 +318,16 @@ def checkpoint(
         if sys.stdin is None or sys.stdin.isatty()
         else sys.stdin.buffer.read(cp.MAX_PAYLOAD + 1)
     )
-    point, warnings = cp.take(repo.state_dir, agent, raw, model=model, session=session_id)
+    point, warnings = cp.take(
+        repo.state_dir,
+        agent,
+        raw,
+        model=model,
+        session=session_id,
+        toplevel=repo.toplevel,
+        files=files,
+        phase=phase,
+    )
     for warning in warnings:
         click.echo(f"aibom: warning: {warning}", err=True)
     emit(point.to_json(), "", Format(fmt))

@@ -1,8 +1,9 @@
-"""``aibom-checkpoint AGENT [--model M] [--session S]``: an agent hook event, read on stdin.
+"""``aibom-checkpoint AGENT [--model M] [--session S] [--file F]... [--phase pre|post]``.
 
-Agent hooks fire on every tool call, so this entry point stays on the hook path's budget:
-standard library and aibom core only (no click). It never fails the agent: bad payloads are
-recorded as unknown with a warning, and internal errors fail open like the git hooks.
+An agent hook event, read on stdin. Agent hooks fire on every tool call, so this entry point
+stays on the hook path's budget: standard library and aibom core only (no click). It never
+fails the agent: bad payloads are recorded as unknown with a warning, and internal errors
+fail open like the git hooks.
 """
 
 from __future__ import annotations
@@ -11,23 +12,32 @@ import sys
 
 from aibom.hookentry._run import run
 
-USAGE = "usage: aibom-checkpoint AGENT [--model MODEL] [--session ID]  (payload JSON on stdin)"
+USAGE = (
+    "usage: aibom-checkpoint AGENT [--model MODEL] [--session ID] [--file PATH]... "
+    "[--phase pre|post]  (payload JSON on stdin)"
+)
+_SINGLE = ("--model", "--session", "--phase")
 
 
-def parse_args(argv: list[str]) -> tuple[str, str | None, str | None] | None:
+def parse_options(argv: list[str]) -> tuple[str, dict[str, str | None], list[str]] | None:
+    """(agent, {--model, --session, --phase}, files) or None for a usage error."""
     agent: str | None = None
-    options: dict[str, str | None] = {"--model": None, "--session": None}
+    options: dict[str, str | None] = dict.fromkeys(_SINGLE)
+    files: list[str] = []
     i = 0
     while i < len(argv):
         arg = argv[i]
         name, eq, value = arg.partition("=")
-        if name in options:
+        if name in options or name == "--file":
             if not eq:
                 if i + 1 >= len(argv):
                     return None
                 value = argv[i + 1]
                 i += 1
-            options[name] = value
+            if name == "--file":
+                files.append(value)
+            else:
+                options[name] = value
         elif arg.startswith("-") or agent is not None:
             return None
         else:
@@ -35,11 +45,19 @@ def parse_args(argv: list[str]) -> tuple[str, str | None, str | None] | None:
         i += 1
     if not agent:
         return None
+    return agent, options, files
+
+
+def parse_args(argv: list[str]) -> tuple[str, str | None, str | None] | None:
+    parsed = parse_options(argv)
+    if parsed is None:
+        return None
+    agent, options, _ = parsed
     return agent, options["--model"], options["--session"]
 
 
 def _body(argv: list[str]) -> int:
-    parsed = parse_args(argv)
+    parsed = parse_options(argv)
     if parsed is None:
         print(USAGE, file=sys.stderr)
         return 2
@@ -47,12 +65,21 @@ def _body(argv: list[str]) -> int:
     from aibom.errors import UsageError
     from aibom.provenance import checkpoint as cp
 
-    agent, model, session = parsed
+    agent, options, files = parsed
     repo = gitutil.discover_for_hook()
     stdin = sys.stdin
     raw = b"" if stdin is None or stdin.isatty() else stdin.buffer.read(cp.MAX_PAYLOAD + 1)
     try:
-        _, warnings = cp.take(repo.state_dir, agent, raw, model=model, session=session)
+        _, warnings = cp.take(
+            repo.state_dir,
+            agent,
+            raw,
+            model=options["--model"],
+            session=options["--session"],
+            toplevel=repo.toplevel,
+            files=files,
+            phase=options["--phase"],
+        )
     except UsageError as exc:
         print(f"aibom checkpoint: {exc.message} ({exc.hint})", file=sys.stderr)
         return 2

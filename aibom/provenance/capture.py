@@ -236,6 +236,8 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
     # the hand-off is consumed either way so it can never attach to a later commit
     added = deps_handoff.take(repo, sha)
     deps_lines = [deps_handoff.record(added, detection).line] if added is not None else []
+    # line-level attribution from agent checkpoints goes into the same append
+    deps_lines += attribution_lines(repo, sha, changes, entry[0] if amend and entry else None)
     if (amend and not observed_ai) or (not detection.origin.is_ai and not cfg.human_records):
         if deps_lines:
             NotesStore(repo).append(sha, deps_lines)
@@ -255,6 +257,33 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
     changed = NotesStore(repo).append(sha, [record.line, *deps_lines])
     checkpoint.consume(state)
     return RecordOutcome(sha, "recorded" if changed else "unchanged", detection, fast)
+
+
+def attribution_lines(
+    repo: Repo, sha: str, changes: Sequence[tuple[str, str]], replaced: str | None
+) -> list[str]:
+    """The ``attribution`` record line of a new commit, when agent checkpoints saw its files.
+
+    ``replaced``: the commit an amend replaced (its lines are carried by the rewrite, so they
+    count as base here). Never raises: line facts are best effort, the commit record is not.
+    """
+    from aibom.attribution import checkpoints as attribution_store
+
+    if not attribution_store.has_events(repo.state_dir):
+        return []
+    try:
+        from aibom.attribution.capture import record_for_commit
+        from aibom.provenance.commits import read_head_with_changes
+
+        if not changes:
+            _, changes = read_head_with_changes(repo, sha)
+        record = record_for_commit(repo, changes, replaced or f"{sha}^")
+    except Exception as exc:  # pragma: no cover - reported, never fatal
+        import sys
+
+        print(f"aibom post-commit: warning: line attribution skipped ({exc})", file=sys.stderr)
+        return []
+    return [record.line] if record is not None else []
 
 
 def detect_commit(

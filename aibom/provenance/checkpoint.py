@@ -15,7 +15,7 @@ from aibom._value import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
 PENDING = "checkpoints.jsonl"
@@ -135,22 +135,22 @@ def model_from_transcript(path: str, max_bytes: int = 256 * 1024) -> str | None:
     return None
 
 
-def parse_payload(
+def parse(
     agent: str,
     raw: bytes,
     *,
     model: str | None = None,
     session: str | None = None,
     now: float | None = None,
-) -> tuple[Checkpoint, list[str]]:
-    """Turn an agent's hook JSON into a checkpoint; returns (checkpoint, warnings)."""
+) -> tuple[Checkpoint, Mapping[str, Any], list[str]]:
+    """Turn an agent's hook JSON into (checkpoint, the payload object, warnings)."""
     warnings: list[str] = []
     payload: Mapping[str, Any] = {}
     if raw.strip():
         try:
             decoded = json.loads(raw[:MAX_PAYLOAD].decode("utf-8", "replace"))
-        except ValueError as exc:
-            warnings.append(f"payload is not JSON ({exc}); recorded as unknown")
+        except (ValueError, RecursionError) as exc:
+            warnings.append(f"payload is not JSON ({type(exc).__name__}); recorded as unknown")
             decoded = None
         if isinstance(decoded, dict):
             payload = decoded
@@ -173,7 +173,20 @@ def parse_payload(
         event=_first(payload, _EVENT_KEYS),
         known_shape=known or bool(model or session),
     )
-    return checkpoint, warnings
+    return checkpoint, payload, warnings
+
+
+def parse_payload(
+    agent: str,
+    raw: bytes,
+    *,
+    model: str | None = None,
+    session: str | None = None,
+    now: float | None = None,
+) -> tuple[Checkpoint, list[str]]:
+    """Turn an agent's hook JSON into a checkpoint; returns (checkpoint, warnings)."""
+    point, _, warnings = parse(agent, raw, model=model, session=session, now=now)
+    return point, warnings
 
 
 def take(
@@ -183,10 +196,15 @@ def take(
     *,
     model: str | None = None,
     session: str | None = None,
+    toplevel: str | None = None,
+    files: Sequence[str] = (),
+    phase: str | None = None,
 ) -> tuple[Checkpoint, list[str]]:
     """Validate the agent name, parse its payload and record the checkpoint.
 
-    Returns (checkpoint, warnings); an agent name aibom cannot record is a usage error.
+    With ``toplevel`` (a work tree), the state of every file the payload (or ``files``)
+    names is recorded too, for line-level attribution at commit time. Returns (checkpoint,
+    warnings); an agent name aibom cannot record is a usage error.
     """
     from aibom.errors import UsageError
     from aibom.provenance.sources.declared import parse_agent
@@ -194,8 +212,15 @@ def take(
     parsed = parse_agent(agent)
     if parsed is None:
         raise UsageError(f"{agent!r} is not an agent name", hint="e.g. claude-code, codex, aider")
-    point, warnings = parse_payload(parsed.name, raw, model=model, session=session)
+    if phase is not None and phase not in ("pre", "post"):
+        raise UsageError(f"--phase {phase!r} is not pre or post", hint="--phase pre|post")
+    point, payload, warnings = parse(parsed.name, raw, model=model, session=session)
     record(state_dir, point)
+    if toplevel is not None:
+        from aibom.attribution.observe import observe
+
+        _, more = observe(toplevel, state_dir, point, payload, files=files, phase=phase)
+        warnings += more
     return point, warnings
 
 

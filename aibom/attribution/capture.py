@@ -1,0 +1,300 @@
+"""At post-commit: which lines of each committed blob each model/session wrote (hook path).
+
+For every committed file with checkpoint events the states are replayed in order:
+base (the file in the parent, or in the commit an amend replaced) -> each event's snapshot ->
+the committed blob. Every line carries a label through the replay; a line matched (by
+:func:`aibom.attribution.linediff.match`, whitespace-insensitive) keeps its label, a line
+written anew takes the label of whoever made that step:
+
+- the step into a ``pre`` event is a person's (edits made since the last checkpoint);
+- the step into a ``post`` event is the agent session's (``ai``); at full confidence when a
+  pre event of the same session opened it, lower when not (the gap may hold a person's
+  edits); an event of an unrecognised payload gives ``unknown``, never ``ai``;
+- the last step, to the committed blob, is a person's: lines rewritten there that replaced
+  AI lines become ``mixed``, other new lines ``human``.
+Lines still labelled base were not written in this commit and are left out. Binary,
+symlinked, oversized or unreadable states give no credit (the step is skipped, so the
+following step is judged against the last known state).
+"""
+
+from __future__ import annotations
+
+import os
+
+from aibom._value import Value
+from aibom.attribution import checkpoints as store_mod
+from aibom.attribution import linediff
+from aibom.attribution import model as am
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from aibom.attribution.checkpoints import Event
+    from aibom.gitutil import Repo
+    from aibom.notes.records import Record
+
+ANCHORED = 0.95  # pre and post hooks of the same session bracket the edit
+UNANCHORED = 0.6  # a post hook alone: the diff since the last state may hold human edits
+HUMAN_OBSERVED = 0.9  # a pre hook saw the person's state
+HUMAN_AFTER = 0.8  # changed after the last checkpoint, no hook fired
+MIXED = 0.7
+UNKNOWN = 0.3
+RENAME_SIMILARITY = 0.5
+
+
+class Label(Value):
+    __slots__ = ("agent", "confidence", "kind", "model", "session")
+    kind: str  # base | human | ai | mixed | unknown
+    agent: str | None
+    model: str | None
+    session: str | None
+    confidence: float
+
+    def __init__(
+        self,
+        kind: str,
+        agent: str | None = None,
+        model: str | None = None,
+        session: str | None = None,
+        confidence: float = 1.0,
+    ) -> None:
+        self._set(kind=kind, agent=agent, model=model, session=session, confidence=confidence)
+
+
+BASE = Label("base")
+
+
+def _agent(event: Event) -> str:
+    return f"{event.agent}/{event.agent_version}" if event.agent_version else event.agent
+
+
+def _model(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    from aibom.provenance.modelid import normalize_model
+
+    found = normalize_model(raw)
+    return found.slug if found is not None else None
+
+
+def writer_of(event: Event, previous: Event | None) -> Label:
+    if event.phase == "pre":
+        return Label("human", confidence=HUMAN_OBSERVED)
+    if not event.known:
+        return Label("unknown", _agent(event), None, event.session, UNKNOWN)
+    anchored = (
+        previous is not None
+        and previous.phase == "pre"
+        and previous.agent == event.agent
+        and previous.session == event.session
+    )
+    confidence = ANCHORED if anchored else UNANCHORED
+    return Label("ai", _agent(event), _model(event.model), event.session, confidence)
+
+
+def step(
+    labels: Sequence[Label], old: Sequence[str], new: Sequence[str], writer: Label
+) -> list[Label]:
+    """Carry labels from ``old`` to ``new`` lines; new lines take ``writer`` (or mixed)."""
+    matched = linediff.match(old, new)
+    out: list[Label] = [BASE] * len(new)
+    j, last_i = 0, -1
+    while j < len(new):
+        if matched[j] >= 0:
+            out[j] = labels[matched[j]]
+            last_i = matched[j]
+            j += 1
+            continue
+        k = j
+        while k < len(new) and matched[k] < 0:
+            k += 1
+        next_i = matched[k] if k < len(new) else len(old)
+        label = writer
+        if writer.kind == "human":
+            replaced = [lab for lab in labels[last_i + 1 : next_i] if lab.kind in ("ai", "mixed")]
+            if replaced:
+                ai = replaced[0]
+                label = Label("mixed", ai.agent, ai.model, ai.session, MIXED)
+        for t in range(j, k):
+            out[t] = label
+        j = k
+    return out
+
+
+def replay(
+    base: Sequence[str],
+    states: Sequence[tuple[Sequence[str], Label]],
+    final: Sequence[str],
+) -> list[Label]:
+    """Labels of the ``final`` lines after the states (line keys, writer) in order."""
+    labels: list[Label] = [BASE] * len(base)
+    current: Sequence[str] = base
+    for lines, writer in [*states, (final, Label("human", confidence=HUMAN_AFTER))]:
+        labels = step(labels, current, lines, writer)
+        current = lines
+    return labels
+
+
+def conversations(labels: Sequence[Label], text: Sequence[str]) -> list[am.Conversation]:
+    groups: dict[Label, list[int]] = {}
+    for number, label in enumerate(labels, 1):
+        if label.kind != "base":
+            groups.setdefault(label, []).append(number)
+    found = []
+    for label, lines in groups.items():
+        ranges = am.ranges_for(lines, text)
+        if ranges:
+            found.append(
+                am.Conversation(
+                    label.kind,
+                    ranges,
+                    model_id=label.model,
+                    agent=label.agent,
+                    session=label.session,
+                    confidence=label.confidence,
+                    evidence="hook-observed",
+                )
+            )
+    return sorted(found, key=lambda c: c.ranges[0].start)
+
+
+class _Snapshots:
+    """Line keys of snapshots, each read and split once."""
+
+    def __init__(self, store: str) -> None:
+        self.store = store
+        self.cache: dict[str, list[str] | None] = {}
+
+    def keys(self, digest: str | None) -> list[str] | None:
+        if digest is None:
+            return None
+        if digest not in self.cache:
+            data = store_mod.read_snapshot(self.store, digest)
+            ok = data is not None and not linediff.is_binary(data)
+            self.cache[digest] = linediff.keys(linediff.split_lines(data or b"")) if ok else None
+        return self.cache[digest]
+
+
+def file_labels(
+    events: Sequence[Event], base: bytes | None, committed: bytes, snaps: _Snapshots
+) -> tuple[list[Label], list[str]] | None:
+    """(labels, committed text lines) for one file, or None when it gives no line credit."""
+    if linediff.is_binary(committed) or (base is not None and linediff.is_binary(base)):
+        return None
+    states: list[tuple[Sequence[str], Label]] = []
+    previous: Event | None = None
+    for event in events:
+        if event.state == "missing":
+            lines: list[str] | None = []
+        elif event.has_text:
+            lines = snaps.keys(event.digest)
+        else:
+            lines = None
+        if lines is None:  # binary / symlink / large / lost snapshot: no credit from it
+            previous = None
+            continue
+        states.append((lines, writer_of(event, previous)))
+        previous = event
+    if not states:
+        return None
+    text = linediff.split_lines(committed)
+    base_keys = linediff.keys(linediff.split_lines(base or b""))
+    return replay(base_keys, states, linediff.keys(text)), text
+
+
+def _renamed_from(orphans: Mapping[str, Event], committed: bytes, snaps: _Snapshots) -> str | None:
+    """An event path that vanished from the work tree whose last state this blob resembles."""
+    new = linediff.keys(linediff.split_lines(committed))
+    if not new:
+        return None
+    best, score = None, RENAME_SIMILARITY
+    for path, last in orphans.items():
+        old = snaps.keys(last.digest)
+        if not old:
+            continue
+        same = sum(1 for i in linediff.match(old, new) if i >= 0)
+        ratio = same / max(len(old), len(new))
+        if ratio >= score:
+            best, score = path, ratio
+    return best
+
+
+def build(
+    repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str
+) -> tuple[list[am.FileAttribution], set[str]]:
+    """(file attributions, event paths to consume) for a commit's (path, blob) changes."""
+    from aibom.notes.store import cat_blobs
+
+    store = store_mod.store_dir(repo.state_dir)
+    events = store_mod.load(store)
+    if not events:
+        return [], set()
+    by_path: dict[str, list[Event]] = {}
+    for event in events:
+        by_path.setdefault(event.path, []).append(event)
+    committed = {p: oid for p, oid in changes if "\n" not in p}
+    top = repo.toplevel or ""
+    orphans = {
+        p: evs[-1]
+        for p, evs in by_path.items()
+        if p not in committed and not os.path.lexists(os.path.join(top, p)) and evs[-1].has_text
+    }
+    snaps = _Snapshots(store)
+    sources: dict[str, str] = {}  # committed path -> path its events were recorded under
+    for path in committed:
+        sources[path] = path if path in by_path else ""
+    wanted = {p for p, s in sources.items() if s} | (set(committed) if orphans else set())
+    names = [committed[p] for p in wanted] + [f"{base_rev}:{p}" for p in wanted]
+    blobs = cat_blobs(repo, names) if wanted else {}
+    for path in sorted(set(committed) - {p for p, s in sources.items() if s}):
+        data = blobs.get(committed[path])
+        if orphans and data is not None and f"{base_rev}:{path}" not in blobs:
+            found = _renamed_from(orphans, data, snaps)
+            if found is not None:
+                sources[path] = found
+                orphans.pop(found)
+    files: list[am.FileAttribution] = []
+    consumed: set[str] = set()
+    for path, source in sorted(sources.items()):
+        data = blobs.get(committed[path])
+        if not source or data is None:
+            continue
+        result = file_labels(by_path[source], blobs.get(f"{base_rev}:{path}"), data, snaps)
+        if result is not None:
+            labels, text = result
+            parts = conversations(labels, text)
+            if parts:
+                files.append(am.FileAttribution(path, committed[path], parts))
+        if source != path or _settled(top, path, data):
+            consumed.add(source)
+    return files, consumed
+
+
+def _settled(toplevel: str, path: str, committed: bytes) -> bool:
+    """The work tree holds what was committed (or nothing): the events are used up.
+
+    Otherwise (a partial commit, ``git add -p``) they stay, and the next commit replays them
+    from its own parent, so lines committed now count as base there.
+    """
+    try:
+        with open(os.path.join(toplevel, path), "rb") as fh:
+            return fh.read(len(committed) + 1) == committed
+    except OSError:
+        return True
+
+
+def record_for_commit(
+    repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str
+) -> Record | None:
+    """The ``attribution`` record of a new commit (None without line facts); consumes events."""
+    from aibom import __version__
+    from aibom.notes.records import Record
+
+    files, consumed = build(repo, changes, base_rev)
+    record = None
+    if files:
+        record = Record.create("attribution", am.to_body(files, __version__, ("checkpoint", None)))
+    if consumed:
+        store_mod.consume(store_mod.store_dir(repo.state_dir), consumed)
+    return record
