@@ -1,0 +1,242 @@
+"""``git blame`` with authorship: per line the commit that wrote it and who (or what) wrote it.
+
+One ``git blame --porcelain`` per file gives, for every line, the commit and the path and line
+number in that commit's blob; then the notes and trailers of all blamed commits are read in one
+bulk pass (:mod:`aibom.attribution.resolve`), which also decides the credit of each line.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aibom.attribution import resolve
+from aibom.attribution.resolve import unquote
+from aibom.errors import AibomError, GitError, UsageError
+from aibom.gitutil import Repo
+
+_BLAME_TIMEOUT = 600.0
+_BINARY_PROBE = 8000  # git's own test: a NUL in the first 8000 bytes
+
+
+@dataclass(frozen=True)
+class BlameOptions:
+    rev: str = "HEAD"
+    line_ranges: tuple[tuple[int, int], ...] = ()  # -L
+    ignore_whitespace: bool = True  # -w (whitespace-only changes never flip credit)
+    detect_moves: bool = False  # -M
+    detect_copies: int = 0  # -C given 0..3 times
+
+
+@dataclass(frozen=True)
+class BlameLine:
+    line: int  # 1-based in options.rev
+    text: str
+    commit: str
+    orig_path: str
+    orig_line: int  # 1-based in the blob commit records at orig_path
+    origin: str  # "human" | "ai" | "mixed" | "unknown"  (unknown is not human)
+    model: str | None  # models.dev provider/model-id
+    agent: str | None  # name/version
+    session: str | None
+    confidence: float
+    evidence: str  # hook-observed | inferred | identity | imported | rewrite | trailer | none
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """One line of ``git blame --porcelain``, before attribution."""
+
+    line: int
+    commit: str
+    orig_path: str
+    orig_line: int
+    content: bytes  # without the line feed
+
+
+@dataclass(frozen=True)
+class RawBlame:
+    """What git said about one file: its porcelain output and the lines parsed from it."""
+
+    path: str
+    porcelain: bytes
+    lines: tuple[RawLine, ...]
+
+    @property
+    def binary(self) -> bool:
+        probe = b"\n".join(raw.content for raw in self.lines[:_BINARY_PROBE])
+        return b"\0" in probe[:_BINARY_PROBE]
+
+
+def blame_files(
+    repo: Repo, paths: Sequence[str], options: BlameOptions = BlameOptions()
+) -> dict[str, tuple[BlameLine, ...]]:
+    """Blame each path (relative to the top of the work tree) at ``options.rev``.
+
+    Binary files yield no lines. Raises :class:`UsageError` for a bad revision, a path that
+    is not in the revision or a line range outside the file.
+    """
+    background = _Prefetch(repo, options.rev, paths)
+    try:
+        raws = [run_blame(repo, path, options) for path in paths]
+    finally:
+        known = background.result()
+    return attribute_lines(repo, raws, known)
+
+
+class _Prefetch:
+    """The history of ``paths`` (notes, trailers, blobs) read while ``git blame`` runs."""
+
+    def __init__(self, repo: Repo, rev: str, paths: Sequence[str]) -> None:
+        self._found: resolve.History | None = None
+        self._thread = threading.Thread(target=self._run, args=(repo, rev, paths), daemon=True)
+        self._thread.start()
+
+    def _run(self, repo: Repo, rev: str, paths: Sequence[str]) -> None:
+        try:
+            self._found = resolve.history(repo, rev, paths)
+        except AibomError:
+            self._found = None  # blame reports the bad revision; the lookup below fills in
+
+    def result(self) -> resolve.History | None:
+        self._thread.join()
+        return self._found
+
+
+def attribute_lines(
+    repo: Repo, raws: Sequence[RawBlame], known: resolve.History | None = None
+) -> dict[str, tuple[BlameLine, ...]]:
+    """Credit the lines of several blames: what ``known`` lacks is read in one bulk pass."""
+    texts = [raw for raw in raws if not raw.binary]
+    credits = dict(known.credits) if known is not None else {}
+    blobs = dict(known.blobs) if known is not None else {}
+    missing = {line.commit for raw in texts for line in raw.lines} - credits.keys()
+    credits.update(resolve.lookup(repo, sorted(missing)))
+    blobs.update(resolve.real_blobs(repo, _described(credits, texts) - blobs.keys()))
+    result: dict[str, tuple[BlameLine, ...]] = {raw.path: () for raw in raws}
+    for raw in texts:
+        result[raw.path] = tuple(_credited(line, credits, blobs) for line in raw.lines)
+    return result
+
+
+def _described(
+    credits: Mapping[str, resolve.CommitCredit], raws: Sequence[RawBlame]
+) -> set[tuple[str, str]]:
+    """(commit, path) pairs some attribution record describes: only their blobs are needed."""
+    pairs = set()
+    for raw in raws:
+        for line in raw.lines:
+            found = credits.get(line.commit)
+            if found is not None and line.orig_path in found.files:
+                pairs.add((line.commit, line.orig_path))
+    return pairs
+
+
+def _credited(
+    raw: RawLine,
+    credits: Mapping[str, resolve.CommitCredit],
+    blobs: Mapping[tuple[str, str], str],
+) -> BlameLine:
+    found = credits.get(raw.commit)
+    credit = (
+        found.line(raw.orig_path, blobs.get((raw.commit, raw.orig_path)), raw.orig_line)
+        if found is not None
+        else resolve.UNKNOWN
+    )
+    return BlameLine(
+        line=raw.line,
+        text=line_text(raw.content),
+        commit=raw.commit,
+        orig_path=raw.orig_path,
+        orig_line=raw.orig_line,
+        origin=credit.origin,
+        model=credit.model,
+        agent=credit.agent,
+        session=credit.session,
+        confidence=credit.confidence,
+        evidence=credit.evidence,
+    )
+
+
+def line_text(content: bytes) -> str:
+    """A line's text without its end of line (LF or CRLF); undecodable bytes escaped."""
+    if content.endswith(b"\r"):
+        content = content[:-1]
+    return content.decode("utf-8", "surrogateescape")
+
+
+# -- git blame -------------------------------------------------------------------------------
+def blame_argv(path: str, options: BlameOptions) -> list[str]:
+    argv = ["-c", "core.quotePath=false", "blame", "--porcelain"]
+    if options.ignore_whitespace:
+        argv.append("-w")
+    if options.detect_moves:
+        argv.append("-M")
+    argv += ["-C"] * max(0, min(options.detect_copies, 3))
+    for start, end in options.line_ranges:
+        if start < 1 or end < start:
+            raise UsageError(
+                f"bad line range {start},{end}", hint="use -L START,END with 1 <= START <= END"
+            )
+        argv += ["-L", f"{start},{end}"]
+    return [*argv, options.rev, "--", path]
+
+
+def run_blame(repo: Repo, path: str, options: BlameOptions = BlameOptions()) -> RawBlame:
+    """One ``git blame --porcelain`` of ``path`` at ``options.rev``, parsed."""
+    if options.rev.startswith("-"):
+        raise UsageError(f"bad revision {options.rev!r}", hint="a revision cannot start with '-'")
+    proc = repo.git(blame_argv(path, options), check=False, timeout=_BLAME_TIMEOUT)
+    if proc.returncode != 0:
+        raise _blame_error(proc.args, proc.returncode, proc.stderr, path, options.rev)
+    return RawBlame(path, proc.stdout, parse_porcelain(proc.stdout))
+
+
+def _blame_error(
+    args: list[str], code: int, stderr: bytes, path: str, rev: str
+) -> UsageError | GitError:
+    text = stderr.decode("utf-8", "replace").strip()
+    message = text.removeprefix("fatal: ").splitlines()[0] if text else ""
+    if "no such path" in text:
+        return UsageError(
+            f"{path} is not in {rev}",
+            hint=f"list the files of {rev} with: git ls-tree -r --name-only {rev}",
+        )
+    if "bad revision" in text or "unknown revision" in text or "ambiguous argument" in text:
+        return UsageError(
+            f"bad revision {rev!r}", hint="give a commit, branch or tag: see git rev-parse REV"
+        )
+    if "has only" in text:
+        return UsageError(message, hint="line ranges are -L START,END within the file")
+    return GitError(args, code, text)
+
+
+def parse_porcelain(data: bytes) -> tuple[RawLine, ...]:
+    """The lines of ``git blame --porcelain`` output.
+
+    Each line starts with ``<sha> <orig> <final> [<count>]``; the commit's header lines follow
+    the first time it appears, and ``filename`` again wherever the commit has several paths;
+    the line's content follows after a TAB.
+    """
+    lines: list[RawLine] = []
+    paths: dict[str, str] = {}
+    commit, orig, final = "", 0, 0
+    for row in data.split(b"\n"):
+        if row.startswith(b"\t"):
+            lines.append(RawLine(final, commit, paths.get(commit, ""), orig, row[1:]))
+        elif row.startswith(b"filename "):
+            paths[commit] = unquote(row[len(b"filename ") :].decode("utf-8", "surrogateescape"))
+        elif _is_sha_row(row):
+            parts = row.split(b" ")
+            commit, orig, final = parts[0].decode(), int(parts[1]), int(parts[2])
+    return tuple(lines)
+
+
+_HEX = frozenset(b"0123456789abcdef")
+
+
+def _is_sha_row(row: bytes) -> bool:
+    """``<sha> <orig> <final> [<count>]`` (SHA-1 or SHA-256 object names)."""
+    sha, _, rest = row.partition(b" ")
+    return len(sha) in (40, 64) and _HEX.issuperset(sha) and rest[:1].isdigit()

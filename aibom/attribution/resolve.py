@@ -1,0 +1,321 @@
+"""Who wrote a line of a commit: the commit's attribution records, else its commit-level origin.
+
+Read in bulk: one ``git log --raw`` of the blamed paths' history (run while ``git blame`` runs)
+carries each commit's trailers, aibom note and the blob it records at the path; commits it
+does not reach (lines moved or copied from other files, renames) are read with one
+``git log --no-walk --stdin``, and their blobs with one ``git cat-file --batch-check``.
+
+Resolution for line ``n`` of ``path`` in ``commit`` (the contract of
+:mod:`aibom.attribution.blame`):
+
+1. an ``attribution`` record of ``commit`` whose entry for ``path`` names the blob the commit
+   really records there and has a range covering ``n`` decides (entries naming another blob
+   are stale carries from a rewrite and are ignored);
+2. otherwise the commit's generation records (ai-generated -> ai, ai-assisted -> mixed,
+   human -> human), else its ``AI-*`` trailers;
+3. nothing at all -> unknown (which is not human).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aibom.attribution import model
+from aibom.forensics.facts import Attribution, attribute, normalized
+from aibom.gitutil import NOTES_REF, Repo
+from aibom.provenance.types import BASE_CONFIDENCE, SourceKind
+
+ORIGINS = ("human", "ai", "mixed", "unknown")
+LINE_EVIDENCE = (*model.EVIDENCE, "trailer", "none")
+
+_COMMIT_ORIGIN = {
+    "ai-generated": "ai",
+    "ai-assisted": "mixed",
+    "human": "human",
+}
+# attribution records of one commit, strongest first (the note's line order means nothing)
+_SOURCE_RANK = {"checkpoint": 0, "rewrite": 1, "git-ai": 2, "agent-trace": 2}
+_SEP = "\x1eC\x1f"
+_END = "\x1fE\x1f"
+_FORMAT = "%x1eC%x1f%H%x1f%(trailers:unfold,only)%x1f%N%x1fE%x1f"
+_LOG_TIMEOUT = 600.0
+_normalized = functools.lru_cache(maxsize=1024)(normalized)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Who wrote a line (or, at commit level, a commit)."""
+
+    origin: str  # human | ai | mixed | unknown
+    model: str | None
+    agent: str | None
+    session: str | None
+    confidence: float
+    evidence: str  # one of LINE_EVIDENCE
+
+
+UNKNOWN = Credit("unknown", None, None, None, 0.0, "none")
+
+
+@dataclass(frozen=True)
+class CommitCredit:
+    """A commit's commit-level credit and its attribution records' file entries, by path."""
+
+    commit: str
+    credit: Credit
+    files: Mapping[str, tuple[model.FileAttribution, ...]]
+
+    def entries(self, path: str, blob: str | None) -> tuple[model.FileAttribution, ...]:
+        """The entries for ``path`` that describe ``blob`` (stale ones left out)."""
+        if blob is None:
+            return ()
+        return tuple(f for f in self.files.get(path, ()) if f.blob == blob)
+
+    def line(self, path: str, blob: str | None, line: int) -> Credit:
+        """The credit of 1-based ``line`` of ``path`` in this commit (``blob`` recorded there)."""
+        for entry in self.entries(path, blob):
+            owner = entry.owner(line)
+            if owner is not None:
+                return from_conversation(owner)
+        return self.credit
+
+
+def from_conversation(c: model.Conversation) -> Credit:
+    return Credit(
+        origin=c.contributor,
+        model=_normalized(c.model_id) if c.model_id else None,
+        agent=c.agent,
+        session=c.session,
+        confidence=c.confidence,
+        evidence=c.evidence,
+    )
+
+
+# -- bulk read -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class History:
+    """What one ``git log`` said: commit credit by sha, and ``(commit, path) -> blob``."""
+
+    credits: Mapping[str, CommitCredit]
+    blobs: Mapping[tuple[str, str], str]
+
+
+def _log_argv(*extra: str) -> list[str]:
+    return [
+        "-c",
+        "log.showSignature=false",
+        "-c",
+        "core.quotePath=false",
+        "--literal-pathspecs",
+        "log",
+        "--encoding=UTF-8",
+        f"--notes={NOTES_REF}",
+        f"--format={_FORMAT}",
+        *extra,
+    ]
+
+
+def history(repo: Repo, rev: str, paths: Sequence[str]) -> History:
+    """Credit of every commit of ``rev`` that touched ``paths``, and the blobs they record
+    there, with one ``git log --raw`` (it can run while ``git blame`` does)."""
+    if not paths:
+        return History({}, {})
+    argv = _log_argv("--raw", "--no-abbrev", "--no-renames", "--stdin")
+    query = "\n".join([rev, "--", *paths]) + "\n"
+    proc = repo.git(argv, input=query.encode("utf-8", "surrogateescape"), timeout=_LOG_TIMEOUT)
+    return parse_log(proc.stdout)
+
+
+def lookup(repo: Repo, commits: Iterable[str]) -> dict[str, CommitCredit]:
+    """Commit-level credit and attribution entries of many commits, with one ``git log``."""
+    wanted = list(dict.fromkeys(commits))
+    if not wanted:
+        return {}
+    argv = _log_argv("--no-walk=unsorted", "--stdin")
+    proc = repo.git(argv, input=("\n".join(wanted) + "\n").encode(), timeout=_LOG_TIMEOUT)
+    return dict(parse_log(proc.stdout).credits)
+
+
+def parse_log(data: bytes) -> History:
+    credits: dict[str, CommitCredit] = {}
+    blobs: dict[tuple[str, str], str] = {}
+    for chunk in data.decode("utf-8", "surrogateescape").split(_SEP)[1:]:
+        sha, _, rest = chunk.partition("\x1f")
+        trailer_text, _, rest = rest.partition("\x1f")
+        note, _, raw = rest.rpartition(_END)
+        credits[sha] = commit_credit(sha, trailer_text, note)
+        for path, blob in _raw_blobs(raw):
+            blobs[(sha, path)] = blob
+    return History(credits, blobs)
+
+
+def _raw_blobs(raw: str) -> Iterator[tuple[str, str]]:
+    """``(path, new blob)`` of ``--raw`` lines (``:100644 100644 OLD NEW M\tpath``)."""
+    for line in raw.split("\n"):
+        if not line.startswith(":"):
+            continue
+        head, _, path = line.partition("\t")
+        fields = head.split(" ")
+        if len(fields) >= 5 and fields[4][:1] != "D":
+            yield unquote(path), fields[3]
+
+
+def commit_credit(sha: str, trailer_text: str, note: str) -> CommitCredit:
+    """One commit's credit from its trailers and note text.
+
+    The commit-level credit comes from generation records and trailers only: lines that no
+    attribution range covers are not credited to the contributors of the covered ones.
+    """
+    records, kept = _records(note)
+    attribution, _ = attribute(trailer_text, "\n".join(kept))
+    credit = _credit(attribution, [r for r in records if r.get("kind") == "generation"])
+    files = _files([r for r in records if r.get("kind") == "attribution"])
+    return CommitCredit(sha, credit, files)
+
+
+def _records(note: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The note's JSON records, and its lines other than attribution records."""
+    records = []
+    kept = []
+    for line in note.split("\n"):
+        data = _json_line(line)
+        if data is not None:
+            records.append(data)
+            if data.get("kind") == "attribution":
+                continue
+        kept.append(line)
+    return records, kept
+
+
+def _json_line(line: str) -> dict[str, Any] | None:
+    line = line.strip()
+    if not line.startswith("{"):
+        return None
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _credit(attribution: Attribution, generations: Sequence[Mapping[str, Any]]) -> Credit:
+    origin = _COMMIT_ORIGIN.get(attribution.origin, "unknown")
+    if origin == "unknown":
+        return UNKNOWN
+    return Credit(
+        origin=origin,
+        model=attribution.models[0] if attribution.models else None,
+        agent=attribution.agent,
+        session=attribution.sessions[-1] if attribution.sessions else None,
+        confidence=_confidence(attribution, generations),
+        evidence=_evidence(attribution, generations),
+    )
+
+
+def _chosen(attribution: Attribution, generations: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """The generation records :func:`attribute` based its answer on."""
+    inferred = attribution.source == "inferred-record"
+    return [g for g in generations if bool(g.get("inferred")) == inferred]
+
+
+def _confidence(attribution: Attribution, generations: Sequence[Mapping[str, Any]]) -> float:
+    if attribution.source in ("record", "inferred-record"):
+        values = [
+            float(g["confidence"])
+            for g in _chosen(attribution, generations)
+            if isinstance(g.get("confidence"), int | float)
+        ]
+        return max(values) if values else 0.0
+    if attribution.source == "trailer":
+        return BASE_CONFIDENCE[SourceKind.DECLARED]
+    return 0.0
+
+
+def _evidence(attribution: Attribution, generations: Sequence[Mapping[str, Any]]) -> str:
+    if attribution.source == "inferred-record":
+        return "inferred"
+    if attribution.source == "record":
+        sources = {
+            e.get("source")
+            for g in _chosen(attribution, generations)
+            for e in g.get("evidence") or ()
+            if isinstance(e, dict)
+        }
+        return "identity" if sources == {"identity"} else "hook-observed"
+    if attribution.source == "trailer":
+        return "trailer"
+    if attribution.source in ("git-ai", "agent-trace"):
+        return "imported"
+    return "none"
+
+
+def _files(records: Sequence[Mapping[str, Any]]) -> dict[str, tuple[model.FileAttribution, ...]]:
+    ranked = sorted(records, key=lambda r: _SOURCE_RANK.get(_source_type(r), 3))
+    files: dict[str, list[model.FileAttribution]] = {}
+    for record in ranked:
+        try:
+            entries = model.from_data(record)
+        except (KeyError, TypeError, ValueError):
+            continue  # not a usable record: the commit-level credit applies
+        for entry in entries:
+            files.setdefault(entry.path, []).append(entry)
+    return {path: tuple(entries) for path, entries in files.items()}
+
+
+def _source_type(record: Mapping[str, Any]) -> str:
+    source = record.get("source")
+    return str(source.get("type")) if isinstance(source, dict) else "checkpoint"
+
+
+def real_blobs(repo: Repo, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The blob each ``(commit, path)`` really records, with one ``git cat-file --batch-check``.
+
+    Pairs whose path has a newline cannot be asked this way and are left out (their entries
+    are then treated as stale).
+    """
+    asked = [p for p in dict.fromkeys(pairs) if "\n" not in p[1]]
+    if not asked:
+        return {}
+    query = "".join(f"{commit}:{path}\n" for commit, path in asked)
+    proc = repo.git(
+        ["cat-file", "--batch-check=%(objectname) %(objecttype)"],
+        input=query.encode("utf-8", "surrogateescape"),
+    )
+    answers = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    found: dict[tuple[str, str], str] = {}
+    for pair, answer in zip(asked, answers, strict=False):
+        oid, _, kind = answer.partition(" ")
+        if kind == "blob":
+            found[pair] = oid
+    return found
+
+
+_ESCAPES = {"a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
+
+
+def unquote(name: str) -> str:
+    """A path as git writes it: C-style quoted when it holds special characters."""
+    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
+        return name
+    body = name[1:-1]
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char != "\\" or i + 1 >= len(body):
+            out += char.encode("utf-8", "surrogateescape")
+            i += 1
+            continue
+        nxt = body[i + 1]
+        octal = body[i + 1 : i + 4]
+        if len(octal) == 3 and all(c in "01234567" for c in octal):
+            out.append(int(octal, 8) & 0xFF)
+            i += 4
+            continue
+        out += _ESCAPES.get(nxt, nxt).encode("utf-8", "surrogateescape")
+        i += 2
+    return out.decode("utf-8", "surrogateescape")
