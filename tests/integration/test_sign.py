@@ -1,0 +1,533 @@
+"""aibom sign / aibom verify end to end: the real sigstore-python code path against a loopback
+mock Sigstore (@sigstore/mock behind a Node HTTP server), checked by the `sigstore` CLI too."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aibom.cli import main
+from aibom.sign.intoto import PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE
+from aibom.testing.sigstore_mock import (
+    MockSigstore,
+    identity_token,
+    mock_sigstore,
+    unavailable_reason,
+)
+from tests.conftest import GitRepo
+
+SIGSTORE_CLI = Path(sys.executable).with_name("sigstore")
+
+pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
+
+
+@pytest.fixture(scope="module")
+def sigstore() -> Iterator[MockSigstore]:
+    with mock_sigstore() as instance:
+        yield instance
+
+
+@pytest.fixture
+def trust(sigstore: MockSigstore, tmp_path: Path) -> Path:
+    return sigstore.write_trust_config(tmp_path / "trust.json")
+
+
+@pytest.fixture
+def bom(tmp_path: Path) -> Path:
+    path = tmp_path / "bom.json"
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+        "version": 1,
+        "metadata": {"component": {"type": "application", "name": "app", "version": "1.0"}},
+    }
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sign(
+    bom: Path,
+    trust: Path,
+    token: str,
+    capsys: pytest.CaptureFixture[str],
+    *extra: str,
+) -> tuple[int, str, str]:
+    return run(
+        ["sign", str(bom), "--identity-token", token, "--trust-config", str(trust), *extra],
+        capsys,
+    )
+
+
+def verify(
+    bom: Path,
+    bundle: Path,
+    sigstore: MockSigstore,
+    trust: Path,
+    capsys: pytest.CaptureFixture[str],
+    *extra: str,
+    identity: str | None = None,
+    issuer: str | None = None,
+) -> tuple[int, str, str]:
+    argv = [
+        "verify",
+        str(bom),
+        "--bundle",
+        str(bundle),
+        "--identity",
+        identity or sigstore.identity,
+        "--issuer",
+        issuer or sigstore.issuer,
+        "--trust-config",
+        str(trust),
+        *extra,
+    ]
+    return run(argv, capsys)
+
+
+def sigstore_cli(
+    bom: Path, bundle: Path, sigstore: MockSigstore, trust: Path, *, identity: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    argv = [
+        str(SIGSTORE_CLI),
+        "--trust-config",
+        str(trust),
+        "verify",
+        "identity",
+        "--offline",
+        "--bundle",
+        str(bundle),
+        "--cert-identity",
+        identity or sigstore.identity,
+        "--cert-oidc-issuer",
+        sigstore.issuer,
+        str(bom),
+    ]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def signed(
+    bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> Path:
+    code, _, err = sign(bom, trust, sigstore.token(), capsys, "--attest")
+    assert code == 0, err
+    return bom
+
+
+# -- the happy path ------------------------------------------------------------------------------
+def test_sign_then_verify_with_aibom_and_the_sigstore_cli(
+    bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = sign(bom, trust, sigstore.token(), capsys, "--format", "json")
+    assert code == 0, err
+    result = json.loads(out)
+    bundle = Path(result["bundles"][0]["path"])
+    assert bundle == bom.with_name("bom.json.sigstore.json")
+    assert result["identity"] == sigstore.identity and result["issuer"] == sigstore.issuer
+    assert [b["kind"] for b in result["bundles"]] == ["message-signature"]
+    doc = json.loads(bundle.read_text())
+    assert doc["mediaType"].startswith("application/vnd.dev.sigstore.bundle")
+    assert doc["verificationMaterial"]["tlogEntries"][0]["kindVersion"]["kind"] == "hashedrekord"
+
+    code, out, err = verify(bom, bundle, sigstore, trust, capsys)
+    assert code == 0, err
+    assert out.startswith(f"OK: {bom} (message-signature) signed by {sigstore.identity}")
+
+    proc = sigstore_cli(bom, bundle, sigstore, trust)
+    assert proc.returncode == 0, proc.stderr
+    assert f"OK: {bom}" in proc.stdout + proc.stderr
+
+
+def test_attestation_subjects_and_predicate(
+    make_repo: Callable[..., GitRepo],
+    tmp_path: Path,
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = make_repo()
+    human = repo.commit("human work", files={"a.txt": "a"})
+    ai = repo.commit(
+        "ai work\n\nAI-Origin: ai-generated\nAI-Model: anthropic/claude-opus-4-5-20251101\n"
+        "AI-Agent: claude-code/2.0.14",
+        files={"b.txt": "b"},
+    )
+    artefact = tmp_path / "app-1.0.tar.gz"
+    artefact.write_bytes(b"release bytes")
+    argv = [
+        "-C",
+        str(repo.path),
+        "sign",
+        str(bom),
+        "--identity-token",
+        sigstore.token(),
+        "--trust-config",
+        str(trust),
+        "--artifact",
+        str(artefact),
+        "--format",
+        "json",
+    ]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    result = json.loads(out)
+    kinds = {b["kind"]: Path(b["path"]) for b in result["bundles"]}
+    attestation = kinds["in-toto"]
+    assert attestation == bom.with_name("bom.json.intoto.sigstore.json")
+
+    envelope = json.loads(attestation.read_text())["dsseEnvelope"]
+    assert envelope["payloadType"] == PAYLOAD_TYPE
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    assert statement["_type"] == STATEMENT_TYPE
+    assert statement["predicateType"] == PREDICATE_TYPE
+    digests = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
+    assert set(digests) == {"bom.json", "app-1.0.tar.gz"}
+    predicate = statement["predicate"]
+    assert predicate["commits"]["ai"] == [ai]
+    assert predicate["commits"]["byOrigin"]["ai-generated"] == 1
+    assert predicate["commits"]["total"] == 2
+    assert predicate["repository"]["head"] == ai
+    assert predicate["models"] == [{"commits": 1, "id": "anthropic/claude-opus-4-5-20251101"}]
+    assert predicate["bom"]["serialNumber"] == "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79"
+    assert predicate["bom"]["component"] == "app@1.0"
+    # commit ids are in the predicate, never subject digests
+    assert not {human, ai} & set(digests.values())
+
+    code, out, err = verify(bom, attestation, sigstore, trust, capsys, "--artifact", str(artefact))
+    assert code == 0, err
+    assert "(in-toto)" in out and "provenance   2 commits: 1 ai-generated" in out
+    proc = sigstore_cli(bom, attestation, sigstore, trust)
+    assert proc.returncode == 0, proc.stderr
+
+    artefact.write_bytes(b"another release")
+    code, _, err = verify(bom, attestation, sigstore, trust, capsys, "--artifact", str(artefact))
+    assert code == 1
+    assert "is not a subject of the attestation" in err
+
+
+def test_attestation_outside_a_repository_and_range(
+    make_repo: Callable[..., GitRepo],
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = make_repo()
+    first = repo.commit("one")
+    repo.commit("two\n\nAI-Origin: ai-assisted\nAI-Model: openai/gpt-5")
+    base = ["sign", str(bom), "--identity-token", sigstore.token(), "--trust-config", str(trust)]
+    code, _, err = run(
+        ["-C", str(repo.path), *base, "--attest", "--range", f"{first}..HEAD", "--format", "json"],
+        capsys,
+    )
+    assert code == 0, err
+    statement = _statement(bom.with_name("bom.json.intoto.sigstore.json"))
+    assert statement["predicate"]["commits"]["total"] == 1
+    assert statement["predicate"]["repository"]["revisions"] == [f"{first}..HEAD"]
+
+    code, _, err = run(["-C", str(repo.path), *base, "--attest", "--range", "nope..HEAD"], capsys)
+    assert code == 2 and "'nope' is not a commit" in err
+
+    outside = bom.parent / "outside"
+    outside.mkdir()
+    code, _, err = run(["-C", str(outside), *base, "--attest"], capsys)
+    assert code == 0, err
+    predicate = _statement(bom.with_name("bom.json.intoto.sigstore.json"))["predicate"]
+    assert predicate["commits"]["total"] == 0
+    assert predicate["notes"] == ["signed outside a git repository"]
+
+
+def _statement(bundle: Path) -> dict[str, Any]:
+    envelope = json.loads(bundle.read_text())["dsseEnvelope"]
+    result: dict[str, Any] = json.loads(base64.b64decode(envelope["payload"]))
+    return result
+
+
+# -- tampering -----------------------------------------------------------------------------------
+def test_tampered_bom_fails_both_verifiers(
+    signed: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = signed.with_name("bom.json.sigstore.json")
+    attestation = signed.with_name("bom.json.intoto.sigstore.json")
+    text = signed.read_text()
+    signed.write_text(text.replace('"version": "1.0"', '"version": "1.1"'))
+    assert signed.read_text() != text
+    code, out, err = verify(signed, bundle, sigstore, trust, capsys)
+    assert code == 1 and out == ""
+    assert err.startswith("aibom: error: verification failed:")
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = verify(signed, attestation, sigstore, trust, capsys)
+    assert code == 1 and "is not a subject of the attestation" in err
+    assert sigstore_cli(signed, bundle, sigstore, trust).returncode == 1
+    assert sigstore_cli(signed, attestation, sigstore, trust).returncode == 1
+
+
+def _edit_bundle(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    doc = json.loads(path.read_text())
+    edit(doc)
+    path.write_text(json.dumps(doc))
+
+
+def _flip(b64: str) -> str:
+    raw = bytearray(base64.b64decode(b64))
+    raw[len(raw) // 2] ^= 0x01
+    return base64.b64encode(bytes(raw)).decode()
+
+
+def _set_signature(doc: dict[str, Any]) -> None:
+    doc["messageSignature"]["signature"] = _flip(doc["messageSignature"]["signature"])
+
+
+def _set_log_body(doc: dict[str, Any]) -> None:
+    entry = doc["verificationMaterial"]["tlogEntries"][0]
+    body = json.loads(base64.b64decode(entry["canonicalizedBody"]))
+    body["spec"]["data"]["hash"]["value"] = "0" * 64
+    entry["canonicalizedBody"] = base64.b64encode(json.dumps(body).encode()).decode()
+
+
+def _set_integrated_time(doc: dict[str, Any]) -> None:
+    entry = doc["verificationMaterial"]["tlogEntries"][0]
+    entry["integratedTime"] = str(int(entry["integratedTime"]) + 1)
+
+
+def _set_certificate(doc: dict[str, Any]) -> None:
+    cert = doc["verificationMaterial"]["certificate"]
+    cert["rawBytes"] = _flip(cert["rawBytes"])
+
+
+@pytest.mark.parametrize(
+    "edit", [_set_signature, _set_log_body, _set_integrated_time, _set_certificate]
+)
+def test_tampered_bundle_fails_both_verifiers(
+    edit: Callable[[dict[str, Any]], None],
+    signed: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bundle = signed.with_name("bom.json.sigstore.json")
+    _edit_bundle(bundle, edit)
+    code, _, err = verify(signed, bundle, sigstore, trust, capsys)
+    assert code == 1, err
+    assert err.startswith("aibom: error: ") and "Traceback" not in err
+    assert sigstore_cli(signed, bundle, sigstore, trust).returncode != 0
+
+
+def test_tampered_attestation_payload_fails(
+    signed: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    attestation = signed.with_name("bom.json.intoto.sigstore.json")
+
+    def edit(doc: dict[str, Any]) -> None:
+        envelope = doc["dsseEnvelope"]
+        statement = json.loads(base64.b64decode(envelope["payload"]))
+        statement["predicate"]["commits"]["ai"] = []
+        envelope["payload"] = base64.b64encode(json.dumps(statement).encode()).decode()
+
+    _edit_bundle(attestation, edit)
+    code, _, err = verify(signed, attestation, sigstore, trust, capsys)
+    assert code == 1 and "verification failed" in err
+    assert sigstore_cli(signed, attestation, sigstore, trust).returncode == 1
+
+
+def test_bundle_that_is_not_a_bundle(
+    signed: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = signed.with_name("bom.json.sigstore.json")
+    bundle.write_text(bundle.read_text()[:-40])
+    code, _, err = verify(signed, bundle, sigstore, trust, capsys)
+    assert code == 1 and "is not a valid Sigstore bundle" in err
+
+
+# -- identity and trust --------------------------------------------------------------------------
+def test_wrong_identity_or_issuer(
+    signed: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for bundle in ("bom.json.sigstore.json", "bom.json.intoto.sigstore.json"):
+        path = signed.with_name(bundle)
+        code, _, err = verify(
+            signed, path, sigstore, trust, capsys, identity="https://ci.aibom.test/other"
+        )
+        assert code == 1 and "SANs do not match" in err
+        code, _, err = verify(
+            signed, path, sigstore, trust, capsys, issuer="https://elsewhere.test"
+        )
+        assert code == 1 and "OIDCIssuer does not match" in err
+        wrong = sigstore_cli(signed, path, sigstore, trust, identity="https://ci.aibom.test/other")
+        assert wrong.returncode == 1
+
+
+def test_a_bundle_from_another_instance_is_not_trusted(
+    signed: Path, tmp_path: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with mock_sigstore() as other:
+        other_trust = other.write_trust_config(tmp_path / "other-trust.json")
+    bundle = signed.with_name("bom.json.sigstore.json")
+    code, _, err = verify(signed, bundle, sigstore, other_trust, capsys)
+    assert code == 1 and "verification failed" in err
+    assert sigstore_cli(signed, bundle, sigstore, other_trust).returncode == 1
+
+
+def test_identity_and_issuer_come_from_the_token(
+    bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = identity_token("https://ci.aibom.test/nightly", "https://issuer-b.aibom.test")
+    code, _, err = sign(bom, trust, token, capsys)
+    assert code == 0, err
+    bundle = bom.with_name("bom.json.sigstore.json")
+    code, _, err = verify(
+        bom,
+        bundle,
+        sigstore,
+        trust,
+        capsys,
+        identity="https://ci.aibom.test/nightly",
+        issuer="https://issuer-b.aibom.test",
+    )
+    assert code == 0, err
+    code, _, _ = verify(bom, bundle, sigstore, trust, capsys)
+    assert code == 1
+
+
+# -- bad input -----------------------------------------------------------------------------------
+def _bad_token(sigstore: MockSigstore) -> dict[str, str]:
+    header = base64.urlsafe_b64encode(b'{"alg":"none"}').rstrip(b"=").decode()
+    no_aud = base64.urlsafe_b64encode(
+        json.dumps({"iss": sigstore.issuer, "sub": "x", "iat": 1, "exp": 9999999999}).encode()
+    )
+    return {
+        "garbage": "not-a-jwt",
+        "expired": sigstore.token(lifetime=-3600),
+        "no audience": f"{header}.{no_aud.rstrip(b'=').decode()}.",
+    }
+
+
+@pytest.mark.parametrize("kind", ["garbage", "expired", "no audience"])
+def test_invalid_token_is_a_usage_error(
+    kind: str, bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = sign(bom, trust, _bad_token(sigstore)[kind], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("aibom: error: invalid identity token")
+    assert not bom.with_name("bom.json.sigstore.json").exists()
+
+
+def test_no_token_and_no_ambient_identity(
+    bom: Path, trust: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["sign", str(bom), "--trust-config", str(trust)], capsys)
+    assert code == 2 and "no identity token" in err and "hint: pass --identity-token" in err
+
+
+def test_token_from_the_environment(
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SIGSTORE_IDENTITY_TOKEN", sigstore.token())
+    monkeypatch.setenv("AIBOM_SIGSTORE_TRUST_CONFIG", str(trust))
+    code, _, err = run(["sign", str(bom)], capsys)
+    assert code == 0, err
+
+
+def test_unreachable_sigstore(
+    bom: Path, sigstore: MockSigstore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dead = tmp_path / "dead.json"
+    dead.write_text(sigstore.trust_config.replace(sigstore.url, f"http://127.0.0.1:{port}"))
+    code, out, err = sign(bom, dead, sigstore.token(), capsys, "--attest")
+    assert code == 3 and out == ""
+    assert f"cannot reach Sigstore at http://127.0.0.1:{port}" in err
+    assert len([line for line in err.splitlines() if line.startswith("aibom: error")]) == 1
+    assert not bom.with_name("bom.json.sigstore.json").exists()
+    assert not bom.with_name("bom.json.intoto.sigstore.json").exists()
+
+
+def test_missing_files_and_bad_trust_config(
+    signed: Path,
+    trust: Path,
+    tmp_path: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    missing = tmp_path / "missing.json"
+    bundle = signed.with_name("bom.json.sigstore.json")
+    code, _, err = sign(missing, trust, sigstore.token(), capsys)
+    assert code == 2 and "does not exist" in err
+    code, _, err = verify(missing, bundle, sigstore, trust, capsys)
+    assert code == 2 and "missing.json does not exist" in err
+    code, _, err = verify(signed, missing, sigstore, trust, capsys)
+    assert code == 2 and "missing.json does not exist" in err
+    code, _, err = verify(signed, bundle, sigstore, missing, capsys)
+    assert code == 2 and "trust config" in err and "does not exist" in err
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"mediaType": "something/else"}')
+    code, _, err = verify(signed, bundle, sigstore, junk, capsys)
+    assert code == 2 and "is not a Sigstore client trust config" in err
+    code, _, err = sign(signed, junk, sigstore.token(), capsys)
+    assert code == 2 and "is not a Sigstore client trust config" in err
+
+
+def test_verify_usage(signed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["verify", str(signed)], capsys)
+    assert code == 2 and "nothing to verify" in err
+    bundle = str(signed.with_name("bom.json.sigstore.json"))
+    code, _, err = run(["verify", str(signed), "--bundle", bundle], capsys)
+    assert code == 2 and "needs --identity, --issuer" in err
+
+
+def test_bundle_must_not_overwrite_the_input(
+    bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = bom.read_bytes()
+    code, _, err = sign(bom, trust, sigstore.token(), capsys, "--bundle", str(bom))
+    assert code == 2 and "would overwrite the file being signed" in err
+    assert bom.read_bytes() == before
+
+
+def test_help_teaches_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("sign", "verify"):
+        code, out, _ = run([command, "--help"], capsys)
+        assert code == 0 and "Examples:" in out and f"aibom {command} bom.json" in out
+
+
+def test_subprocess_cli_exit_codes(
+    signed: Path, trust: Path, sigstore: MockSigstore, tmp_path: Path
+) -> None:
+    """The installed entry point, as a process: exit codes and one-line errors."""
+    bundle = signed.with_name("bom.json.sigstore.json")
+    aibom = str(Path(sys.executable).with_name("aibom"))
+    base = [aibom, "verify", str(signed), "--bundle", str(bundle)]
+    ids = ["--issuer", sigstore.issuer, "--trust-config", str(trust)]
+    ok = subprocess.run(
+        [*base, "--identity", sigstore.identity, *ids], capture_output=True, text=True, timeout=120
+    )
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run(
+        [*base, "--identity", "https://nobody.test", *ids],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1
