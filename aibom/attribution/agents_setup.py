@@ -1,0 +1,520 @@
+"""``aibom agents install|uninstall|status AGENT``: wire an agent's hooks to ``aibom checkpoint``.
+
+Each agent keeps its hooks in its own JSON file; aibom writes the *project-local* one by
+default (user-level only with ``--global``), merging its entries into what is there and
+never touching other entries. What it added is listed in a manifest (``agents.json`` in the
+repository's common git dir, or next to the global shim), so ``uninstall`` removes exactly
+that: the entries, the file when aibom created it and nothing else is left, and the shim.
+
+The hook command is a small shell shim that starts Python the way the git hook shims do
+(``-E -S``, aibom's directory on ``sys.path``), so a checkpoint costs a bare interpreter
+start plus the work; it exits 0 even when aibom is gone, so an agent is never blocked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import stat
+import sys
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aibom.errors import UsageError
+from aibom.gitutil import Repo
+
+MANIFEST = "agents.json"
+SHIM = "aibom-checkpoint"
+SHIM_MARKER = "aibom-managed-checkpoint"
+
+
+@dataclass(frozen=True)
+class HookEntry:
+    event: str
+    matcher: str | None
+    command: str
+
+    def as_list(self) -> list[str | None]:
+        return [self.event, self.matcher, self.command]
+
+
+class ConfigFormat(ABC):
+    """How one agent's hook file holds a command hook (one implementation per layout)."""
+
+    @abstractmethod
+    def add(self, doc: dict[str, Any], entry: HookEntry) -> bool:
+        """Add ``entry`` unless present; True when the document changed."""
+
+    @abstractmethod
+    def remove(self, doc: dict[str, Any], entry: HookEntry) -> bool:
+        """Remove exactly ``entry``; True when the document changed."""
+
+    @abstractmethod
+    def has(self, doc: dict[str, Any], entry: HookEntry) -> bool: ...
+
+    def empty(self, doc: dict[str, Any]) -> bool:
+        """Nothing but an empty hook table is left (the file can go, if aibom created it)."""
+        rest = {k: v for k, v in doc.items() if k not in ("hooks", "version")}
+        return not rest and not doc.get("hooks")
+
+
+def _events(doc: dict[str, Any], create: bool) -> dict[str, Any] | None:
+    hooks = doc.get("hooks")
+    if hooks is None and create:
+        hooks = doc["hooks"] = {}
+    if hooks is not None and not isinstance(hooks, dict):
+        raise UsageError('the "hooks" key of the agent configuration is not an object')
+    return hooks
+
+
+class MatcherGroups(ConfigFormat):
+    """``{"hooks": {Event: [{"matcher": M, "hooks": [{"type": "command", "command": C}]}]}}``.
+
+    Claude Code, Gemini CLI and Codex.
+    """
+
+    def _groups(self, doc: dict[str, Any], event: str, create: bool) -> list[Any] | None:
+        hooks = _events(doc, create)
+        if hooks is None:
+            return None
+        groups = hooks.get(event)
+        if groups is None and create:
+            groups = hooks[event] = []
+        return groups if isinstance(groups, list) else None
+
+    @staticmethod
+    def _ours(handler: Any, entry: HookEntry) -> bool:
+        return isinstance(handler, dict) and handler.get("command") == entry.command
+
+    def has(self, doc: dict[str, Any], entry: HookEntry) -> bool:
+        for group in self._groups(doc, entry.event, False) or ():
+            if (
+                isinstance(group, dict)
+                and group.get("matcher") == entry.matcher
+                and any(self._ours(h, entry) for h in group.get("hooks") or ())
+            ):
+                return True
+        return False
+
+    def add(self, doc: dict[str, Any], entry: HookEntry) -> bool:
+        if self.has(doc, entry):
+            return False
+        groups = self._groups(doc, entry.event, True)
+        if groups is None:
+            raise UsageError(f'hooks "{entry.event}" of the agent configuration is not a list')
+        group: dict[str, Any] = {"hooks": [{"type": "command", "command": entry.command}]}
+        if entry.matcher is not None:
+            group = {"matcher": entry.matcher, **group}
+        groups.append(group)
+        return True
+
+    def remove(self, doc: dict[str, Any], entry: HookEntry) -> bool:
+        groups = self._groups(doc, entry.event, False)
+        if not groups:
+            return False
+        changed = False
+        for group in list(groups):
+            if not isinstance(group, dict) or group.get("matcher") != entry.matcher:
+                continue
+            handlers = group.get("hooks")
+            if not isinstance(handlers, list):
+                continue
+            kept = [h for h in handlers if not self._ours(h, entry)]
+            if len(kept) != len(handlers):
+                changed = True
+                if kept:
+                    group["hooks"] = kept
+                else:
+                    groups.remove(group)
+        _drop_empty_event(doc, entry.event)
+        return changed
+
+
+class CommandList(ConfigFormat):
+    """``{"version": 1, "hooks": {event: [{KEY: C, ...}]}}``: Cursor (command), Copilot (bash)."""
+
+    def __init__(self, key: str, extra: dict[str, Any] | None = None) -> None:
+        self.key = key
+        self.extra = dict(extra or {})
+
+    def _list(self, doc: dict[str, Any], event: str, create: bool) -> list[Any] | None:
+        hooks = _events(doc, create)
+        if hooks is None:
+            return None
+        found = hooks.get(event)
+        if found is None and create:
+            found = hooks[event] = []
+        return found if isinstance(found, list) else None
+
+    def has(self, doc: dict[str, Any], entry: HookEntry) -> bool:
+        found = self._list(doc, entry.event, False) or []
+        return any(isinstance(h, dict) and h.get(self.key) == entry.command for h in found)
+
+    def add(self, doc: dict[str, Any], entry: HookEntry) -> bool:
+        if self.has(doc, entry):
+            return False
+        doc.setdefault("version", 1)
+        found = self._list(doc, entry.event, True)
+        if found is None:
+            raise UsageError(f'hooks "{entry.event}" of the agent configuration is not a list')
+        found.append({**self.extra, self.key: entry.command})
+        return True
+
+    def remove(self, doc: dict[str, Any], entry: HookEntry) -> bool:
+        found = self._list(doc, entry.event, False)
+        if not found:
+            return False
+        kept = [h for h in found if not (isinstance(h, dict) and h.get(self.key) == entry.command)]
+        if len(kept) == len(found):
+            return False
+        found[:] = kept
+        _drop_empty_event(doc, entry.event)
+        return True
+
+
+def _drop_empty_event(doc: dict[str, Any], event: str) -> None:
+    hooks = doc.get("hooks")
+    if isinstance(hooks, dict) and hooks.get(event) == []:
+        del hooks[event]
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    name: str
+    project_file: str  # relative to the work tree
+    global_file: str | None  # relative to the home directory; None: no user-level file
+    layout: ConfigFormat
+    events: tuple[tuple[str, str | None], ...]
+    note: str = ""
+
+
+_EDIT_TOOLS = "Write|Edit|MultiEdit"
+AGENTS: dict[str, AgentSpec] = {
+    spec.name: spec
+    for spec in (
+        AgentSpec(
+            "claude-code",
+            ".claude/settings.local.json",
+            ".claude/settings.json",
+            MatcherGroups(),
+            (("PreToolUse", _EDIT_TOOLS), ("PostToolUse", _EDIT_TOOLS)),
+        ),
+        AgentSpec(
+            "codex",
+            ".codex/hooks.json",
+            ".codex/hooks.json",
+            MatcherGroups(),
+            (("PreToolUse", "apply_patch|Edit|Write"), ("PostToolUse", "apply_patch|Edit|Write")),
+            "Codex runs hooks only with `codex_hooks = true` under [features] in its "
+            "config.toml, and project hooks only in trusted projects",
+        ),
+        AgentSpec(
+            "cursor",
+            ".cursor/hooks.json",
+            ".cursor/hooks.json",
+            CommandList("command"),
+            (("afterFileEdit", None),),
+            "Cursor has no pre-edit hook: the state before each edit is rebuilt from the "
+            "edit's old and new strings",
+        ),
+        AgentSpec(
+            "gemini-cli",
+            ".gemini/settings.json",
+            ".gemini/settings.json",
+            MatcherGroups(),
+            (("BeforeTool", "write_file|replace"), ("AfterTool", "write_file|replace")),
+        ),
+        AgentSpec(
+            "copilot",
+            ".github/hooks/aibom.json",
+            None,
+            CommandList("bash", {"type": "command", "timeoutSec": 10}),
+            (("preToolUse", None), ("postToolUse", None)),
+            "Copilot reads .github/hooks/*.json from the repository: commit the file to share "
+            "it, or keep it untracked for yourself",
+        ),
+    )
+}
+ALIASES = {
+    "claude": "claude-code",
+    "claude-code": "claude-code",
+    "gemini": "gemini-cli",
+    "github-copilot": "copilot",
+    "copilot-cli": "copilot",
+}
+
+
+def spec_for(agent: str) -> AgentSpec:
+    name = ALIASES.get(agent.strip().lower(), agent.strip().lower())
+    if name not in AGENTS:
+        raise UsageError(
+            f"no hook set-up known for agent {agent!r}",
+            hint=f"one of: {', '.join(AGENTS)} (or call `aibom checkpoint` from your agent)",
+        )
+    return AGENTS[name]
+
+
+# -- where things go -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scope:
+    name: str  # project | global
+    config_root: Path  # the work tree, or the home directory
+    state_dir: Path  # where the shim and the manifest live
+
+
+def scope_for(repo: Repo | None, global_: bool) -> Scope:
+    if global_:
+        home = Path.home()
+        data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+        return Scope("global", home, data / "aibom")
+    if repo is None or repo.toplevel is None:
+        raise UsageError(
+            "agent hooks are set up per work tree",
+            hint="run this in a clone with a work tree, or pass --global",
+        )
+    return Scope("project", Path(repo.toplevel), Path(repo.shared_dir))
+
+
+def shim_text(python: str) -> str:
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    return (
+        "#!/bin/sh\n"
+        f"# {SHIM_MARKER} (written by `aibom agents install`; `aibom agents uninstall` "
+        "removes it)\n"
+        "# Records an agent hook event for line-level attribution; never blocks the agent.\n"
+        f"py={shlex.quote(python)}\n"
+        f"AIBOM_HOOK_PATH={shlex.quote(root)}\n"
+        "export AIBOM_HOOK_PATH\n"
+        'if [ -x "$py" ]; then\n'
+        '  exec "$py" -E -S -c \'import os, sys\n'
+        'sys.path.insert(0, os.environ["AIBOM_HOOK_PATH"])\n'
+        "from aibom.hookentry.checkpoint import main\n"
+        'sys.exit(main())\' "$@"\n'
+        "fi\n"
+        "exit 0\n"
+    )
+
+
+def _write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    tmp = path.with_name(f".{path.name}.aibom.{os.getpid()}")
+    tmp.write_text(text, "utf-8")
+    if mode is not None:
+        tmp.chmod(mode)
+    os.replace(tmp, path)
+
+
+def _read_doc(path: Path) -> dict[str, Any] | None:
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+    if not text.strip():
+        return {}
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}); aibom will not "
+            "overwrite it",
+            hint="fix the file (or move it away) and run the command again",
+        ) from exc
+    if not isinstance(doc, dict):
+        raise UsageError(f"{path} does not hold a JSON object", hint="fix or move the file")
+    return doc
+
+
+def _load_manifest(scope: Scope) -> dict[str, Any]:
+    try:
+        data = json.loads((scope.state_dir / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {"agents": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("agents"), dict):
+        return {"agents": {}}
+    return data
+
+
+def _save_manifest(scope: Scope, data: dict[str, Any]) -> None:
+    path = scope.state_dir / MANIFEST
+    if not data["agents"]:
+        path.unlink(missing_ok=True)
+        return
+    scope.state_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def entries_for(spec: AgentSpec, shim: Path) -> list[HookEntry]:
+    command = f"{shlex.quote(str(shim))} {spec.name}"
+    return [HookEntry(event, matcher, command) for event, matcher in spec.events]
+
+
+# -- the operations --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AgentResult:
+    agent: str
+    scope: str
+    config_file: str
+    changed: bool
+    entries: tuple[tuple[str, str | None], ...]  # (event, matcher) added or removed
+    file_created: bool
+    file_removed: bool
+    note: str
+
+
+def install(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentResult:
+    spec = spec_for(agent)
+    scope = scope_for(repo, global_)
+    rel = spec.global_file if global_ else spec.project_file
+    if rel is None:
+        raise UsageError(
+            f"{spec.name} has no user-level hook file aibom knows of",
+            hint=f"run `aibom agents install {spec.name}` in each repository instead",
+        )
+    path = scope.config_root / rel
+    existing = _read_doc(path)
+    doc: dict[str, Any] = existing if existing is not None else {}
+    shim = scope.state_dir / SHIM
+    added = [e for e in entries_for(spec, shim) if spec.layout.add(doc, e)]
+    manifest = _load_manifest(scope)
+    scope.state_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(shim, shim_text(sys.executable), 0o755 | stat.S_IRUSR)
+    if added:
+        created_dirs = [str(p) for p in _missing_dirs(path.parent, scope.config_root)]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, json.dumps(doc, indent=2) + "\n")
+        record = manifest["agents"].get(spec.name) or {
+            "config_file": str(path),
+            "created": existing is None,
+            "created_dirs": created_dirs,
+            "entries": [],
+        }
+        record["entries"] += [e.as_list() for e in added]
+        manifest["agents"][spec.name] = record
+    elif spec.name not in manifest["agents"]:
+        manifest["agents"][spec.name] = {
+            "config_file": str(path),
+            "created": False,
+            "created_dirs": [],
+            "entries": [],
+        }  # present already (written by hand): status knows, uninstall leaves it
+    _save_manifest(scope, manifest)
+    return AgentResult(
+        spec.name,
+        scope.name,
+        str(path),
+        bool(added),
+        tuple((e.event, e.matcher) for e in added),
+        existing is None and bool(added),
+        False,
+        spec.note,
+    )
+
+
+def _missing_dirs(folder: Path, root: Path) -> list[Path]:
+    missing: list[Path] = []
+    while folder != root and not folder.exists() and root in folder.parents:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentResult:
+    spec = spec_for(agent)
+    scope = scope_for(repo, global_)
+    manifest = _load_manifest(scope)
+    record = manifest["agents"].pop(spec.name, None)
+    if record is None:
+        rel = spec.global_file if global_ else spec.project_file
+        return AgentResult(
+            spec.name, scope.name, str(scope.config_root / (rel or "")), False, (), False, False,
+            "aibom did not install hooks for this agent here; nothing changed",
+        )  # fmt: skip
+    path = Path(record["config_file"])
+    doc = _read_doc(path)
+    removed: list[HookEntry] = []
+    file_removed = False
+    if doc is not None:
+        for raw in record.get("entries") or ():
+            entry = HookEntry(str(raw[0]), raw[1], str(raw[2]))
+            if spec.layout.remove(doc, entry):
+                removed.append(entry)
+        if record.get("created") and spec.layout.empty(doc):
+            path.unlink()
+            file_removed = True
+            for folder in record.get("created_dirs") or ():
+                try:
+                    Path(folder).rmdir()
+                except OSError:
+                    break
+        elif removed:
+            _write_atomic(path, json.dumps(doc, indent=2) + "\n")
+    if not manifest["agents"]:
+        shim = scope.state_dir / SHIM
+        if _is_our_shim(shim):
+            shim.unlink()
+    _save_manifest(scope, manifest)
+    return AgentResult(
+        spec.name,
+        scope.name,
+        str(path),
+        bool(removed) or file_removed,
+        tuple((e.event, e.matcher) for e in removed),
+        False,
+        file_removed,
+        "",
+    )
+
+
+def _is_our_shim(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return SHIM_MARKER.encode() in fh.read(300)
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class AgentStatus:
+    agent: str
+    scope: str
+    config_file: str
+    installed: bool  # every hook entry is in the agent's file
+    missing: tuple[tuple[str, str | None], ...]
+    managed: bool  # aibom wrote them (uninstall removes them)
+    note: str
+
+
+def status(repo: Repo | None, agents: list[str], *, global_: bool = False) -> list[AgentStatus]:
+    scope = scope_for(repo, global_)
+    manifest = _load_manifest(scope)
+    shim = scope.state_dir / SHIM
+    found: list[AgentStatus] = []
+    for name in agents or list(AGENTS):
+        spec = spec_for(name)
+        rel = spec.global_file if global_ else spec.project_file
+        if rel is None:
+            continue
+        path = scope.config_root / rel
+        try:
+            doc = _read_doc(path) or {}
+        except UsageError:
+            doc = {}
+        missing = tuple(
+            (e.event, e.matcher) for e in entries_for(spec, shim) if not spec.layout.has(doc, e)
+        )
+        found.append(
+            AgentStatus(
+                spec.name,
+                scope.name,
+                str(path),
+                not missing and _is_our_shim(shim),
+                missing,
+                bool((manifest["agents"].get(spec.name) or {}).get("entries")),
+                spec.note,
+            )
+        )
+    return found
