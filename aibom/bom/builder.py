@@ -1,0 +1,579 @@
+"""``build``: history + notes + blame + manifests -> a validated CycloneDX AI-BOM.
+
+Stages (each timed, see ``BuildSummary.timings``): history (one ``git log`` carrying notes
+and touched paths), notes (parsing records and attribution), tree (one ``ls-tree`` and one
+``cat-file --batch``), blame (one blame per AI-touched file and per manifest whose
+dependencies lack a record), manifests, serialisation, validation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aibom import __version__
+from aibom.bom import dependencies as deps
+from aibom.bom import document as doc
+from aibom.bom import history as hist
+from aibom.bom import lines as ln
+from aibom.bom import serialize, validate
+from aibom.bom.model import (
+    AgentUse,
+    BomFacts,
+    CommitRef,
+    Digest,
+    FileEntry,
+    ModelUse,
+    OutputFormat,
+    Release,
+    ReviewNote,
+    Session,
+    Spec,
+)
+from aibom.bom.tree import Tree, read_tree
+from aibom.errors import UsageError
+from aibom.gitutil import Repo
+from aibom.provenance.modelid import normalize_model
+
+COMMIT_ORIGIN = {"ai-generated": "ai", "ai-assisted": "mixed", "human": "human"}
+ORIGINS = ("ai", "mixed", "human", "unknown")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which history the BOM covers: HEAD (default), ``range`` A..B, ``all`` refs, or resolved
+    ``revs`` with their ``release`` commit (as a BOM records them, for verification)."""
+
+    range: str | None = None
+    all: bool = False
+    revs: tuple[str, ...] = ()
+    release: str | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    selection: Selection = field(default_factory=Selection)
+    spec: Spec = Spec.V1_6
+    format: OutputFormat = OutputFormat.JSON
+    name: str | None = None  # release name; default: the remote's or the directory's name
+    epoch: int | None = None  # SOURCE_DATE_EPOCH; default: the release commit's time
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    spec: str
+    format: str
+    release: str
+    version: str
+    commits: int
+    ai_commits: int
+    components: int
+    models: tuple[str, ...]
+    files: int
+    dependencies: int
+    sessions: int
+    reviews: int
+    ai_line_share: float
+    notes: int
+    shallow: bool
+    warnings: tuple[str, ...]
+    timings: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    text: str
+    document: Mapping[str, Any]
+    summary: BuildSummary
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - start
+
+
+def iso(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- selection -----------------------------------------------------------------------------
+def _commit_of(repo: Repo, rev: str) -> str:
+    proc = repo.git(
+        ["rev-parse", "-q", "--verify", "--end-of-options", rev + "^{commit}"], check=False
+    )
+    sha = proc.stdout.decode().strip()
+    if proc.returncode != 0 or not sha:
+        raise UsageError(
+            f"{rev!r} is not a commit in this repository",
+            hint="give --range A..B with two commits, e.g. v1.0..v1.1",
+        )
+    return sha
+
+
+def resolve(repo: Repo, selection: Selection) -> tuple[tuple[str, ...], str, str | None]:
+    """(git log arguments, release commit, ref name) for ``selection``."""
+    if selection.revs:
+        release = selection.release or _commit_of(repo, selection.revs[-1].lstrip("^"))
+        return selection.revs, release, selection.ref
+    if selection.range is not None:
+        if "..." in selection.range or selection.range.count("..") != 1:
+            raise UsageError(
+                f"--range {selection.range!r}: expected A..B", hint="e.g. --range v1.0..v1.1"
+            )
+        start, _, end = selection.range.partition("..")
+        end_sha = _commit_of(repo, end or "HEAD")
+        revs = (f"^{_commit_of(repo, start)}", end_sha) if start else (end_sha,)
+        return revs, end_sha, end or _branch(repo)
+    head = _commit_of(repo, "HEAD") if _has_head(repo) else None
+    if head is None:
+        raise UsageError("this repository has no commits yet", hint="commit something first")
+    if selection.all:
+        return _all_tips(repo), head, _branch(repo)
+    return (head,), head, _branch(repo)
+
+
+def _has_head(repo: Repo) -> bool:
+    return repo.git(["rev-parse", "-q", "--verify", "HEAD^{commit}"], check=False).returncode == 0
+
+
+def _branch(repo: Repo) -> str | None:
+    proc = repo.git(["symbolic-ref", "-q", "--short", "HEAD"], check=False)
+    return proc.stdout.decode().strip() or None
+
+
+def _all_tips(repo: Repo) -> tuple[str, ...]:
+    proc = repo.git(
+        [
+            "for-each-ref",
+            "--format=%(objectname) %(objecttype) %(*objecttype)",
+            "--exclude=refs/notes/",
+        ]
+    )
+    refs = proc.stdout.decode().split("\n")
+    tips = sorted({r.split()[0] for r in refs if r and " commit" in r})
+    peeled = repo.git(["rev-parse", *(f"{t}^{{commit}}" for t in tips)]).stdout.decode().split()
+    return tuple(sorted(set(peeled)))
+
+
+# -- release -------------------------------------------------------------------------------
+def _config(repo: Repo, key: str) -> str | None:
+    proc = repo.git(["config", "--get", key], check=False)
+    return proc.stdout.decode("utf-8", "replace").strip() or None
+
+
+def _public_url(url: str) -> str:
+    """A remote URL without credentials (``https://user:token@host/x`` -> ``https://host/x``)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest.split("/", 1)[0]:
+        rest = rest.split("@", 1)[1]
+    return f"{scheme}{sep}{rest}" if sep else url
+
+
+def _release_name(repo: Repo, url: str | None) -> str:
+    import os
+
+    if url:
+        tail = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        if tail.endswith(".git"):
+            tail = tail[:-4]
+        if tail:
+            return tail
+    base = repo.toplevel or os.path.dirname(os.path.abspath(repo.common_dir))
+    return os.path.basename(os.path.abspath(base)) or "repository"
+
+
+def _version(repo: Repo, commit: str) -> str:
+    proc = repo.git(["describe", "--tags", "--abbrev=12", "--always", commit], check=False)
+    return proc.stdout.decode().strip() or commit[:12]
+
+
+def _shallow(repo: Repo) -> bool:
+    return repo.out(["rev-parse", "--is-shallow-repository"]).strip() == "true"
+
+
+def release_of(
+    repo: Repo,
+    options: BuildOptions,
+    revs: tuple[str, ...],
+    commit: str,
+    ref: str | None,
+    when: int,
+) -> Release:
+    url = _config(repo, "remote.origin.url")
+    public = _public_url(url) if url else None
+    return Release(
+        name=options.name or _release_name(repo, public),
+        version=_version(repo, commit),
+        commit=commit,
+        ref=ref,
+        vcs_url=public,
+        timestamp=iso(options.epoch if options.epoch is not None else when),
+        revs=revs,
+        shallow=_shallow(repo),
+    )
+
+
+# -- facts ---------------------------------------------------------------------------------
+def commit_origin(commit: hist.Commit) -> str:
+    return COMMIT_ORIGIN.get(commit.attribution.origin, "unknown")
+
+
+def ai_touched(history: hist.History, tree: Tree) -> list[str]:
+    """Paths of the release tree that an AI commit of the history touched (or that an
+    attribution record names), text files only."""
+    touched: set[str] = set()
+    for commit in history.commits:
+        if commit.is_ai:
+            touched.update(commit.paths)
+        for record in commit.of_kind("attribution"):
+            touched.update(
+                str(f.get("path")) for f in record.get("files") or () if isinstance(f, dict)
+            )
+    return sorted(p for p in touched if p in tree.blobs and not tree.blobs[p].binary)
+
+
+def _model_use(slug: str, commits: int, lines: int) -> ModelUse:
+    found = normalize_model(slug)
+    if found is None:
+        provider, _, name = slug.partition("/")
+        return ModelUse(slug, provider or "unknown", name or slug, None, commits, lines)
+    return ModelUse(found.slug, found.provider, found.model, found.version, commits, lines)
+
+
+def models_of(history: hist.History, files: Mapping[str, ln.FileLines]) -> tuple[ModelUse, ...]:
+    commits = Counter(m for c in history.commits if c.is_ai for m in c.attribution.models)
+    lines: Counter[str] = Counter()
+    for entry in files.values():
+        lines.update(dict(entry.by_model))
+    slugs = sorted(set(commits) | set(lines))
+    return tuple(_model_use(s, commits.get(s, 0), lines.get(s, 0)) for s in slugs)
+
+
+def _split_agent(agent: str) -> tuple[str, str | None]:
+    name, _, version = agent.partition("/")
+    return name, version or None
+
+
+def agents_of(history: hist.History) -> tuple[AgentUse, ...]:
+    counts = Counter(
+        c.attribution.agent for c in history.commits if c.is_ai and c.attribution.agent
+    )
+    return tuple(AgentUse(*_split_agent(agent), commits=n) for agent, n in sorted(counts.items()))
+
+
+def _commit_ref(sha: str, known: Mapping[str, hist.Commit]) -> CommitRef:
+    commit = known.get(sha)
+    if commit is None:
+        return CommitRef(sha, "", "", "", "")
+    return CommitRef(
+        sha, commit.author_name, commit.author_email, iso(commit.authored), commit.subject
+    )
+
+
+def files_of(
+    tree: Tree,
+    paths: Sequence[str],
+    blamed: Mapping[str, ln.FileLines],
+    known: Mapping[str, hist.Commit],
+) -> tuple[FileEntry, ...]:
+    entries = []
+    for path in paths:
+        lines = blamed.get(path) or ln.summarize(path, ())
+        pedigree = tuple(_commit_ref(sha, known) for sha in sorted(lines.commits))
+        models = tuple(slug for slug, _ in lines.by_model)
+        entries.append(FileEntry(tree.blobs[path], lines, models, pedigree))
+    return tuple(entries)
+
+
+def _digests(record: Mapping[str, Any]) -> list[Digest]:
+    found = []
+    for key, name in (("prompt", "prompt"), ("system_prompt", "system-prompt")):
+        value = record.get(key)
+        if isinstance(value, dict) and str(value.get("digest", "")).startswith("sha256:"):
+            found.append(Digest(name, str(value["digest"])[7:]))
+    for item in record.get("context") or ():
+        if isinstance(item, dict) and str(item.get("digest", "")).startswith("sha256:"):
+            found.append(Digest(f"context:{item.get('name')}", str(item["digest"])[7:]))
+    config = record.get("agent_config")
+    if isinstance(config, dict) and str(config.get("digest", "")).startswith("sha256:"):
+        found.append(Digest("agent-config", str(config["digest"])[7:]))
+    return found
+
+
+def sessions_of(
+    history: hist.History, files: Sequence[FileEntry], agents: Sequence[AgentUse]
+) -> tuple[Session, ...]:
+    by_id: dict[str, list[hist.Commit]] = defaultdict(list)
+    for commit in history.commits:
+        if commit.is_ai:
+            for session in commit.attribution.sessions:
+                by_id[session].append(commit)
+    outputs: dict[str, list[str]] = defaultdict(list)
+    for entry in files:
+        for session in entry.lines.sessions:
+            outputs[session].append(entry.ref)
+    agent_refs = {a.ref.removeprefix("agent:"): a.ref for a in agents}
+    return tuple(
+        _session(sid, commits, outputs.get(sid, []), agent_refs)
+        for sid, commits in sorted(by_id.items())
+    )
+
+
+def _session(
+    sid: str, commits: list[hist.Commit], outputs: list[str], agent_refs: Mapping[str, str]
+) -> Session:
+    params: dict[str, str] = {}
+    digests: dict[tuple[str, str], Digest] = {}
+    starts: list[str] = []
+    for commit in commits:
+        for record in commit.of_kind("generation"):
+            if record.get("session") not in (sid, None):
+                continue
+            for key, value in (record.get("parameters") or {}).items():
+                params.setdefault(str(key), _param(value))
+            for digest in _digests(record):
+                digests.setdefault((digest.name, digest.sha256), digest)
+            start = (record.get("timestamps") or {}).get("session_start")
+            if isinstance(start, str):
+                starts.append(start)
+    times = sorted(c.committed for c in commits)
+    models = sorted(
+        {f"model:{_model_use(m, 0, 0).slug}" for c in commits for m in c.attribution.models}
+    )
+    agents = sorted(
+        {agent_refs[a] for c in commits if (a := c.attribution.agent) and a in agent_refs}
+    )
+    return Session(
+        id=sid,
+        models=tuple(models),
+        agents=tuple(agents),
+        commits=tuple(sorted(c.sha for c in commits)),
+        parameters=tuple(sorted(params.items())),
+        digests=tuple(sorted(digests.values(), key=lambda d: (d.name, d.sha256))),
+        outputs=tuple(sorted(outputs)),
+        start=_iso_text(min(starts)) if starts else iso(times[0]),
+        end=iso(times[-1]),
+    )
+
+
+def _param(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _iso_text(text: str) -> str:
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return iso(int(parsed.timestamp()))
+
+
+def reviews_of(
+    history: hist.History, files: Sequence[FileEntry], sessions: Sequence[Session]
+) -> tuple[ReviewNote, ...]:
+    by_commit: dict[str, list[str]] = defaultdict(list)
+    for entry in files:
+        for ref in entry.pedigree:
+            by_commit[ref.sha].append(entry.ref)
+    for session in sessions:
+        for sha in session.commits:
+            by_commit[sha].append(session.ref)
+    notes = []
+    for commit in sorted(history.commits, key=lambda c: (c.committed, c.sha)):
+        for index, review in enumerate(commit.reviews):
+            subjects = tuple(sorted(set(by_commit.get(commit.sha, ())))) or (doc.RELEASE_REF,)
+            notes.append(
+                ReviewNote(
+                    commit.sha,
+                    review.reviewer,
+                    review.name,
+                    review.email,
+                    iso(commit.committed),
+                    commit.subject,
+                    subjects,
+                    index,
+                )
+            )
+    return tuple(notes)
+
+
+def metrics_of(
+    history: hist.History, tree: Tree, blamed: Mapping[str, ln.FileLines]
+) -> tuple[tuple[str, str], ...]:
+    origins = Counter(commit_origin(c) for c in history.commits)
+    total = len(history.commits)
+    models = Counter(m for c in history.commits if c.is_ai for m in c.attribution.models)
+    pairs: list[tuple[str, str]] = [("metrics:commits:total", str(total))]
+    pairs += [(f"metrics:commits:origin:{o}", str(origins.get(o, 0))) for o in ORIGINS]
+    pairs += [(f"metrics:commits:model:{m}", str(n)) for m, n in sorted(models.items())]
+    ai_commits = origins.get("ai", 0) + origins.get("mixed", 0)
+    pairs.append(("metrics:commits:share:ai", _ratio(ai_commits, total)))
+    release_lines = sum(b.lines for b in tree.blobs.values() if not b.binary)
+    line_origins: Counter[str] = Counter()
+    line_models: Counter[str] = Counter()
+    for entry in blamed.values():
+        line_origins.update(dict(entry.by_origin))
+        line_models.update(dict(entry.by_model))
+    pairs.append(("metrics:lines:release", str(release_lines)))
+    pairs.append(("metrics:lines:blamed", str(sum(line_origins.values()))))
+    pairs += [(f"metrics:lines:origin:{o}", str(line_origins.get(o, 0))) for o in ORIGINS]
+    pairs += [(f"metrics:lines:model:{m}", str(n)) for m, n in sorted(line_models.items())]
+    ai_lines = line_origins.get("ai", 0) + line_origins.get("mixed", 0)
+    pairs.append(("metrics:lines:share:ai", _ratio(ai_lines, release_lines)))
+    return tuple(pairs)
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.4f}" if whole else "0.0000"
+
+
+# -- build ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Gathered:
+    facts: BomFacts
+    warnings: tuple[str, ...]
+    history: hist.History
+    ai_line_share: float
+
+
+def gather(repo: Repo, options: BuildOptions, clock: _Clock) -> _Gathered:
+    revs, release_sha, ref = resolve(repo, options.selection)
+    shallow = _shallow(repo)
+    with clock.stage("history"):
+        raw = hist.log_bytes(repo, revs)
+    with clock.stage("notes"):
+        history = hist.History(revs, tuple(hist.parse_log(raw)), shallow)
+    known = history.by_sha()
+    with clock.stage("tree"):
+        tree = read_tree(repo, release_sha)
+        paths = ai_touched(history, tree)
+        manifests = deps.manifest_paths(list(tree.blobs))
+        texts = tree.text(repo, manifests)
+    with clock.stage("manifests"):
+        declared = deps.declared(texts)
+        recorded = deps.recorded_additions(history)
+        need_blame = sorted(
+            {
+                d.location.path
+                for d in declared.dependencies
+                if (d.key[0].value, d.key[1]) not in recorded and d.location.path in tree.blobs
+            }
+        )
+    with clock.stage("blame"):
+        blamed_lines = ln.blame(repo, release_sha, sorted(set(paths) | set(need_blame)))
+    blamed = ln.summarize_all({p: blamed_lines.get(p, ()) for p in paths})
+    by_line = {(p, f.line): f for p, facts in blamed_lines.items() for f in facts}
+
+    def commit_models(sha: str) -> tuple[str, ...]:
+        commit = known.get(sha)
+        return commit.attribution.models if commit is not None else ()
+
+    with clock.stage("manifests"):
+        dep_components = deps.components(
+            declared, recorded, lambda path, line: by_line.get((path, line)), commit_models
+        )
+    files = files_of(tree, paths, blamed, known)
+    agents = agents_of(history)
+    sessions = sessions_of(history, files, agents)
+    release_commit = known.get(release_sha)
+    when = release_commit.committed if release_commit else _commit_time(repo, release_sha)
+    release = release_of(repo, options, revs, release_sha, ref, when)
+    warnings = list(declared.warnings)
+    notes_digest, notes_count = hist.records_digest(history)
+    if notes_count == 0:
+        warnings.append(
+            "no aibom notes in this history: every commit is human or unknown by its trailers"
+        )
+    if shallow:
+        warnings.append("shallow clone: history before the shallow boundary is not covered")
+    skipped = sum(c.skipped_lines for c in history.commits)
+    if skipped:
+        warnings.append(f"{skipped} note line(s) were not usable records and were skipped")
+    build_notes: list[tuple[str, str]] = [
+        ("records:digest", notes_digest),
+        ("records:notes", str(notes_count)),
+        ("notes", "present" if notes_count else "none"),
+        ("history:shallow", "true" if shallow else "false"),
+        ("history:commits", str(len(history.commits))),
+        ("manifests", str(len(declared.manifests))),
+    ]
+    build_notes += [("warning", w) for w in warnings]
+    metrics = metrics_of(history, tree, blamed)
+    facts = BomFacts(
+        release=release,
+        tool_version=__version__,
+        models=models_of(history, blamed),
+        agents=agents,
+        files=files,
+        dependencies=dep_components,
+        sessions=sessions,
+        reviews=reviews_of(history, files, sessions),
+        metrics=metrics,
+        notes=tuple(build_notes),
+    )
+    share = float(dict(metrics)["metrics:lines:share:ai"])
+    return _Gathered(facts, tuple(warnings), history, share)
+
+
+def _commit_time(repo: Repo, sha: str) -> int:
+    text = repo.out(["show", "-s", "--format=%ct", sha]).strip()
+    return int(text) if text.isdigit() else 0
+
+
+def build(repo: Repo, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Build, serialise and validate the BOM. Nothing is written: the caller writes
+    ``result.text`` once this returned."""
+    clock = _Clock()
+    gathered = gather(repo, options, clock)
+    if options.format is not OutputFormat.JSON:
+        raise UsageError("XML output is not available yet", hint="build with --format json")
+    with clock.stage("serialisation"):
+        document = doc.document(gathered.facts, options.spec)
+        text = serialize.to_json(document)
+    with clock.stage("validation"):
+        validate.check(document, options.spec)
+    return BuildResult(text, document, _summary(gathered, options, document, clock))
+
+
+def _summary(
+    gathered: _Gathered, options: BuildOptions, document: Mapping[str, Any], clock: _Clock
+) -> BuildSummary:
+    facts = gathered.facts
+    commits = gathered.history.commits
+    return BuildSummary(
+        spec=options.spec.value,
+        format=options.format.value,
+        release=facts.release.name,
+        version=facts.release.version,
+        commits=len(commits),
+        ai_commits=sum(1 for c in commits if c.is_ai),
+        components=len(document.get("components", ())),
+        models=tuple(m.slug for m in facts.models),
+        files=len(facts.files),
+        dependencies=len(facts.dependencies),
+        sessions=len(facts.sessions),
+        reviews=len(facts.reviews),
+        ai_line_share=gathered.ai_line_share,
+        notes=int(dict(facts.notes)["records:notes"]),
+        shallow=facts.release.shallow,
+        warnings=gathered.warnings,
+        timings=tuple((k, round(v, 4)) for k, v in clock.spent.items()),
+    )

@@ -1,0 +1,171 @@
+"""The history a BOM covers, read in one ``git log`` pass: each commit's attribution (the same
+rules as :mod:`aibom.forensics.facts`), its ``Reviewed-by`` trailers, the records of its note
+and the paths it touched.
+
+Note lines are parsed as JSON but not schema-validated (they were on write, and a release of
+100,000 commits carries tens of thousands of notes); a line that is not a usable record is
+skipped and counted. The raw note text is digested so an edited note is detected later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aibom.forensics.facts import Attribution, attribute
+from aibom.gitutil import NOTES_REF, Repo
+from aibom.provenance.trailers import parse_kv_lines
+
+_START = "\x1eC\x1f"
+_END = "\x1eE"
+_FORMAT = (
+    "%x1eC%x1f"
+    + "%x1f".join(["%H", "%P", "%an", "%ae", "%at", "%ct", "%s", "%(trailers:unfold,only)", "%N"])
+    + "%x1eE"
+)
+_KINDS = ("generation", "dependency", "attribution", "rewrite")
+LOG_TIMEOUT = 3600.0
+
+
+@dataclass(frozen=True)
+class Review:
+    reviewer: str  # "Name <email>" as written
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    authored: int
+    committed: int
+    subject: str
+    attribution: Attribution
+    reviews: tuple[Review, ...]
+    records: tuple[Mapping[str, Any], ...]  # usable note records (generation, dependency, ...)
+    note_digest: str | None  # sha256 of the raw note text; None without a note
+    paths: tuple[str, ...]
+    skipped_lines: int = 0
+
+    @property
+    def is_ai(self) -> bool:
+        return self.attribution.origin in ("ai-assisted", "ai-generated")
+
+    def of_kind(self, kind: str) -> tuple[Mapping[str, Any], ...]:
+        return tuple(r for r in self.records if r.get("kind") == kind)
+
+
+@dataclass(frozen=True)
+class History:
+    revs: tuple[str, ...]  # the resolved git log arguments
+    commits: tuple[Commit, ...]  # newest first
+    shallow: bool
+
+    def by_sha(self) -> dict[str, Commit]:
+        return {c.sha: c for c in self.commits}
+
+
+def log_bytes(repo: Repo, revs: Sequence[str]) -> bytes:
+    """The raw ``git log`` output for ``revs`` (see ``parse_log``)."""
+    argv = [
+        "-c",
+        "log.showSignature=false",
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "--encoding=UTF-8",
+        f"--notes={NOTES_REF}",
+        f"--format={_FORMAT}",
+        "--name-only",
+        "--no-renames",
+        *revs,
+        "--",
+    ]
+    return repo.git(argv, timeout=LOG_TIMEOUT).stdout
+
+
+def read_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> History:
+    return History(tuple(revs), tuple(parse_log(log_bytes(repo, revs))), shallow)
+
+
+def parse_log(data: bytes) -> Iterator[Commit]:
+    text = data.decode("utf-8", "surrogateescape")
+    for chunk in text.split(_START)[1:]:
+        head, _, names = chunk.partition(_END)
+        fields = head.split("\x1f")
+        if len(fields) < 9:
+            continue
+        sha, parents, name, email, authored, committed, subject, trailer_text = fields[:8]
+        note = "\x1f".join(fields[8:])
+        attribution, skipped = attribute(trailer_text, note)
+        records, bad = _records(note)
+        yield Commit(
+            sha=sha,
+            parents=tuple(parents.split()),
+            author_name=name,
+            author_email=email,
+            authored=_int(authored),
+            committed=_int(committed),
+            subject=subject,
+            attribution=attribution,
+            reviews=_reviews(trailer_text),
+            records=records,
+            note_digest=_note_digest(note),
+            paths=tuple(p for p in names.split("\n") if p),
+            skipped_lines=max(skipped, bad),
+        )
+
+
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
+def _note_digest(note: str) -> str | None:
+    body = note.strip("\n")
+    if not body:
+        return None
+    return hashlib.sha256(body.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _records(note: str) -> tuple[tuple[Mapping[str, Any], ...], int]:
+    found: list[Mapping[str, Any]] = []
+    bad = 0
+    for line in note.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError:
+            bad += 1
+            continue
+        if isinstance(data, dict) and data.get("kind") in _KINDS:
+            found.append(data)
+        else:
+            bad += 1
+    return tuple(found), bad
+
+
+def _reviews(trailer_text: str) -> tuple[Review, ...]:
+    reviews = []
+    for trailer in parse_kv_lines(trailer_text):
+        if trailer.key.lower() != "reviewed-by" or not trailer.value.strip():
+            continue
+        value = trailer.value.strip()
+        name, _, rest = value.partition("<")
+        email = rest.partition(">")[0].strip() if rest else ""
+        reviews.append(Review(value, name.strip() or value, email))
+    return tuple(reviews)
+
+
+def records_digest(history: History) -> tuple[str, int]:
+    """One digest over the note text of every commit in the history, and how many notes."""
+    lines = sorted(f"{c.sha} {c.note_digest}" for c in history.commits if c.note_digest)
+    body = "\n".join(lines).encode()
+    return "sha256:" + hashlib.sha256(body).hexdigest(), len(lines)
