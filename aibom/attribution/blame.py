@@ -69,6 +69,17 @@ class RawBlame:
         return b"\0" in probe[:_BINARY_PROBE]
 
 
+@dataclass(frozen=True)
+class FileBlame:
+    """One file's blame: its credited lines and git's porcelain output they came from."""
+
+    path: str
+    rev: str
+    binary: bool
+    lines: tuple[BlameLine, ...]
+    porcelain: bytes
+
+
 def blame_files(
     repo: Repo, paths: Sequence[str], options: BlameOptions = BlameOptions()
 ) -> dict[str, tuple[BlameLine, ...]]:
@@ -77,12 +88,26 @@ def blame_files(
     Binary files yield no lines. Raises :class:`UsageError` for a bad revision, a path that
     is not in the revision or a line range outside the file.
     """
+    return {found.path: found.lines for found in blame_many(repo, paths, options)}
+
+
+def blame_file(repo: Repo, path: str, options: BlameOptions = BlameOptions()) -> FileBlame:
+    """:func:`blame_files` for one path, keeping git's porcelain output and the binary flag."""
+    return blame_many(repo, [path], options)[0]
+
+
+def blame_many(
+    repo: Repo, paths: Sequence[str], options: BlameOptions = BlameOptions()
+) -> list[FileBlame]:
     background = _Prefetch(repo, options.rev, paths)
     try:
         raws = [run_blame(repo, path, options) for path in paths]
     finally:
         known = background.result()
-    return attribute_lines(repo, raws, known)
+    lines = attribute_lines(repo, raws, known)
+    return [
+        FileBlame(raw.path, options.rev, raw.binary, lines[raw.path], raw.porcelain) for raw in raws
+    ]
 
 
 class _Prefetch:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pytest
 
@@ -235,3 +237,196 @@ def test_an_older_revision(repo: GitRepo) -> None:
     repo.commit("human", files={"a.py": "A\n"})
     lines = blame(repo, "a.py", rev=first)
     assert [(line.text, line.origin) for line in lines] == [("a", "ai")]
+
+
+# -- the command line ------------------------------------------------------------------------
+def run_cli(capsysbinary: pytest.CaptureFixture[bytes], *args: str) -> tuple[int, bytes, str]:
+    from aibom.cli import main
+
+    code = main(list(args))
+    out, err = capsysbinary.readouterr()
+    return code, out, err.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def history(repo: GitRepo) -> GitRepo:
+    """A human line, two AI lines (ranges), a trailer-only line and an unrecorded line."""
+    ai_commit(
+        repo,
+        "feat",
+        {"src/app.py": "import os\ndef main():\n    return os.getcwd()\n"},
+        {"src/app.py": [(2, 3)]},
+        origin="ai-assisted",
+    )
+    human = repo.commit(
+        "docs", files={"src/app.py": "import os  # cwd\ndef main():\n    return os.getcwd()\n"}
+    )
+    add_note(repo, human, generation("human", None, agent=None, session=None, confidence=0.5))
+    repo.commit(
+        f"more\n\nAI-Origin: ai-assisted\nAI-Model: {SONNET}",
+        files={"src/app.py": "import os  # cwd\ndef main():\n    return os.getcwd()\nmain()\n"},
+    )
+    repo.commit(
+        "tail",
+        files={
+            "src/app.py": "import os  # cwd\ndef main():\n    return os.getcwd()\nmain()\n# end\n"
+        },
+    )
+    return repo
+
+
+def test_cli_text_is_aligned_with_a_summary(
+    history: GitRepo, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run_cli(capsysbinary, "-C", str(history.path), "blame", "src/app.py")
+    assert code == 0, err
+    rows = out.decode().splitlines()
+    assert len(rows) == 6
+    cells = [row.split() for row in rows[:5]]
+    assert [c[1] for c in cells] == ["human", "ai", "ai", "mixed", "unknown"]
+    assert [c[2] for c in cells] == ["-", OPUS, OPUS, SONNET, "-"]
+    assert [c[3] for c in cells] == ["1)", "2)", "3)", "4)", "5)"]
+    assert rows[1].endswith(") def main():")
+    assert len({row.index(")") for row in rows[:5]}) == 1  # the text starts in one column
+    assert rows[5] == (
+        "5 lines from 4 commits: human 20.0% (1), ai 40.0% (2), mixed 20.0% (1), unknown 20.0% (1)"
+    )
+
+
+def test_cli_json_has_lines_and_summary(
+    history: GitRepo, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, _ = run_cli(
+        capsysbinary, "-C", str(history.path), "blame", "src/app.py", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["path"] == "src/app.py"
+    assert [line["origin"] for line in data["lines"]] == ["human", "ai", "ai", "mixed", "unknown"]
+    assert data["lines"][1]["model"] == OPUS
+    assert data["lines"][1]["session"] == "sess-1"
+    assert data["lines"][3]["evidence"] == "trailer"
+    assert data["summary"]["origins"] == {"human": 1, "ai": 2, "mixed": 1, "unknown": 1}
+    assert data["summary"]["shares"]["ai"] == 0.4
+
+
+def parse_aibom_porcelain(data: bytes) -> tuple[bytes, list[dict[str, str]]]:
+    """(git's porcelain with the aibom lines taken out, the aibom values of every line),
+    read the way the format's documentation says: last values per commit."""
+    plain: list[bytes] = []
+    current: dict[str, dict[str, str]] = {}
+    per_line: list[dict[str, str]] = []
+    commit = ""
+    for row in data.split(b"\n"):
+        if row.startswith(b"aibom-"):
+            key, _, value = row.decode().partition(" ")
+            current.setdefault(commit, {})[key] = value
+            continue
+        plain.append(row)
+        if row.startswith(b"\t"):
+            per_line.append(dict(current[commit]))
+        elif row[:40].isalnum() and row[40:41] == b" ":
+            commit = row[:40].decode()
+    return b"\n".join(plain), per_line
+
+
+@pytest.mark.parametrize("extra", [(), ("-L", "2,3"), ("--no-w", "-M", "-C")])
+def test_cli_porcelain_is_git_porcelain_plus_aibom_headers(
+    history: GitRepo, capsysbinary: pytest.CaptureFixture[bytes], extra: tuple[str, ...]
+) -> None:
+    code, out, _ = run_cli(
+        capsysbinary,
+        "-C",
+        str(history.path),
+        "blame",
+        "src/app.py",
+        *extra,
+        "--format",
+        "porcelain",
+    )
+    assert code == 0
+    git_args = [a for a in extra if a != "--no-w"]
+    if "--no-w" not in extra:
+        git_args.append("-w")
+    expected = history.git("blame", "--porcelain", *git_args, "HEAD", "--", "src/app.py").stdout
+    plain, values = parse_aibom_porcelain(out)
+    assert plain.decode() == expected
+    _, json_out, _ = run_cli(
+        capsysbinary, "-C", str(history.path), "blame", "src/app.py", *extra, "--format", "json"
+    )
+    lines = json.loads(json_out)["lines"]
+    assert len(values) == len(lines) > 0
+    for got, line in zip(values, lines, strict=True):
+        assert got["aibom-origin"] == line["origin"]
+        assert got["aibom-model"] == (line["model"] or "-")
+        assert got["aibom-session"] == (line["session"] or "-")
+        assert float(got["aibom-confidence"]) == line["confidence"]
+        assert got["aibom-evidence"] == line["evidence"]
+
+
+def test_cli_options_reach_git(repo: GitRepo, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    ai = ai_commit(repo, "feat", {"a.py": BODY}, {"a.py": [(1, 12)]})
+    repo.commit("split", files={"a.py": "# moved\n", "b.py": "  " + BODY.replace("\n", "\n  ", 11)})
+    base = ("-C", str(repo.path), "blame", "b.py", "--format", "json")
+    _, out, _ = run_cli(capsysbinary, *base)
+    assert {line["commit"] for line in json.loads(out)["lines"]} != {ai}
+    code, out, err = run_cli(capsysbinary, *base, "-C", "-L", "1,+4", "-L", "10,12")
+    assert code == 0, err
+    lines = json.loads(out)["lines"]
+    assert [line["line"] for line in lines] == [1, 2, 3, 4, 10, 11, 12]
+    assert {line["commit"] for line in lines} == {ai}  # -w (the default) and -C together
+    _, out, _ = run_cli(capsysbinary, *base, "-C", "--no-w")
+    assert {line["commit"] for line in json.loads(out)["lines"]} != {ai}
+
+
+def test_cli_paths_are_relative_to_where_it_runs(
+    history: GitRepo, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run_cli(
+        capsysbinary, "-C", str(history.path / "src"), "blame", "app.py", "--format", "json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["path"] == "src/app.py"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("blame", "nope.py"), "nope.py is not in HEAD"),
+        (("blame", "src/app.py", "no-such-rev"), "bad revision 'no-such-rev'"),
+        (("blame", "src/app.py", "-L", "9,99"), "has only 5 lines"),
+        (("blame", "src/app.py", "-L", "x"), "bad line range -L x"),
+        (("blame", "../outside.py"), "is outside the repository"),
+        (("blame", "logo.png"), "logo.png is a binary file in HEAD"),
+    ],
+)
+def test_cli_errors_are_one_line_with_a_hint_and_exit_2(
+    history: GitRepo,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    (history.path / "logo.png").write_bytes(b"\x89PNG\0\0\x01\x02" * 10)
+    history.git("add", "logo.png")
+    history.git("commit", "-q", "-m", "logo")
+    code, out, err = run_cli(capsysbinary, "-C", str(history.path), *args)
+    assert code == 2
+    assert out == b""
+    assert message in err.splitlines()[0]
+    assert err.splitlines()[1].startswith("  hint: ")
+    assert "Traceback" not in err
+
+
+def test_cli_outside_a_repository_exits_2(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, _, err = run_cli(capsysbinary, "-C", str(tmp_path), "blame", "x.py")
+    assert code == 2
+    assert "not inside a git repository" in err
+
+
+def test_cli_as_a_process(history: GitRepo) -> None:
+    proc = history.aibom("blame", "src/app.py", "-L", "2,2")
+    assert proc.stdout.split()[1:3] == ["ai", OPUS]
+    help_text = history.aibom("blame", "--help").stdout
+    assert "aibom blame src/app.py v1.2 -L 10,40" in help_text
