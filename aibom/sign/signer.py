@@ -207,7 +207,7 @@ def _add_timeouts(context: SigningContext) -> None:
         getattr(context._fulcio, "session", None),
         getattr(context._rekor, "_session", None),
     ]
-    sessions += [getattr(tsa, "session", None) for tsa in context._tsa_clients]
+    sessions += [getattr(tsa, "_session", None) for tsa in context._tsa_clients]
     for session in sessions:
         if session is not None and hasattr(session, "mount"):
             session.mount("http://", _Timeout())

@@ -1,4 +1,4 @@
-"""A loopback Sigstore (Fulcio, CT log, Rekor) for tests and the demo.
+"""A loopback Sigstore (Fulcio, CT log, Rekor, timestamp authority) for tests and the demo.
 
 :func:`mock_sigstore` starts ``sigstore_mock_server.mjs`` (Node.js, the npm package
 ``@sigstore/mock`` behind a small HTTP server, see the script for every adaptation it makes)
@@ -20,10 +20,11 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aibom.errors import UsageError
 
@@ -135,7 +136,7 @@ def mock_sigstore(checkout: Path | None = None) -> Iterator[MockSigstore]:
         _stop(proc)
 
 
-def _read_banner(proc: subprocess.Popen[bytes]) -> dict[str, str]:
+def _read_banner(proc: subprocess.Popen[bytes]) -> dict[str, Any]:
     import selectors
 
     assert proc.stdout is not None
@@ -147,7 +148,7 @@ def _read_banner(proc: subprocess.Popen[bytes]) -> dict[str, str]:
     if not line:
         err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
         raise MockUnavailableError(f"the loopback Sigstore failed to start: {err[-300:]}")
-    data: dict[str, str] = json.loads(line)
+    data: dict[str, Any] = json.loads(line)
     return data
 
 
@@ -164,12 +165,13 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             stream.close()
 
 
-def trust_config_json(info: dict[str, str]) -> str:
+def trust_config_json(info: Mapping[str, Any]) -> str:
     """A ClientTrustConfig for the mock: its URLs and the keys it generated at start."""
     start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
     url = info["url"]
     valid = {"start": start}
     service = {"url": url, "majorApiVersion": 1, "validFor": valid, "operator": OPERATOR}
+    tsa = {**service, "url": f"{url}/api/v1/timestamp"}
     root = {
         "mediaType": TRUSTED_ROOT,
         "tlogs": [_log(url, info["rekor_key"], valid)],
@@ -182,19 +184,30 @@ def trust_config_json(info: dict[str, str]) -> str:
             }
         ],
         "ctlogs": [_log(url, info["ctlog_key"], valid)],
-        "timestampAuthorities": [],
+        "timestampAuthorities": [_tsa(url, info["tsa_chain"], valid)]
+        if "tsa_chain" in info
+        else [],
     }
     signing = {
         "mediaType": SIGNING_CONFIG,
         "caUrls": [service],
         "oidcUrls": [],
         "rekorTlogUrls": [service],
-        "tsaUrls": [],
+        "tsaUrls": [tsa] if "tsa_chain" in info else [],
         "rekorTlogConfig": {"selector": "ANY"},
         "tsaConfig": {"selector": "ANY"},
     }
     config = {"mediaType": CLIENT_TRUST_CONFIG, "trustedRoot": root, "signingConfig": signing}
     return json.dumps(config, indent=2, sort_keys=True) + "\n"
+
+
+def _tsa(url: str, chain: Sequence[str], valid: dict[str, str]) -> dict[str, object]:
+    return {
+        "subject": {"organization": "sigstore.mock", "commonName": "tsa"},
+        "uri": f"{url}/api/v1/timestamp",
+        "certChain": {"certificates": [{"rawBytes": cert} for cert in chain]},
+        "validFor": valid,
+    }
 
 
 def _log(url: str, key_b64: str, valid: dict[str, str]) -> dict[str, object]:

@@ -1,11 +1,10 @@
-// A loopback Sigstore for tests and the demo: Fulcio (with its CT log) and Rekor (v1 API)
-// from @sigstore/mock, behind one plain Node HTTP server. Rekor v1's signed integration time
-// is the verified time, so no timestamp authority is needed.
+// A loopback Sigstore for tests and the demo: Fulcio (with its CT log), Rekor (v1 API) and an
+// RFC 3161 timestamp authority from @sigstore/mock, behind one plain Node HTTP server.
 //
 // Usage: NODE_PATH=DIR/node_modules node sigstore_mock_server.mjs [--port N]
 // (DIR holds @sigstore/mock: `npm ci --prefix tests/node` in a checkout of aibom)
 // Prints one JSON line on stdout once it listens: {"url", "fulcio_root", "ctlog_key",
-// "rekor_key"} (base64 DER), from which aibom.testing.sigstore_mock builds a
+// "rekor_key", "tsa_chain"} (base64 DER), from which aibom.testing.sigstore_mock builds a
 // ClientTrustConfig. Stops on SIGTERM, SIGINT or when stdin closes.
 //
 // @sigstore/mock ships handler functions (request body -> response) that it normally
@@ -19,7 +18,15 @@
 //      canonicalised entry (envelope hash, payload hash, signatures with their verifiers); the
 //      verifier checks that form, so the server builds it before logging.  `hashedrekord`
 //      entries are logged as proposed (that already is their canonical form).
-//   3. Requests the handlers do not know get 404 (a real server would too).
+//   3. TSA: sigstore-python posts a DER RFC 3161 TimeStampReq
+//      (Content-Type application/timestamp-query); the handler reads a JSON request
+//      ({artifactHash, hashAlgorithm, nonce, certificates}), so the server decodes the DER
+//      request into that form. Two fields of the mock's TSTInfo are then re-encoded: the
+//      nonce is copied from the request as its exact bytes (the handler takes a JavaScript
+//      number, which cannot hold a 64-bit nonce), and the fixed serial number 0xDEADBEEF,
+//      which DER reads as a negative INTEGER that sigstore-python's RFC 3161 parser rejects,
+//      gets a leading zero byte (the same value, positive).
+//   4. Requests the handlers do not know get 404 (a real server would too).
 
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -29,8 +36,17 @@ const require = createRequire(import.meta.url);
 const mock = require('@sigstore/mock');
 const { generateKeyPair } = require('@sigstore/mock/dist/util/key');
 
+const asn1js = require('asn1js');
+const pkijs = require('pkijs');
+
 const FULCIO_PATH = '/api/v2/signingCert';
 const REKOR_PATH = '/api/v1/log/entries';
+const TSA_PATH = '/api/v1/timestamp';
+const HASH_NAMES = {
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
 
 function portArgument() {
   const at = process.argv.indexOf('--port');
@@ -80,6 +96,24 @@ function rekorBody(raw) {
   });
 }
 
+// Adaptation 3.
+function tsaBody(raw) {
+  const bytes = new Uint8Array(raw);
+  const req = pkijs.TimeStampReq.fromBER(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const imprint = req.messageImprint;
+  const oid = imprint.hashAlgorithm.algorithmId;
+  if (!HASH_NAMES[oid]) {
+    throw new Error(`unsupported hash algorithm ${oid}`);
+  }
+  return JSON.stringify({
+    artifactHash: Buffer.from(imprint.hashedMessage.valueBlock.valueHexView).toString('base64'),
+    hashAlgorithm: HASH_NAMES[oid],
+    nonce: req.nonce ? Buffer.from(req.nonce.valueBlock.valueHexView).toString('hex') : undefined,
+    certificates: req.certReq === true,
+    tsaPolicyOID: req.reqPolicy,
+  });
+}
+
 function der(bytes) {
   return Buffer.from(bytes).toString('base64');
 }
@@ -89,12 +123,27 @@ async function main() {
   const caKeys = generateKeyPair('prime256v1');
   const ctKeys = generateKeyPair('prime256v1');
   const rekorKeys = generateKeyPair('prime256v1');
+  const tsaKeys = generateKeyPair('prime256v1');
   const ctlog = await mock.initializeCTLog(ctKeys);
   const ca = await mock.initializeCA(caKeys, ctlog);
+  const tsa = await mock.initializeTSA(tsaKeys);
+  const tstInfo = tsa.tstInfo.bind(tsa);
+  tsa.tstInfo = (req) => {
+    const info = tstInfo({ ...req, nonce: 0 });
+    if (typeof req.nonce === 'string') {
+      info.nonce = new asn1js.Integer({ valueHex: Buffer.from(req.nonce, 'hex') });
+    }
+    const serial = Buffer.from(info.serialNumber.valueBlock.valueHexView);
+    if (serial[0] & 0x80) {
+      info.serialNumber = new asn1js.Integer({ valueHex: Buffer.concat([Buffer.from([0]), serial]) });
+    }
+    return info;
+  };
   let tlog = null;
 
   const routes = new Map();
   routes.set(FULCIO_PATH, { handler: mock.fulcioHandler(ca), adapt: fulcioBody });
+  routes.set(TSA_PATH, { handler: mock.tsaHandler(tsa), adapt: tsaBody, binary: true });
 
   const server = createServer((req, res) => {
     const chunks = [];
@@ -109,7 +158,7 @@ async function main() {
       }
       try {
         const raw = Buffer.concat(chunks);
-        const input = route.adapt(raw.toString('utf8'), req.headers);
+        const input = route.adapt(route.binary ? raw : raw.toString('utf8'), req.headers);
         const out = await route.handler.fn(input);
         const bytes = typeof out.response === 'string'
           ? Buffer.from(out.response)
@@ -133,6 +182,7 @@ async function main() {
       fulcio_root: der(ca.rootCertificate),
       ctlog_key: der(ctlog.publicKey),
       rekor_key: der(tlog.publicKey),
+      tsa_chain: [der(tsa.intCertificate), der(tsa.rootCertificate)],
     };
     process.stdout.write(JSON.stringify(info) + '\n');
   });

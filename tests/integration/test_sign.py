@@ -312,7 +312,8 @@ def _set_certificate(doc: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "edit", [_set_signature, _set_log_body, _set_integrated_time, _set_certificate]
+    "edit",
+    [_set_signature, _set_log_body, _set_integrated_time, _set_certificate],
 )
 def test_tampered_bundle_fails_both_verifiers(
     edit: Callable[[dict[str, Any]], None],
@@ -327,6 +328,22 @@ def test_tampered_bundle_fails_both_verifiers(
     assert code == 1, err
     assert err.startswith("aibom: error: ") and "Traceback" not in err
     assert sigstore_cli(signed, bundle, sigstore, trust).returncode != 0
+
+
+def test_bundles_carry_a_verified_rfc3161_timestamp(
+    signed: Path, tmp_path: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = signed.with_name("bom.json.sigstore.json")
+    material = json.loads(bundle.read_text())["verificationMaterial"]
+    assert len(material["timestampVerificationData"]["rfc3161Timestamps"]) == 1
+    # a trust root without the timestamp authority cannot check it: verification fails
+    config = json.loads(sigstore.trust_config)
+    config["trustedRoot"]["timestampAuthorities"] = []
+    no_tsa = tmp_path / "no-tsa.json"
+    no_tsa.write_text(json.dumps(config))
+    code, _, err = verify(signed, bundle, sigstore, no_tsa, capsys)
+    assert code == 1 and "no Timestamp Authorities" in err
+    assert sigstore_cli(signed, bundle, sigstore, no_tsa).returncode == 1
 
 
 def test_tampered_attestation_payload_fails(
