@@ -10,18 +10,31 @@ is skipped and counted.
 
 from __future__ import annotations
 
+import abc
 import json
+import subprocess
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
-from aibom.gitutil import NOTES_REF, Repo
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
+
+from aibom.errors import GitError, UsageError
+from aibom.gitutil import NOTES_REF, Repo, _git_env
 from aibom.provenance import trailers as tr
 from aibom.provenance.modelid import normalize_model
 from aibom.provenance.trailers import parse_kv_lines
 from aibom.provenance.types import Origin, combine_origins
 
 UNKNOWN = "unknown"
+SCAN_TIMEOUT = 3600.0  # seconds for one git log over the whole history
+_BLOCK = 1 << 20
+_SEP_BYTES = b"\x1eC\x1f"
 _KINDS = ("generation", "rewrite", "dependency", "attribution")
 _SEP = "\x1eC\x1f"
 _FORMAT = "%x1eC%x1f" + "%x1f".join(
@@ -58,6 +71,7 @@ class CommitFacts:
     attribution: Attribution
     files: tuple[FileChange, ...] = field(default=())
     skipped_lines: int = 0  # note lines that were not usable records
+    repository: str = ""  # which repository (set by sources that span several)
 
     @property
     def origin(self) -> str:
@@ -74,11 +88,13 @@ def scan(
     *,
     with_files: bool = False,
     wanted: Callable[[str], bool] | None = None,
+    repository: str = "",
 ) -> Iterator[CommitFacts]:
     """The commits ``revs`` select (git log arguments), newest first, with their attribution.
 
-    ``wanted(raw)`` may reject a commit from the raw text of its trailers and note before
-    anything is parsed (a fast pre-filter for trace queries).
+    ``wanted(raw)`` may reject a commit from its raw text before anything is parsed (a fast
+    pre-filter for trace queries): ``raw`` holds its trailers and note (and, around them,
+    the other fields of the log line, so a pre-filter may only ever say yes too often).
     """
     argv = [
         "-c",
@@ -92,8 +108,109 @@ def scan(
     ]
     if with_files:
         argv += ["--numstat", "--no-renames"]
-    proc = repo.git([*argv, *revs, "--"], timeout=3600)
-    yield from parse(proc.stdout, with_files=with_files, wanted=wanted)
+    for block in stream_log(repo, [*argv, *revs, "--"]):
+        for chunk in _chunks(block, wanted):
+            facts = _facts(chunk, with_files, wanted, repository)
+            if facts is not None:
+                yield facts
+
+
+class Prefilter(abc.ABC):
+    """A pre-filter that can also find its candidates in a whole block of ``git log``
+    output at once (C-speed searches instead of a Python call per commit)."""
+
+    @abc.abstractmethod
+    def __call__(self, raw: str) -> bool:
+        """May ``raw`` (one commit's text) match? Never False for a commit that does."""
+
+    @abc.abstractmethod
+    def hits(self, block: bytes) -> Iterator[int]:
+        """Offsets in ``block`` (raw ``git log`` output) inside every commit that may
+        match; commits without a hit are skipped unparsed."""
+
+
+def _chunks(block: bytes, wanted: Callable[[str], bool] | None) -> Iterator[str]:
+    """The commits of ``block`` (a run of whole log entries), decoded; with a
+    :class:`Prefilter`, only the entries it hits."""
+    sep = _SEP_BYTES
+    if not isinstance(wanted, Prefilter):
+        text = block.decode("utf-8", "surrogateescape")
+        yield from (part for part in text.split(_SEP) if part)
+        return
+    starts = sorted({block.rfind(sep, 0, hit + 1) for hit in wanted.hits(block)})
+    for start in starts:
+        end = block.find(sep, start + len(sep))
+        part = block[start + len(sep) : end if end != -1 else len(block)]
+        yield part.decode("utf-8", "surrogateescape")
+
+
+def stream_log(repo: Repo, argv: Sequence[str], timeout: float = SCAN_TIMEOUT) -> Iterator[bytes]:
+    """The output of a ``git log`` whose format starts with the entry separator, in blocks
+    of whole entries, read while git still writes (a large pipe lets git run ahead while
+    the caller parses). A bad revision is a usage error; a repository without commits
+    yields nothing."""
+    proc = subprocess.Popen(
+        ["git", *argv],
+        cwd=repo.cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_git_env(),
+    )
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        assert proc.stdout is not None
+        _widen(proc.stdout.fileno())
+        pending = b""
+        while block := proc.stdout.read(_BLOCK):
+            pending += block
+            cut = pending.rfind(_SEP_BYTES)
+            if cut > 0:
+                yield pending[:cut]
+                pending = pending[cut:]
+        if pending:
+            yield pending
+        _finish(proc, argv, timer)
+    finally:
+        timer.cancel()
+        if proc.poll() is None:  # the caller stopped early (or Ctrl-C): stop git too
+            proc.kill()
+            proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def _widen(fd: int) -> None:
+    """Grow the pipe (Linux) so git keeps writing while a block is parsed."""
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setsize is None:
+        return
+    for size in (_BLOCK * 4, _BLOCK):
+        try:
+            fcntl.fcntl(fd, setsize, size)
+            return
+        except OSError:
+            continue
+
+
+def _finish(proc: subprocess.Popen[bytes], argv: Sequence[str], timer: threading.Timer) -> None:
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode("utf-8", "replace")
+    code = proc.wait()
+    if code == 0:
+        return
+    if not timer.is_alive():
+        raise GitError(["git", *argv], code, "timed out")
+    if "does not have any commits yet" in err:
+        return
+    if "bad revision" in err or "unknown revision" in err or "ambiguous argument" in err:
+        raise UsageError(
+            f"bad revision range: {err.strip().splitlines()[0]}",
+            hint="give a range git understands, e.g. --range main~50..main or v1.0..HEAD",
+        )
+    raise GitError(["git", *argv], code, err)
 
 
 def parse(
@@ -101,65 +218,121 @@ def parse(
 ) -> Iterator[CommitFacts]:
     text = data.decode("utf-8", "surrogateescape")
     for chunk in text.split(_SEP)[1:]:
-        fields = chunk.split("\x1f")
-        if len(fields) < 8:
-            continue
-        sha, parents, name, email, when, subject, trailer_text = fields[:7]
-        rest = "\x1f".join(fields[7:])
-        note, numstat = (rest, "")
-        if with_files:
-            note, _, numstat = rest.partition("\n\n")
-        if with_files and not numstat and "\t" in note:
+        facts = _facts(chunk, with_files, wanted)
+        if facts is not None:
+            yield facts
+
+
+def _facts(
+    chunk: str, with_files: bool, wanted: Callable[[str], bool] | None, repository: str = ""
+) -> CommitFacts | None:
+    if wanted is not None and not wanted(chunk):
+        return None  # the whole chunk: a superset of trailers and note, never a miss
+    fields = chunk.split("\x1f")
+    if len(fields) < 8:
+        return None
+    sha, parents, name, email, when, subject, trailer_text = fields[:7]
+    rest = "\x1f".join(fields[7:]) if len(fields) > 8 else fields[7]
+    note, numstat = (rest, "")
+    if with_files:
+        note, _, numstat = rest.partition("\n\n")
+        if not numstat and "\t" in note:
             note, numstat = "", note  # no note: the numstat follows the format directly
-        if wanted is not None and not wanted(trailer_text + "\n" + note):
-            continue
-        attribution, skipped = attribute(trailer_text, note)
-        yield CommitFacts(
-            sha=sha,
-            parents=tuple(parents.split()),
-            author_name=name,
-            author_email=email,
-            committed=int(when) if when.isdigit() else 0,
-            subject=subject,
-            attribution=attribution,
-            files=_numstat(numstat) if with_files else (),
-            skipped_lines=skipped,
-        )
+    attribution, skipped = attribute(trailer_text, note)
+    return CommitFacts(
+        sha=sha,
+        parents=tuple(parents.split()),
+        author_name=name,
+        author_email=email,
+        committed=int(when) if when.isdigit() else 0,
+        subject=subject,
+        attribution=attribution,
+        files=_numstat(numstat) if with_files else (),
+        skipped_lines=skipped,
+        repository=repository,
+    )
 
 
 def attribute(trailer_text: str, note: str) -> tuple[Attribution, int]:
-    """The commit's attribution from its note's generation records, else its trailers."""
-    records, skipped = _generation_records(note)
+    """The commit's attribution from its note's generation records, else its trailers; the
+    model ids, agents and sessions of its attribution records (observed or imported) are
+    part of it either way."""
+    generation, ranges, skipped = _note_records(note)
+    base = _from_generation(generation) or _from_trailers(trailer_text)
+    if ranges:
+        base = _with_ranges(base, ranges)
+    return base, skipped
+
+
+def _from_generation(records: list[dict[str, Any]]) -> Attribution | None:
     observed = [r for r in records if not r.get("inferred")]
     chosen = observed or records
-    if chosen:
-        origin = combine_origins([Origin(r["origin"]) for r in chosen])
-        models = _unique(_model_id(m) for r in chosen for m in r.get("models") or ())
-        named = [a for a in (_agent(r.get("agent")) for r in chosen) if a]
-        sessions = _unique(r.get("session") for r in chosen)
-        source = "record" if observed else "inferred-record"
-        value = origin.value if origin is not None else UNKNOWN
-        return Attribution(value, models, named[-1] if named else None, sessions, source), skipped
+    if not chosen:
+        return None
+    origin = combine_origins([Origin(r["origin"]) for r in chosen])
+    models = _unique(_model_id(m) for r in chosen for m in r.get("models") or ())
+    named = [a for a in (_agent(r.get("agent")) for r in chosen) if a]
+    sessions = _unique(r.get("session") for r in chosen)
+    source = "record" if observed else "inferred-record"
+    value = origin.value if origin is not None else UNKNOWN
+    return Attribution(value, models, named[-1] if named else None, sessions, source)
+
+
+def _from_trailers(trailer_text: str) -> Attribution:
     trailers = parse_kv_lines(trailer_text)
     declared = combine_origins(tr.declared_origins(trailers))
     if declared is None:
-        return Attribution(UNKNOWN, source="none"), skipped
+        return Attribution(UNKNOWN, source="none")
     models = _unique(normalized(v) for v in tr.values(trailers, tr.MODEL))
     agents = tr.values(trailers, tr.AGENT)
     sessions = _unique(tr.values(trailers, tr.SESSION))
-    attribution = Attribution(
-        declared.value, models, agents[0] if agents else None, sessions, "trailer"
+    return Attribution(declared.value, models, agents[0] if agents else None, sessions, "trailer")
+
+
+_CONTRIBUTOR_ORIGIN = {"ai": Origin("ai-generated"), "mixed": Origin("ai-assisted")}
+_CONTRIBUTOR_ORIGIN["human"] = Origin("human")
+
+
+def _with_ranges(base: Attribution, records: list[dict[str, Any]]) -> Attribution:
+    """Fold attribution records in: their models, agent and sessions always; their origin
+    (and source, e.g. git-ai) only when nothing else attributed the commit."""
+    conversations = [
+        c
+        for r in records
+        for f in r.get("files") or ()
+        if isinstance(f, dict)
+        for c in f.get("conversations") or ()
+        if isinstance(c, dict)
+    ]
+    contributors = [c.get("contributor") or {} for c in conversations]
+    models = _unique(
+        [*base.models, *(normalized(m) for m in (k.get("model_id") for k in contributors) if m)]
     )
-    return attribution, skipped
+    sessions = _unique([*base.sessions, *(c.get("session") for c in conversations)])
+    agents = [a for a in (c.get("agent") for c in conversations) if isinstance(a, str) and a]
+    agent = base.agent or (agents[0] if agents else None)
+    if base.source != "none":
+        return replace(base, models=models, sessions=sessions, agent=agent)
+    origins = [
+        _CONTRIBUTOR_ORIGIN[k["type"]] for k in contributors if k.get("type") in _CONTRIBUTOR_ORIGIN
+    ]
+    combined = combine_origins(origins)
+    kinds = [str((r.get("source") or {}).get("type") or "record") for r in records]
+    source = next((k for k in kinds if k in ("git-ai", "agent-trace")), "record")
+    origin = combined.value if combined is not None else UNKNOWN
+    return Attribution(origin, models, agent, sessions, source)
 
 
+@lru_cache(maxsize=4096)
 def normalized(raw: str) -> str:
     found = normalize_model(raw)
     return found.slug if found is not None else raw.strip().lower()
 
 
-def _generation_records(note: str) -> tuple[list[dict[str, Any]], int]:
-    records: list[dict[str, Any]] = []
+def _note_records(note: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """The note's usable (generation records, attribution records, lines skipped)."""
+    generation: list[dict[str, Any]] = []
+    ranges: list[dict[str, Any]] = []
     skipped = 0
     for line in note.split("\n"):
         line = line.strip()
@@ -170,16 +343,20 @@ def _generation_records(note: str) -> tuple[list[dict[str, Any]], int]:
         except ValueError:
             skipped += 1
             continue
-        if not isinstance(data, dict) or data.get("kind") not in _KINDS:
+        kind = data.get("kind") if isinstance(data, dict) else None
+        if kind not in _KINDS:
             skipped += 1
-            continue
-        if data.get("kind") != "generation":
-            continue
-        if data.get("origin") not in Origin._order or not isinstance(data.get("models"), list):
-            skipped += 1
-            continue
-        records.append(data)
-    return records, skipped
+        elif kind == "attribution":
+            if isinstance(data.get("files"), list):
+                ranges.append(data)
+            else:
+                skipped += 1
+        elif kind == "generation":
+            if data.get("origin") not in Origin._order or not isinstance(data.get("models"), list):
+                skipped += 1
+            else:
+                generation.append(data)
+    return generation, ranges, skipped
 
 
 def _model_id(model: object) -> str | None:
