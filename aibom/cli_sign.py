@@ -321,13 +321,9 @@ def _verify_records(ctx: click.Context, file: Path) -> Any:
 
     if not file.is_file():
         raise UsageError(f"{file} does not exist or is not a file")
-    import importlib
+    from aibom.bom.records import verify_records
 
-    try:
-        records = importlib.import_module("aibom.bom.records")
-    except ImportError as exc:
-        raise UsageError("the records check is not available in this build of aibom") from exc
-    return records.verify_records(gitutil.discover(ctx.obj.get("cwd")), file)
+    return verify_records(gitutil.discover(ctx.obj.get("cwd")), file)
 
 
 def _records_text(check: Any) -> list[str]:

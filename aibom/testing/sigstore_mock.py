@@ -7,8 +7,8 @@ config with the loopback URLs + trusted root with the mock's freshly generated k
 unsigned test identity tokens the mock Fulcio accepts. Nothing leaves the machine.
 
 The npm package is found in ``$AIBOM_SIGSTORE_MOCK`` (a ``node_modules`` directory, or a
-directory holding one) or in the checkout's ``tests/node/node_modules``
-(``npm ci --prefix tests/node``).
+directory holding one) or in a checkout's ``tests/node/node_modules`` (``npm ci --prefix
+tests/node``): the checkout this module is in, or the current directory.
 """
 
 from __future__ import annotations
@@ -94,8 +94,10 @@ def find_node_modules(checkout: Path | None = None) -> Path | None:
     if configured:
         base = Path(configured)
         candidates += [base, base / "node_modules"]
-    root = checkout or Path(__file__).resolve().parents[2]
-    candidates.append(root / "tests" / "node" / "node_modules")
+    # a checkout of aibom: the one given, the one this module lives in (editable install),
+    # or the current directory (pip install . from a checkout, then run there)
+    roots = [checkout] if checkout else [Path(__file__).resolve().parents[2], Path.cwd()]
+    candidates += [root / "tests" / "node" / "node_modules" for root in roots]
     for candidate in candidates:
         if (candidate / MOCK_PACKAGE / "package.json").is_file():
             return candidate

@@ -548,3 +548,89 @@ def test_subprocess_cli_exit_codes(
         timeout=120,
     )
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+
+
+# -- verify --records (the BOM engineer's verify_records) -----------------------------------------
+def _built(repo: GitRepo, tmp_path: Path) -> Path:
+    repo.commit("human work", files={"a.py": "x = 1\n"})
+    repo.commit(
+        "agent work\n\nAI-Origin: ai-generated\nAI-Model: anthropic/claude-opus-4-5-20251101",
+        files={"b.py": "y = 2\n"},
+    )
+    repo.aibom("backfill")
+    bom = tmp_path / "release-bom.json"
+    repo.aibom("build", "-o", str(bom))
+    return bom
+
+
+def test_verify_records_and_signature_together(
+    repo: GitRepo,
+    tmp_path: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bom = _built(repo, tmp_path)
+    code, _, err = sign(bom, trust, sigstore.token(), capsys)
+    assert code == 0, err
+    bundle = bom.with_name("release-bom.json.sigstore.json")
+    code, out, err = run(["-C", str(repo.path), "verify", "--records", str(bom)], capsys)
+    assert code == 0, err
+    assert out.startswith("OK: the notes still say what the BOM recorded")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    code, _, err = run(["-C", str(outside), "verify", "--records", str(bom)], capsys)
+    assert code == 2 and "not inside a git repository" in err
+    argv = ["-C", str(repo.path), "verify", str(bom), "--bundle", str(bundle)]
+    argv += ["--identity", sigstore.identity, "--issuer", sigstore.issuer]
+    argv += ["--trust-config", str(trust), "--records", "--format", "json"]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["signature"]["ok"] and data["records"]["ok"] and data["records"]["checked"] > 0
+
+
+def test_verify_records_detects_an_edited_note(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bom = _built(repo, tmp_path)
+    note = repo.note("HEAD")
+    assert note, "backfill wrote a record"
+    edited = note.replace("anthropic/claude-opus-4-5-20251101", "openai/gpt-5")
+    assert edited != note
+    repo.git("notes", "--ref", "refs/notes/aibom", "add", "-f", "-m", edited.strip(), "HEAD")
+    code, out, err = run(["-C", str(repo.path), "verify", "--records", str(bom)], capsys)
+    assert code == 1
+    assert out.startswith("CHANGED: ")
+    assert err.startswith("aibom: error: records check failed")
+
+
+def test_verify_records_detects_an_edited_bom(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bom = _built(repo, tmp_path)
+    doc = json.loads(bom.read_text())
+    models = [c for c in doc["components"] if c.get("type") == "machine-learning-model"]
+    assert models, "the BOM lists the model that wrote code"
+    models[0]["name"] = "a-model-that-never-wrote-anything"
+    bom.write_text(json.dumps(doc, indent=2))
+    code, out, _ = run(["-C", str(repo.path), "verify", "--records", str(bom)], capsys)
+    assert code == 1 and "CHANGED: " in out
+
+
+def test_demo_scene(repo: GitRepo, tmp_path: Path) -> None:
+    from aibom.demo import _clean_env
+    from aibom.sign.demo import scene
+
+    bom = _built(repo, tmp_path)
+    lines = scene(repo.path, _clean_env(), bom)
+    text = "\n".join(lines)
+    assert '--identity-token "$TOKEN"' in text and sigstore_token_not_shown(text)
+    assert "OK: release-bom.json (message-signature)" in text
+    assert "OK: release-bom.json (in-toto)" in text
+    assert "verification failed" in text and lines[-1] == "(exit 1)"
+    assert (tmp_path / "tampered-release-bom.json").read_bytes() != bom.read_bytes()
+
+
+def sigstore_token_not_shown(text: str) -> bool:
+    return "eyJ" not in text  # a JWT's base64 header never reaches the narration
