@@ -156,17 +156,15 @@ def _branch(repo: Repo) -> str | None:
 
 
 def _all_tips(repo: Repo) -> tuple[str, ...]:
-    proc = repo.git(
-        [
-            "for-each-ref",
-            "--format=%(objectname) %(objecttype) %(*objecttype)",
-            "--exclude=refs/notes/",
-        ]
-    )
-    refs = proc.stdout.decode().split("\n")
-    tips = sorted({r.split()[0] for r in refs if r and " commit" in r})
-    peeled = repo.git(["rev-parse", *(f"{t}^{{commit}}" for t in tips)]).stdout.decode().split()
-    return tuple(sorted(set(peeled)))
+    """The commits every ref (but the notes refs) points to, tags peeled."""
+    proc = repo.git(["for-each-ref", "--format=%(refname) %(objectname) %(*objectname)"])
+    tips = set()
+    for line in proc.stdout.decode("utf-8", "surrogateescape").split("\n"):
+        parts = line.split()
+        if len(parts) >= 2 and not parts[0].startswith("refs/notes/"):
+            tips.add(parts[-1])
+    peeled = repo.git(["rev-parse", *(f"{t}^{{commit}}" for t in sorted(tips))], check=False)
+    return tuple(sorted(set(peeled.stdout.decode().split())))
 
 
 # -- release -------------------------------------------------------------------------------

@@ -144,6 +144,10 @@ def file_component(entry: FileEntry) -> Json:
 
 
 def _commit(ref: Any) -> Json:
+    """A pedigree commit; one outside the BOM's history (before a range or a shallow
+    boundary) is named by its id only."""
+    if not ref.authored:
+        return {"uid": ref.sha}
     author: Json = {"timestamp": ref.authored, "name": ref.author_name}
     if ref.author_email and "@" in ref.author_email:
         author["email"] = ref.author_email

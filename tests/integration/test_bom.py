@@ -1,0 +1,329 @@
+"""aibom build end to end: real git, real notes, the real blame engine, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import referencing
+from referencing.jsonschema import DRAFT7
+
+from aibom.bom.records import verify_records
+from aibom.bom.validate import schema_text
+from aibom.cli import main
+from aibom.gitutil import discover
+from aibom.notes.store import NotesStore
+from tests.conftest import GitRepo
+from tests.unit.bom.scripted import CODEX, OPUS, SONNET, build_scripted, generation
+
+GOLDEN = Path(__file__).parent.parent / "fixtures" / "bom" / "scripted.cdx.json"
+EPOCH = "1700100000"
+
+
+@pytest.fixture
+def scripted(make_repo: Callable[..., GitRepo]) -> GitRepo:
+    repo = make_repo("scripted")
+    build_scripted(repo.path)
+    return repo
+
+
+def build(
+    repo: GitRepo, out: Path, *args: str, epoch: str | None = EPOCH
+) -> tuple[int, dict[str, Any]]:
+    before = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        code = main(["-C", str(repo.path), "build", "--name", "scripted", "-o", str(out), *args])
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if before is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+    return code, (json.loads(out.read_text()) if out.exists() and code == 0 else {})
+
+
+def independent_errors(document: dict[str, Any], spec: str) -> list[str]:
+    """jsonschema (pure Python, Draft 7) against the official schemas: not the builder's
+    validator."""
+    resources = [
+        (name, DRAFT7.create_resource(json.loads(schema_text(name))))
+        for name in (
+            "spdx.SNAPSHOT.schema.json",
+            "jsf-0.82.SNAPSHOT.schema.json",
+            "cryptography-defs.SNAPSHOT.schema.json",
+        )
+    ]
+    schema = json.loads(schema_text(f"bom-{spec}.SNAPSHOT.schema.json"))
+    registry = referencing.Registry().with_resources(
+        [(f"http://cyclonedx.org/schema/{n}", r) for n, r in resources]
+    )
+    validator = jsonschema.Draft7Validator(schema, registry=registry)
+    return [e.message for e in validator.iter_errors(document)]
+
+
+def props(item: dict[str, Any]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for p in item.get("properties", []):
+        found.setdefault(p["name"], []).append(p["value"])
+    return found
+
+
+def by_ref(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["bom-ref"]: c for c in doc["components"]}
+
+
+@pytest.mark.parametrize("spec", ["1.6", "1.7"])
+def test_output_is_valid_for_an_independent_validator_and_the_library(
+    scripted: GitRepo, tmp_path: Path, spec: str
+) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    code, doc = build(scripted, tmp_path / "bom.json", "--spec", spec)
+    assert code == 0 and doc["specVersion"] == spec
+    assert independent_errors(doc, spec) == []
+    version = SchemaVersion.from_version(spec)
+    assert JsonStrictValidator(version).validate_str((tmp_path / "bom.json").read_text()) is None
+    broken = json.loads(json.dumps(doc))
+    broken["components"][0]["type"] = "model"  # not in the enum: both validators must say so
+    assert independent_errors(broken, spec)
+    assert JsonStrictValidator(version).validate_str(json.dumps(broken)) is not None
+
+
+def test_golden_file(scripted: GitRepo, tmp_path: Path) -> None:
+    code, _ = build(scripted, tmp_path / "bom.json")
+    assert code == 0
+    text = (tmp_path / "bom.json").read_text()
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(text)
+    assert text == GOLDEN.read_text(), "rerun with UPDATE_GOLDEN=1 after a deliberate change"
+
+
+def test_reproducible_builds_are_byte_identical(scripted: GitRepo, tmp_path: Path) -> None:
+    build(scripted, tmp_path / "a.json")
+    build(scripted, tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    build(scripted, tmp_path / "c.json", epoch=None)  # release commit time
+    build(scripted, tmp_path / "d.json", epoch=None)
+    assert (tmp_path / "c.json").read_bytes() == (tmp_path / "d.json").read_bytes()
+    other = json.loads((tmp_path / "c.json").read_text())
+    first = json.loads((tmp_path / "a.json").read_text())
+    assert other["metadata"]["timestamp"] != first["metadata"]["timestamp"]
+    assert other["serialNumber"] != first["serialNumber"]  # derived from the content
+
+
+def test_what_the_bom_says(scripted: GitRepo, tmp_path: Path) -> None:
+    shas = scripted.git("rev-list", "--reverse", "HEAD").stdout.split()
+    _, doc = build(scripted, tmp_path / "bom.json")
+    comps = by_ref(doc)
+    meta = doc["metadata"]
+    assert meta["component"]["version"] == "v1.0"
+    assert meta["timestamp"] == "2023-11-16T02:00:00Z"
+    assert [t["name"] for t in meta["tools"]["components"]] == ["aibom"]
+    models = {r: c for r, c in comps.items() if c["type"] == "machine-learning-model"}
+    assert set(models) == {f"model:{m}" for m in (OPUS, SONNET, CODEX)}
+    opus = models[f"model:{OPUS}"]
+    assert opus["supplier"] == {"name": "anthropic"} and opus["version"] == "20251101"
+    assert "modelCard" in opus
+    assert {r for r in comps if r.startswith("agent:")} == {
+        "agent:claude-code/2.0.14",
+        "agent:codex/0.50.0",
+    }
+    util = comps["file:src/util.py"]
+    p = props(util)
+    assert p["aibom:lines:total"] == ["6"] and p["aibom:share:ai"] == ["1.0000"]
+    assert p["aibom:lines:ai"] == ["4"] and p["aibom:lines:mixed"] == ["2"]
+    assert p["aibom:model"] == [OPUS, CODEX]
+    assert util["omniborId"] == [f"gitoid:blob:sha1:{p['aibom:git:blob'][0]}"]
+    assert {c["uid"] for c in util["pedigree"]["commits"]} == {shas[1], shas[2]}
+    ranges = [o["additionalContext"] for o in util["evidence"]["occurrences"]]
+    assert any(r.startswith("lines 5-6: mixed (openai/gpt-5-codex)") for r in ranges)
+    assert "file:README.md" not in comps  # only human commits touched it
+    app = props(comps["file:src/app.py"])
+    assert app["aibom:lines:human"] == ["4"] and app["aibom:lines:ai"] == ["3"]
+    requests = props(comps["pkg:pypi/requests@2.32.3"])
+    assert requests["aibom:added-by:commit"] == [shas[3]]
+    assert requests["aibom:added-by:source"] == ["record"]
+    assert requests["aibom:added-by:model"] == [SONNET]
+    click = comps["pkg:pypi/click@8.1.7"]
+    assert props(click)["aibom:added-by:source"] == ["blame"]
+    assert props(click)["aibom:added-by:origin"] == ["human"]
+    assert click["hashes"] == [{"alg": "SHA-256", "content": "a" * 64}]
+    assert click["scope"] == "required"
+    graph = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    assert "file:src/util.py" in graph["release"] and "pkg:pypi/click@8.1.7" in graph["release"]
+    assert graph["file:src/util.py"] == [f"model:{OPUS}", f"model:{CODEX}"]
+    (formula,) = doc["formulation"]
+    flows = {w["uid"]: w for w in formula["workflows"]}
+    assert set(flows) == {"sess-1", "sess-2", "sess-3"}
+    task = flows["sess-1"]["tasks"][0]
+    assert {"name": "temperature", "value": "0.2"} in task["inputs"][0]["parameters"]
+    comments = {i["resource"]["externalReference"]["comment"] for i in task["inputs"][1:]}
+    assert comments == {"prompt", "context:src/app.py"}
+    assert {o["resource"]["ref"] for o in task["outputs"]} == {
+        "file:src/app.py",
+        "file:src/util.py",
+    }
+    reviews = {a["bom-ref"]: a for a in doc["annotations"]}
+    reviewed = reviews[f"review:{shas[2]}:0"]
+    assert reviewed["subjects"] == ["file:src/util.py", "session:sess-2"]
+    assert reviewed["annotator"]["individual"]["email"] == "rita@example.com"
+    assert shas[2] in reviewed["text"]
+    mp = props(meta)
+    assert mp["aibom:metrics:commits:origin:ai"] == ["1"]
+    assert mp["aibom:metrics:commits:origin:mixed"] == ["2"]
+    assert mp["aibom:metrics:commits:origin:human"] == ["2"]
+    assert mp["aibom:notes"] == ["present"] and mp["aibom:records:notes"] == ["4"]
+    names = [p["name"] for c in doc["components"] for p in c.get("properties", [])]
+    assert all(n.startswith("aibom:") for n in names + list(mp))
+
+
+def test_range_covers_only_its_commits(scripted: GitRepo, tmp_path: Path) -> None:
+    shas = scripted.git("rev-list", "--reverse", "HEAD").stdout.split()
+    scripted.git("tag", "v0.9", shas[2])
+    _, doc = build(scripted, tmp_path / "bom.json", "--range", "v0.9..v1.0")
+    mp = props(doc["metadata"])
+    assert mp["aibom:metrics:commits:total"] == ["2"]
+    assert mp["aibom:revs"] == [f"^{shas[2]} {shas[4]}"]
+    comps = by_ref(doc)
+    assert "file:src/net.py" in comps and "file:src/util.py" not in comps
+    assert verify_records(discover(scripted.path), tmp_path / "bom.json").ok
+
+
+def test_a_repository_without_notes(
+    make_repo: Callable[..., GitRepo], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo()
+    repo.commit("one", files={"a.py": "x = 1\n", "requirements.txt": "click==8.1.7\n"})
+    repo.commit("two", files={"a.py": "x = 2\n"})
+    code, doc = build(repo, tmp_path / "bom.json")
+    assert code == 0 and independent_errors(doc, "1.6") == []
+    err = capsys.readouterr().err
+    assert "no aibom notes" in err
+    mp = props(doc["metadata"])
+    assert mp["aibom:notes"] == ["none"]
+    assert mp["aibom:metrics:commits:origin:unknown"] == ["2"]
+    assert not [c for c in doc["components"] if c["type"] in ("machine-learning-model", "file")]
+    assert props(by_ref(doc)["pkg:pypi/click@8.1.7"])["aibom:added-by:origin"] == ["unknown"]
+
+
+def test_a_shallow_clone_says_so(
+    scripted: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{scripted.path}", str(clone)], check=True
+    )
+    code, doc = build(GitRepo(clone), tmp_path / "bom.json")
+    assert code == 0 and independent_errors(doc, "1.6") == []
+    assert "shallow clone" in capsys.readouterr().err
+    mp = props(doc["metadata"])
+    assert mp["aibom:history:shallow"] == ["true"]
+    assert mp["aibom:metrics:commits:total"] == ["2"]
+
+
+def test_bad_manifests_are_warnings(
+    make_repo: Callable[..., GitRepo], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo()
+    repo.commit("m", files={"package.json": "{not json", "pyproject.toml": "[project\n"})
+    (repo.path / "requirements.txt").write_bytes(b"click==8\xff\n")
+    repo.git("add", "requirements.txt")
+    repo.git("commit", "-q", "-m", "latin1")
+    code, doc = build(repo, tmp_path / "bom.json")
+    assert code == 0 and doc["components"] == []
+    err = capsys.readouterr().err
+    assert "requirements.txt: not UTF-8" in err and "package.json" in err
+    warnings = props(doc["metadata"])["aibom:warning"]
+    assert any("pyproject.toml" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--range", "nope..HEAD"],
+        ["--range", "HEAD~1...HEAD"],
+        ["--range", "HEAD~1..HEAD", "--all"],
+    ],
+)
+def test_usage_errors_write_nothing(
+    scripted: GitRepo, tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = build(scripted, tmp_path / "bom.json", *args)
+    assert code == 2 and not (tmp_path / "bom.json").exists()
+    err = capsys.readouterr().err
+    assert "error:" in err and "Traceback" not in err
+
+
+def test_no_commits_and_missing_directory(
+    make_repo: Callable[..., GitRepo], scripted: GitRepo, tmp_path: Path
+) -> None:
+    assert main(["-C", str(make_repo().path), "build", "-o", str(tmp_path / "x.json")]) == 2
+    missing = tmp_path / "nowhere" / "bom.json"
+    assert main(["-C", str(scripted.path), "build", "-o", str(missing)]) == 2
+
+
+def test_all_refs_and_stdout(
+    scripted: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scripted.git("checkout", "-q", "-b", "side", "HEAD~2")
+    scripted.commit("side work", files={"side.txt": "s\n"})
+    scripted.git("checkout", "-q", "main")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert main(["-C", str(scripted.path), "build", "--all", "--report", "json"]) == 0
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert props(doc["metadata"])["aibom:metrics:commits:total"] == ["6"]
+    summary = json.loads(err[err.index("{") :])
+    assert summary["commits"] == 6 and summary["files"] == 4
+
+
+def test_verify_records_detects_an_edited_note(scripted: GitRepo, tmp_path: Path) -> None:
+    build(scripted, tmp_path / "bom.json")
+    repo = discover(scripted.path)
+    first = verify_records(repo, tmp_path / "bom.json")
+    assert first.ok and first.checked >= 15 and first.problems == ()
+    sha = scripted.git("rev-parse", "HEAD~4").stdout.strip()
+    forged = generation("ai-generated", OPUS, "claude-code/2.0.14", "sess-9", 1_700_000_000)
+    NotesStore(repo).append(sha, [forged.line])
+    check = verify_records(repo, tmp_path / "bom.json")
+    assert not check.ok
+    assert check.problems[0].startswith("records digest:")
+    assert any(p.startswith("component file:src/app.py") for p in check.problems)
+
+
+def test_verify_records_detects_an_edited_bom(scripted: GitRepo, tmp_path: Path) -> None:
+    build(scripted, tmp_path / "bom.json")
+    doc = json.loads((tmp_path / "bom.json").read_text())
+    for comp in doc["components"]:
+        if comp["bom-ref"] == "file:src/net.py":
+            for p in comp["properties"]:
+                if p["name"] == "aibom:lines:mixed":
+                    p["value"] = "0"
+    doc["components"] = [c for c in doc["components"] if c["bom-ref"] != f"model:{CODEX}"]
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(doc))
+    check = verify_records(discover(scripted.path), edited)
+    assert not check.ok
+    assert any(
+        "file:src/net.py" in p and "aibom:lines:mixed" in p and '"0"' in p for p in check.problems
+    )
+    assert any(f"component model:{CODEX}: given by the repository" in p for p in check.problems)
+
+
+def test_verify_records_refuses_foreign_boms(scripted: GitRepo, tmp_path: Path) -> None:
+    from aibom.errors import UsageError
+
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6"}))
+    with pytest.raises(UsageError):
+        verify_records(discover(scripted.path), foreign)
+    (tmp_path / "x.json").write_text("not json")
+    with pytest.raises(UsageError):
+        verify_records(discover(scripted.path), tmp_path / "x.json")
