@@ -7,8 +7,17 @@ from typing import Any
 
 import click
 
-from aibom.cli import FORMAT_OPTION
 from aibom.report import Format, emit
+
+# not imported from aibom.cli: that module imports this one while it registers commands
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    default=Format.TEXT.value,
+    show_default=True,
+    help="Output format.",
+)
 
 AGENT_HELP = "claude-code, codex, cursor, gemini-cli or copilot"
 

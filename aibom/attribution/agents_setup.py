@@ -347,9 +347,17 @@ def _save_manifest(scope: Scope, data: dict[str, Any]) -> None:
     _write_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
+def phase_of(event: str) -> str:
+    return "pre" if event.lower().startswith(("pre", "before")) else "post"
+
+
 def entries_for(spec: AgentSpec, shim: Path) -> list[HookEntry]:
-    command = f"{shlex.quote(str(shim))} {spec.name}"
-    return [HookEntry(event, matcher, command) for event, matcher in spec.events]
+    """One command per event; the phase is explicit (Copilot's payloads do not name it)."""
+    base = f"{shlex.quote(str(shim))} {spec.name}"
+    return [
+        HookEntry(event, matcher, f"{base} --phase {phase_of(event)}")
+        for event, matcher in spec.events
+    ]
 
 
 # -- the operations --------------------------------------------------------------------------

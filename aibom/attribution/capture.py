@@ -254,13 +254,16 @@ def build(
             if found is not None:
                 sources[path] = found
                 orphans.pop(found)
+    moved = [f"{base_rev}:{s}" for p, s in sources.items() if s and s != p]
+    if moved:  # a renamed file's base is the parent's file at its old path
+        blobs.update(cat_blobs(repo, moved))
     files: list[am.FileAttribution] = []
     consumed: set[str] = set()
     for path, source in sorted(sources.items()):
         data = blobs.get(committed[path])
         if not source or data is None:
             continue
-        result = file_labels(by_path[source], blobs.get(f"{base_rev}:{path}"), data, snaps)
+        result = file_labels(by_path[source], blobs.get(f"{base_rev}:{source}"), data, snaps)
         if result is not None:
             labels, text = result
             parts = conversations(labels, text)

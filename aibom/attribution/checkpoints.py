@@ -254,7 +254,15 @@ def _parse(raw: bytes) -> list[Event]:
         try:
             data = json.loads(line.decode("utf-8", "surrogateescape"))
             found.append(Event.from_json(data))
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        except (
+            ValueError,
+            SystemError,
+            RecursionError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            IndexError,
+        ):
             continue  # a half-written line, or a line of a future format
     return found
 

@@ -42,7 +42,7 @@ def tool_input(payload: Mapping[str, Any]) -> Mapping[str, Any]:
         if isinstance(value, str) and value.lstrip().startswith("{"):
             try:
                 value = json.loads(value)
-            except ValueError:
+            except (ValueError, SystemError, RecursionError):
                 continue
         if isinstance(value, dict):
             return value

@@ -36,6 +36,10 @@ _SESSION_KEYS = (
 _MODEL_KEYS = ("model", "model_id", "modelId", "model_name", "modelName")
 _VERSION_KEYS = ("version", "agent_version", "cursor_version", "client_version", "cli_version")
 _EVENT_KEYS = ("hook_event_name", "hookEventName", "event", "type")
+_TOOL_KEYS = ("tool_name", "toolName")
+# the C scanner behind _fastjson raises SystemError on an unterminated string when the json
+# package is not imported (the hook path): a half-written line must still be skipped
+_BAD_JSON = (ValueError, RecursionError, SystemError)
 
 
 class Checkpoint(Value):
@@ -123,7 +127,7 @@ def model_from_transcript(path: str, max_bytes: int = 256 * 1024) -> str | None:
     for raw in reversed(tail.splitlines()):
         try:
             entry = json.loads(raw.decode("utf-8", "replace"))
-        except ValueError:
+        except _BAD_JSON:
             continue
         if not isinstance(entry, dict):
             continue
@@ -149,7 +153,7 @@ def parse(
     if raw.strip():
         try:
             decoded = json.loads(raw[:MAX_PAYLOAD].decode("utf-8", "replace"))
-        except (ValueError, RecursionError) as exc:
+        except _BAD_JSON as exc:
             warnings.append(f"payload is not JSON ({type(exc).__name__}); recorded as unknown")
             decoded = None
         if isinstance(decoded, dict):
@@ -161,7 +165,9 @@ def parse(
     if not found_model and isinstance(transcript, str):
         found_model = model_from_transcript(transcript)
     found_session = session or _first(payload, _SESSION_KEYS)
-    known = bool(payload) and bool(found_session or found_model or _first(payload, _EVENT_KEYS))
+    known = bool(payload) and bool(
+        found_session or found_model or _first(payload, (*_EVENT_KEYS, *_TOOL_KEYS))
+    )
     if payload and not known:
         warnings.append("unrecognised payload shape; recorded as unknown")
     checkpoint = Checkpoint(
@@ -247,7 +253,7 @@ def pending(state_dir: str, now: float | None = None) -> list[Checkpoint]:
     for line in raw.splitlines():
         try:
             cp = Checkpoint.from_json(json.loads(line.decode("utf-8", "replace")))
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (*_BAD_JSON, KeyError, TypeError, AttributeError):
             continue
         if cp.at >= limit:
             found.append(cp)
