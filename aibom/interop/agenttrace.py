@@ -564,7 +564,8 @@ def added_lines(diff: str, commits: Iterable[str]) -> dict[str, dict[str, list[i
         elif line.startswith("diff --git "):
             path = None
         elif line.startswith("+++ ") and commit is not None:
-            target = _unquote(line[4:])
+            # git ends the name with a TAB when it holds a space (GNU diff's convention)
+            target = _unquote(line[4:].removesuffix("\t"))
             path = target[2:] if target.startswith("b/") else None
         elif line.startswith("@@ ") and commit is not None and path is not None:
             in_hunk = True

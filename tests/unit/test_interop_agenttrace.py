@@ -221,6 +221,11 @@ deleted file mode 100644
 @@ -1 +0,0 @@
 -z
 {c2}
+diff --git a/read me.md b/read me.md
+--- a/read me.md\t
++++ b/read me.md\t
+@@ -1,0 +2 @@
++t
 diff --git a/img.png b/img.png
 Binary files a/img.png and b/img.png differ
 """
@@ -229,7 +234,10 @@ Binary files a/img.png and b/img.png differ
 def test_added_lines_from_a_zero_context_diff() -> None:
     c1, c2 = "1" * 40, "2" * 40
     found = agenttrace.added_lines(DIFF.format(c1=c1, c2=c2), [c1, c2])
-    assert found == {c1: {"new.py": [1, 2, 3], "sp aceé.py": [2, 19, 20]}}
+    assert found == {
+        c1: {"new.py": [1, 2, 3], "sp aceé.py": [2, 19, 20]},
+        c2: {"read me.md": [2]},
+    }
 
 
 @pytest.mark.parametrize(
