@@ -10,12 +10,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aibom.attribution import resolve
-from aibom.attribution.resolve import unquote
+from aibom.attribution.gitpath import unquote
 from aibom.errors import AibomError, GitError, UsageError
 from aibom.gitutil import Repo
 
+if TYPE_CHECKING:
+    from aibom.attribution import resolve
+
+ORIGINS = ("human", "ai", "mixed", "unknown")  # BlameLine.origin; unknown is not human
 _BLAME_TIMEOUT = 600.0
 _BINARY_PROBE = 8000  # git's own test: a NUL in the first 8000 bytes
 
@@ -119,6 +123,8 @@ class _Prefetch:
         self._thread.start()
 
     def _run(self, repo: Repo, rev: str, paths: Sequence[str]) -> None:
+        from aibom.attribution import resolve  # imported here, while git blame runs
+
         try:
             self._found = resolve.history(repo, rev, paths)
         except AibomError:
@@ -133,6 +139,8 @@ def attribute_lines(
     repo: Repo, raws: Sequence[RawBlame], known: resolve.History | None = None
 ) -> dict[str, tuple[BlameLine, ...]]:
     """Credit the lines of several blames: what ``known`` lacks is read in one bulk pass."""
+    from aibom.attribution import resolve
+
     texts = [raw for raw in raws if not raw.binary]
     credits = dict(known.credits) if known is not None else {}
     blobs = dict(known.blobs) if known is not None else {}
@@ -141,7 +149,9 @@ def attribute_lines(
     blobs.update(resolve.real_blobs(repo, _described(credits, texts) - blobs.keys()))
     result: dict[str, tuple[BlameLine, ...]] = {raw.path: () for raw in raws}
     for raw in texts:
-        result[raw.path] = tuple(_credited(line, credits, blobs) for line in raw.lines)
+        result[raw.path] = tuple(
+            _credited(line, credits, blobs, resolve.UNKNOWN) for line in raw.lines
+        )
     return result
 
 
@@ -162,12 +172,13 @@ def _credited(
     raw: RawLine,
     credits: Mapping[str, resolve.CommitCredit],
     blobs: Mapping[tuple[str, str], str],
+    unknown: resolve.Credit,
 ) -> BlameLine:
     found = credits.get(raw.commit)
     credit = (
         found.line(raw.orig_path, blobs.get((raw.commit, raw.orig_path)), raw.orig_line)
         if found is not None
-        else resolve.UNKNOWN
+        else unknown
     )
     return BlameLine(
         line=raw.line,

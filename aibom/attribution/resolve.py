@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from aibom.attribution import model
+from aibom.attribution.gitpath import unquote
 from aibom.forensics.facts import Attribution, attribute, normalized
 from aibom.gitutil import NOTES_REF, Repo
 from aibom.provenance.types import BASE_CONFIDENCE, SourceKind
 
-ORIGINS = ("human", "ai", "mixed", "unknown")
 LINE_EVIDENCE = (*model.EVIDENCE, "trailer", "none")
 
 _COMMIT_ORIGIN = {
@@ -292,30 +292,3 @@ def real_blobs(repo: Repo, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, 
         if kind == "blob":
             found[pair] = oid
     return found
-
-
-_ESCAPES = {"a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
-
-
-def unquote(name: str) -> str:
-    """A path as git writes it: C-style quoted when it holds special characters."""
-    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
-        return name
-    body = name[1:-1]
-    out = bytearray()
-    i = 0
-    while i < len(body):
-        char = body[i]
-        if char != "\\" or i + 1 >= len(body):
-            out += char.encode("utf-8", "surrogateescape")
-            i += 1
-            continue
-        nxt = body[i + 1]
-        octal = body[i + 1 : i + 4]
-        if len(octal) == 3 and all(c in "01234567" for c in octal):
-            out.append(int(octal, 8) & 0xFF)
-            i += 4
-            continue
-        out += _ESCAPES.get(nxt, nxt).encode("utf-8", "surrogateescape")
-        i += 2
-    return out.decode("utf-8", "surrogateescape")

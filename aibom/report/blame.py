@@ -24,8 +24,7 @@ from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import Any, assert_never
 
-from aibom.attribution.blame import BlameLine, FileBlame
-from aibom.attribution.resolve import ORIGINS
+from aibom.attribution.blame import ORIGINS, BlameLine, FileBlame
 from aibom.report import dump_json
 
 SHORT = 8

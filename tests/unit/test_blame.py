@@ -13,7 +13,8 @@ from aibom.attribution.blame import (
     line_text,
     parse_porcelain,
 )
-from aibom.attribution.resolve import commit_credit, parse_log, unquote
+from aibom.attribution.gitpath import unquote
+from aibom.attribution.resolve import commit_credit, parse_log
 from aibom.errors import UsageError
 from tests.blame_support import (
     OPUS,
