@@ -310,3 +310,17 @@ def test_help_teaches_with_examples() -> None:
             check=False,
         )
         assert proc.returncode == 0 and "Examples:" in proc.stdout and "--format" in proc.stdout
+
+
+def test_demo_scene(make_repo: Callable[..., GitRepo], hermetic: dict[str, str]) -> None:
+    from aibom.interop import demo
+
+    repo = make_repo("demo")
+    repo.commit("start", files={"pay/cents.py": "def cents(x):\n    return int(x * 100)\n"})
+    say = demo.scene(repo.path, dict(hermetic))
+    text = "\n".join(say)
+    assert "$ aibom import git-ai" in text and "added 1 new (1 note(s) written)" in text
+    assert "added 0 new (0 note(s) written)" in text  # the second import adds nothing
+    assert "$ aibom export agent-trace -o traces.jsonl" in text
+    assert '"model_id": "anthropic/claude-opus-4-5"' in say[-1] and "pay/cents.py" in say[-1]
+    assert not (repo.path / ".agent-trace").exists()
