@@ -294,6 +294,7 @@ def _verified_json(verified: Any) -> dict[str, Any]:
         "issuer": verified.issuer,
         "log_index": verified.log_index,
         "integrated_time": verified.integrated_time,
+        "rfc3161_timestamps": verified.timestamps,
         "subjects": [s.to_json() for s in verified.subjects],
         "predicate_type": verified.predicate_type,
         "predicate": dict(verified.predicate),
@@ -306,6 +307,8 @@ def _verified_text(verified: Any) -> list[str]:
         f"  issuer       {verified.issuer}",
         f"  rekor        log index {verified.log_index}{_when(verified.integrated_time)}",
     ]
+    if verified.timestamps:
+        lines.append(f"  timestamps   {verified.timestamps} RFC 3161, verified")
     for subject in verified.subjects:
         lines.append(f"  subject      {subject.name}  sha256:{subject.sha256[:16]}...")
     commits = verified.predicate.get("commits") if verified.predicate else None

@@ -6,6 +6,10 @@ SCT, the identity (SAN) and OIDC issuer asked for, the log entry's inclusion pro
 checkpoint and promise, the signature over the file (or the DSSE envelope), and the log
 entry's consistency with the bundle. For an attestation, the file's sha256 must be one of the
 statement's subjects (and so must every ``--artifact``).
+
+One check is stricter than sigstore-python's: it ignores an RFC 3161 timestamp that does not
+verify (the log's integration time is enough for it); aibom fails the bundle, since such a
+timestamp can only be damaged or forged.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from aibom.sign.trust import load
 
 if TYPE_CHECKING:
     from sigstore.models import Bundle
+    from sigstore.verify import Verifier
 
 
 class VerificationFailedError(FindingsError):
@@ -47,6 +52,7 @@ class Verified:
     issuer: str
     log_index: int
     integrated_time: int | None
+    timestamps: int = 0  # RFC 3161 timestamps, each verified
     subjects: tuple[intoto.Subject, ...] = ()
     predicate_type: str | None = None
     predicate: Mapping[str, Any] = field(default_factory=dict)
@@ -76,9 +82,25 @@ def verify(request: VerifyRequest) -> Verified:
     )
     if base.kind == "message-signature":
         _checked(lambda: verifier.verify_artifact(request.file.read_bytes(), bundle, expected))
-        return base
+        return replace(base, timestamps=_timestamps(verifier, bundle))
     payload_type, payload = _checked(lambda: verifier.verify_dsse(bundle, expected))
+    base = replace(base, timestamps=_timestamps(verifier, bundle))
     return _attested(base, request, payload_type, payload)
+
+
+def _timestamps(verifier: Verifier, bundle: Bundle) -> int:
+    """How many RFC 3161 timestamps the bundle has; all must verify against the trusted root."""
+    data = bundle.verification_material.timestamp_verification_data
+    stamps = len(data.rfc3161_timestamps) if data is not None else 0
+    if stamps == 0:
+        return 0
+    verified = _checked(lambda: verifier._verify_timestamp_authority(bundle))
+    if len(verified) < stamps:
+        raise VerificationFailedError(
+            f"verification failed: {stamps - len(verified)} of the bundle's {stamps} RFC 3161 "
+            "timestamp(s) do not verify against the trusted root's timestamp authorities"
+        )
+    return stamps
 
 
 def _read_bundle(path: Path) -> Bundle:
