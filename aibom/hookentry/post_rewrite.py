@@ -36,7 +36,7 @@ def _body(argv: list[str]) -> int:
         if len(revs) == 2:
             pairs = [(revs[0], revs[1])]
     if pairs:
-        rewrite.copy_notes(repo, pairs, f"aibom: notes follow {operation}")
+        rewrite.copy_notes(repo, pairs, f"aibom: notes follow {operation}", operation)
     return 0
 
 

@@ -9,6 +9,7 @@ post-commit hook detects it and copies the source's records plus a ``rewrite`` r
 from __future__ import annotations
 
 import os
+import sys
 
 from aibom import __version__
 from aibom.gitutil import Repo, last_reflog_message
@@ -18,7 +19,7 @@ from aibom.provenance.commits import read_commits
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
 _STEPS = ("(pick)", "(squash)", "(fixup)", "(reword)", "(edit)")
 _PICKED = "(cherry picked from commit "
@@ -32,11 +33,15 @@ def reflog_action(repo: Repo) -> str:
     its state directory.
     """
     message = last_reflog_message(repo)
-    if message is None and any(
-        os.path.isdir(os.path.join(repo.git_dir, name)) for name in ("rebase-merge", "rebase-apply")
-    ):
+    if message is None and _rebasing(repo):
         return "rebase"
     return message or ""
+
+
+def _rebasing(repo: Repo) -> bool:
+    return any(
+        os.path.isdir(os.path.join(repo.git_dir, name)) for name in ("rebase-merge", "rebase-apply")
+    )
 
 
 def is_rebase_step(action: str) -> bool:
@@ -69,16 +74,54 @@ def parse_rewrite_map(data: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def copy_notes(repo: Repo, pairs: Sequence[tuple[str, str]], message: str) -> int:
+def copy_notes(
+    repo: Repo, pairs: Sequence[tuple[str, str]], message: str, operation: str = "rebase"
+) -> int:
     """Union the note of each old commit into its new commit (squashes unite all of them)."""
+    return carry_notes(repo, pairs, message, operation)[0]
+
+
+def carry_notes(
+    repo: Repo, pairs: Sequence[tuple[str, str]], message: str, operation: str
+) -> tuple[int, int]:
+    """Copy the old notes and add remapped attribution records, in one notes write.
+
+    Returns (notes changed, attribution records remapped).
+    """
     store = NotesStore(repo)
-    olds = {old for old, _ in pairs}
-    texts = store.read_texts(olds)
+    texts = store.read_texts({c for pair in pairs for c in pair})
     additions: dict[str, list[str]] = {}
     for old, new in pairs:
         if old in texts and old != new:
             additions.setdefault(new, []).extend(note_lines(texts[old]))
-    return store.append_many(additions, message)
+    remapped = _remapped(repo, pairs, operation, texts)
+    for new, lines in remapped.items():
+        additions.setdefault(new, []).extend(lines)
+    return store.append_many(additions, message), sum(len(v) for v in remapped.values())
+
+
+def _remapped(
+    repo: Repo, pairs: Sequence[tuple[str, str]], operation: str, texts: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """Attribution ranges shifted onto the new blobs; a failure here never stops the copy.
+
+    The amends a rebase makes itself (squash and fixup steps) are left to the rebase's own
+    post-rewrite, which sees every source. A person's ``commit --amend`` at an ``edit`` stop is
+    remapped at once, although the picked commit has no note yet (the rebase copies notes at
+    its end): its own lines are the person's.
+    """
+    from aibom.attribution import rewrite as attribution
+
+    everyone = False
+    if operation == "amend":
+        if is_rebase_step(reflog_action(repo)):
+            return {}
+        everyone = _rebasing(repo)
+    try:
+        return attribution.remap(repo, pairs, operation, texts=texts, everyone=everyone)
+    except Exception as exc:  # the generation records must still follow the rewrite
+        print(f"aibom: warning: line attribution not remapped: {exc}", file=sys.stderr)
+        return {}
 
 
 def cherry_pick_source(repo: Repo, head_message: str, head_sha: str) -> str | None:
@@ -163,5 +206,6 @@ def copy_cherry_pick(repo: Repo, source: str, target: str) -> int:
             "tool": {"name": "aibom", "version": __version__},
         },
     )
-    lines: Iterable[str] = [*note_lines(text), marker.line]
+    remapped = _remapped(repo, [(source, target)], "cherry-pick", {source: text})
+    lines: Iterable[str] = [*note_lines(text), marker.line, *remapped.get(target, ())]
     return 1 if store.append(target, list(lines)) else 0
