@@ -11,6 +11,7 @@ records are content-addressed, so importing the same input twice adds nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -219,14 +220,19 @@ def _clip(
     return kept
 
 
+@functools.lru_cache(maxsize=4096)
+def _model_slug(raw: str) -> str | None:
+    found = normalize_model(raw)
+    return found.slug if found is not None else None
+
+
 def _normalised_model(raw: str | None, where: str, problems: list[Problem]) -> str | None:
     if not raw:
         return None
-    found = normalize_model(raw)
+    found = _model_slug(raw)
     if found is None:
         problems.append(Problem(where, f"model {raw[:80]!r} is not a model id; left out"))
-        return None
-    return found.slug
+    return found
 
 
 def _agent(raw: str | None) -> str | None:
