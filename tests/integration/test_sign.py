@@ -643,3 +643,18 @@ def test_demo_scene(repo: GitRepo, tmp_path: Path) -> None:
 
 def sigstore_token_not_shown(text: str) -> bool:
     return "eyJ" not in text  # a JWT's base64 header never reaches the narration
+
+
+def test_bench_sign_runs() -> None:
+    """bench/bench_sign.py keeps working (one tiny run; ratios are not asserted here)."""
+    bench = Path(__file__).resolve().parents[2] / "bench" / "bench_sign.py"
+    argv = [sys.executable, str(bench), "--runs", "1", "--components", "10", "--json"]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert set(result["ratios"]) == {
+        "aibom sign / sigstore sign",
+        "aibom sign --attest / sigstore sign",
+        "aibom verify / sigstore verify identity --offline",
+    }
+    assert all(value > 0 for value in result["ratios"].values())
