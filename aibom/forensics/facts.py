@@ -106,6 +106,9 @@ def scan(
         f"--notes={NOTES_REF}",
         f"--format={_FORMAT}",
     ]
+    if wanted is not None and with_files:  # few commits wanted: diff only those
+        yield from _with_numstat(repo, [*argv, *revs, "--"], wanted, repository)
+        return
     if with_files:
         argv += ["--numstat", "--no-renames"]
     for block in stream_log(repo, [*argv, *revs, "--"]):
@@ -113,6 +116,92 @@ def scan(
             facts = _facts(chunk, with_files, wanted, repository)
             if facts is not None:
                 yield facts
+
+
+def _with_numstat(
+    repo: Repo, argv: Sequence[str], wanted: Callable[[str], bool], repository: str
+) -> Iterator[CommitFacts]:
+    """The wanted commits with their files, from one ``git diff-tree --stdin`` fed while
+    the log is read (git diffs them in parallel)."""
+    found: list[CommitFacts] = []
+    with DiffTree(repo) as differ:
+        for block in stream_log(repo, argv):
+            for chunk in _chunks(block, wanted):
+                facts = _facts(chunk, False, wanted, repository)
+                if facts is not None:
+                    differ.add(facts.sha)
+                    found.append(facts)
+        files = differ.result()
+    for facts in found:
+        yield replace(facts, files=files.get(facts.sha, ()))
+
+
+class DiffTree:
+    """``git diff-tree --stdin -r --numstat``: commits in, their changed files out."""
+
+    def __init__(self, repo: Repo, timeout: float = SCAN_TIMEOUT) -> None:
+        argv = ["git", "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root"]
+        self.proc = subprocess.Popen(
+            [*argv, "--numstat", "--no-renames", "-z"],
+            cwd=repo.cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_git_env(),
+        )
+        self.timer = threading.Timer(timeout, self.proc.kill)
+        self.timer.start()
+        self.output = b""
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        self.output = self.proc.stdout.read()
+
+    def add(self, sha: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(sha.encode() + b"\n")
+
+    def result(self) -> dict[str, tuple[FileChange, ...]]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.reader.join()
+        code = self.proc.wait()
+        if code != 0:
+            raise GitError(["git", "diff-tree", "--stdin"], code, "git diff-tree failed")
+        return _parse_diff_tree(self.output.decode("utf-8", "surrogateescape"))
+
+    def __enter__(self) -> DiffTree:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None and not pipe.closed:
+                pipe.close()
+
+
+def _parse_diff_tree(text: str) -> dict[str, tuple[FileChange, ...]]:
+    files: dict[str, list[FileChange]] = {}
+    current: list[FileChange] = []
+    for item in text.split("\0"):
+        if not item:
+            continue
+        if "\t" not in item:
+            current = files.setdefault(item.strip(), [])
+            continue
+        added, deleted, path = item.split("\t", 2)
+        current.append(_change(path, added, deleted))
+    return {sha: tuple(changes) for sha, changes in files.items()}
+
+
+def _change(path: str, added: str, deleted: str) -> FileChange:
+    plus = int(added) if added.isdigit() else 0  # "-" for a binary file
+    return FileChange(path, plus, int(deleted) if deleted.isdigit() else 0)
 
 
 class Prefilter(abc.ABC):

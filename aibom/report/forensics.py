@@ -1,0 +1,243 @@
+"""Output of ``aibom trace`` (text, json, csv) and ``aibom stats`` (text, json, markdown)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from enum import StrEnum
+from typing import Any, assert_never
+
+from aibom.forensics.stats import Stats
+from aibom.forensics.surviving import Surviving
+from aibom.forensics.trace import TraceResult
+from aibom.report import dump_json
+
+SHORT = 10
+MAX_TEXT_LINES = 50  # surviving lines shown in text output (json/csv have them all)
+
+
+_CSV_HEADER = (
+    "kind",
+    "repository",
+    "commit",
+    "date",
+    "origin",
+    "models",
+    "agent",
+    "sessions",
+    "path",
+    "lines_added",
+    "line",
+    "text",
+)
+
+
+class TraceFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+class StatsFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def _clean(text: str) -> str:
+    """No control characters in a terminal line (a commit subject can hold any)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def _day(seconds: int) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d")
+
+
+# -- trace -----------------------------------------------------------------------------------
+def trace_data(result: TraceResult, surviving: Surviving | None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "query": result.query,
+        "source": result.source,
+        "found": result.found,
+        "commits": [
+            {
+                **{k: v for k, v in dataclasses.asdict(c).items() if k != "files"},
+                "files": [dataclasses.asdict(f) for f in c.files],
+                "lines_added": c.added,
+            }
+            for c in result.commits
+        ],
+        "files": [dataclasses.asdict(f) for f in result.files],
+    }
+    if surviving is not None:
+        data["surviving"] = {
+            "rev": surviving.rev,
+            "files_blamed": surviving.files_blamed,
+            "lines_blamed": surviving.lines_blamed,
+            "lines": [dataclasses.asdict(line) for line in surviving.lines],
+        }
+    return data
+
+
+def render_trace(result: TraceResult, surviving: Surviving | None, fmt: TraceFormat) -> str:
+    if fmt is TraceFormat.JSON:
+        return dump_json(trace_data(result, surviving)) + "\n"
+    if fmt is TraceFormat.CSV:
+        return _trace_csv(result, surviving)
+    if fmt is TraceFormat.TEXT:
+        return _trace_text(result, surviving)
+    assert_never(fmt)
+
+
+def _trace_text(result: TraceResult, surviving: Surviving | None) -> str:
+    if not result.found:
+        return f"no commits by {result.query} in {result.source}\n"
+    files = result.files
+    out = [
+        f"{result.query}: {len(result.commits)} commits, {len(files)} files in {result.source}",
+        "",
+    ]
+    for c in result.commits:
+        models = ", ".join(c.models) or "-"
+        where = f"{c.repository}:" if c.repository and c.repository != result.source else ""
+        out.append(
+            f"{where}{c.sha[:SHORT]} {_day(c.committed)} {c.origin:<12} {models}  "
+            f"{_clean(c.agent or '-')}  {_clean(c.subject)[:60]}"
+        )
+    out += ["", "files:"]
+    out += [f"  {_clean(f.path)}  ({f.commits} commits, +{f.added})" for f in files]
+    if surviving is not None:
+        out += ["", *_surviving_text(surviving)]
+    return "\n".join(out) + "\n"
+
+
+def _surviving_text(surviving: Surviving) -> list[str]:
+    share = (
+        f" of {surviving.lines_blamed} lines blamed in {surviving.files_blamed} files"
+        if surviving.files_blamed
+        else ""
+    )
+    out = [f"surviving in {surviving.rev}: {len(surviving.lines)} lines{share}"]
+    out += [f"  {_clean(path)}: {n}" for path, n in surviving.per_file()]
+    for line in surviving.lines[:MAX_TEXT_LINES]:
+        out.append(
+            f"    {_clean(line.path)}:{line.line} {line.commit[:SHORT]} {line.model or '-'}  "
+            f"{_clean(line.text)[:80]}"
+        )
+    if len(surviving.lines) > MAX_TEXT_LINES:
+        out.append(f"    ... {len(surviving.lines) - MAX_TEXT_LINES} more (see --format json|csv)")
+    return out
+
+
+def _trace_csv(result: TraceResult, surviving: Surviving | None) -> str:
+    """One row per (commit, file); with --surviving, one row per surviving line after."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_CSV_HEADER)
+    for c in result.commits:
+        head = [c.repository, c.sha, _day(c.committed), c.origin, " ".join(c.models)]
+        head += [c.agent or "", " ".join(c.sessions)]
+        for f in c.files or ():
+            writer.writerow(["commit", *head, f.path, f.added, "", ""])
+        if not c.files:
+            writer.writerow(["commit", *head, "", 0, "", ""])
+    for line in surviving.lines if surviving is not None else ():
+        row = ["surviving", result.source, line.commit, "", line.origin, line.model or ""]
+        writer.writerow([*row, line.agent or "", "", line.path, "", line.line, line.text])
+    return buffer.getvalue()
+
+
+# -- stats -----------------------------------------------------------------------------------
+def stats_data(stats: Stats) -> dict[str, Any]:
+    return {
+        "source": stats.source,
+        "by": stats.by.value,
+        "commits": stats.commits,
+        "ai_commits": stats.ai_commits,
+        "lines_added": stats.lines_added,
+        "ai_lines_added": stats.ai_lines_added,
+        "tip": stats.tip,
+        "ai_lines_alive": stats.ai_lines_alive,
+        "ai_alive_share": stats.ai_alive_share,
+        "ai_lines_modified_by_people": stats.ai_lines_modified_by_people,
+        "ai_modified_by_people_share": stats.ai_modified_by_people_share,
+        "ai_lines_modified_by_unknown": stats.ai_lines_modified_by_unknown,
+        "groups": [dataclasses.asdict(g) for g in stats.groups],
+    }
+
+
+def render_stats(stats: Stats, fmt: StatsFormat) -> str:
+    if fmt is StatsFormat.JSON:
+        return dump_json(stats_data(stats)) + "\n"
+    if fmt is StatsFormat.MARKDOWN:
+        return _stats_markdown(stats)
+    if fmt is StatsFormat.TEXT:
+        return _stats_text(stats)
+    assert_never(fmt)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _ratio(part: int, whole: int) -> str:
+    return _pct(part / whole if whole else None)
+
+
+def _summary(stats: Stats) -> list[str]:
+    out = [
+        f"commits: {stats.commits} ({stats.ai_commits} AI, "
+        f"{_ratio(stats.ai_commits, stats.commits)})",
+        f"lines added: {stats.lines_added} ({stats.ai_lines_added} by AI, "
+        f"{_ratio(stats.ai_lines_added, stats.lines_added)})",
+    ]
+    if stats.tip is not None:
+        out.append(
+            f"AI lines alive in {stats.tip}: {stats.ai_lines_alive} ({_pct(stats.ai_alive_share)})"
+        )
+        out.append(
+            f"AI lines later modified by people: {stats.ai_lines_modified_by_people} "
+            f"({_pct(stats.ai_modified_by_people_share)}); by unattributed commits: "
+            f"{stats.ai_lines_modified_by_unknown}"
+        )
+    return out
+
+
+_COLUMNS = ("commits", "AI commits", "lines added", "AI lines", "AI alive", "AI modified by people")
+
+
+def _row(stats: Stats, index: int) -> list[str]:
+    g = stats.groups[index]
+    alive = "-" if g.ai_lines_alive is None else str(g.ai_lines_alive)
+    people = "-" if g.ai_lines_modified_by_people is None else str(g.ai_lines_modified_by_people)
+    cells = [g.commits, g.ai_commits, g.lines_added, g.ai_lines_added]
+    return [_clean(g.key), *map(str, cells), alive, people]
+
+
+def _stats_text(stats: Stats) -> str:
+    rows = [[stats.by.value, *_COLUMNS]] + [_row(stats, i) for i in range(len(stats.groups))]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    table = [
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    return "\n".join([f"{stats.source}", *_summary(stats), "", *table]) + "\n"
+
+
+def _stats_markdown(stats: Stats) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    out = [f"## AI code statistics: {esc(stats.source)}", ""]
+    out += [f"- {esc(line)}" for line in _summary(stats)]
+    out += ["", "| " + " | ".join([stats.by.value, *_COLUMNS]) + " |"]
+    out.append("|" + "---|" + "---:|" * len(_COLUMNS))
+    out += [
+        "| " + " | ".join(esc(c) for c in _row(stats, i)) + " |" for i in range(len(stats.groups))
+    ]
+    return "\n".join(out) + "\n"
