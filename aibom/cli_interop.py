@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from aibom.errors import UsageError
-from aibom.report import Format, emit
+from aibom.report import Format, dump_json, emit
 
 _FORMAT = click.option(
     "--format",
@@ -39,6 +39,12 @@ def _keep_text(repo: Any) -> bool:
     from aibom import config
 
     return bool(config.load(repo.toplevel).store_prompt_text)
+
+
+def _progress(text: str) -> None:
+    """A status line for a person at a terminal (never in pipes, CI or tests)."""
+    if sys.stderr.isatty():
+        click.echo(f"aibom: {text}...", err=True)
 
 
 def _warn(problems: Sequence[Any]) -> None:
@@ -108,7 +114,9 @@ def import_gitai(ctx: click.Context, ref: str, dry_run: bool, fmt: str) -> None:
             f"{ref} does not exist here: no git-ai notes to import",
             hint="fetch them first: git fetch origin refs/notes/ai:refs/notes/ai",
         )
+    _progress(f"reading {ref}")
     traces, problems, count = gitai.read(repo, ref)
+    _progress(f"converting {count} note(s)")
     result = convert.run_import(
         repo,
         traces,
@@ -145,6 +153,7 @@ def import_agenttrace(ctx: click.Context, file: str | None, dry_run: bool, fmt: 
     path = file or os.path.join(repo.toplevel or repo.git_dir, agenttrace.DEFAULT_FILE)
     text = _read_text(path, given=file is not None)
     traces, problems, count = agenttrace.parse_jsonl(text, file or agenttrace.DEFAULT_FILE)
+    _progress(f"converting {count} record(s)")
     result = convert.run_import(
         repo,
         traces,
@@ -200,7 +209,7 @@ def export_agenttrace(
     commits without ranges, one from the generation record covering the lines the commit
     added. Every record is checked against the specification before anything is written.
     In FILE, aibom's earlier records of the same commits are replaced; other tools' lines
-    are kept.
+    are kept. With -o -, the records go to stdout and the summary to stderr.
 
     \b
     Examples:
@@ -212,11 +221,16 @@ def export_agenttrace(
 
     repo = _repo(ctx)
     _check_revs(repo, revs)
+    _progress("reading records")
     result = agenttrace.export(repo, _log_args(revs))
     if output == "-":
         sys.stdout.write(agenttrace.render_jsonl(result.records))
         sys.stdout.flush()
-        click.echo(_export_text(result, "stdout", 0), err=True)
+        summary = result.to_json() | {"output": "-", "kept_lines": 0}
+        text = (
+            dump_json(summary) if Format(fmt) is Format.JSON else _export_text(result, "stdout", 0)
+        )
+        click.echo(text, err=True)
         return
     path = output or os.path.join(repo.toplevel or repo.git_dir, agenttrace.DEFAULT_FILE)
     try:

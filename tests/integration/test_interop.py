@@ -284,7 +284,9 @@ def test_export_leaves_out_entries_whose_blob_is_not_the_commits(
     repo.git("notes", "--ref", "refs/notes/aibom", "add", "-m", record.line, sha)
     proc = repo.aibom("export", "agent-trace", "-o", "-", "--format", "json")
     assert proc.stdout == ""
-    assert "left out 1 stale" in proc.stderr
+    assert json.loads(proc.stderr)["stale_entries"] == 1
+    text = repo.aibom("export", "agent-trace", "-o", "-")
+    assert "left out 1 stale" in text.stderr
 
 
 @pytest.mark.parametrize("args", [("nosuchrev",), ("HEAD..nosuchrev",)])
@@ -324,3 +326,20 @@ def test_demo_scene(make_repo: Callable[..., GitRepo], hermetic: dict[str, str])
     assert "$ aibom export agent-trace -o traces.jsonl" in text
     assert '"model_id": "anthropic/claude-opus-4-5"' in say[-1] and "pay/cents.py" in say[-1]
     assert not (repo.path / ".agent-trace").exists()
+
+
+def test_imported_commits_are_searchable_by_model(gitai_repo: tuple[GitRepo, list[str]]) -> None:
+    """Interface 4: forensics folds the model ids of imported attribution records in."""
+    from aibom import gitutil
+    from aibom.forensics.facts import scan
+    from aibom.forensics.query import ModelQuery
+
+    repo, shas = gitai_repo
+    repo.aibom("import", "git-ai")
+    facts = {f.sha: f for f in scan(gitutil.discover(repo.path))}
+    family = ModelQuery.parse("anthropic/claude-opus-4-5")
+    exact = ModelQuery.parse("anthropic/claude-sonnet-4-5@20250929")
+    assert [s for s in shas if family.matches_any(facts[s].attribution.models)] == [shas[0]]
+    assert [s for s in shas if exact.matches_any(facts[s].attribution.models)] == [shas[0]]
+    assert facts[shas[0]].attribution.source == "git-ai"
+    assert facts[shas[2]].attribution.models == ()  # its note was not a log
