@@ -18,6 +18,7 @@ from aibom.gitutil import Repo
 
 if TYPE_CHECKING:
     from aibom.attribution import resolve
+    from aibom.attribution.model import FileAttribution
 
 ORIGINS = ("human", "ai", "mixed", "unknown")  # BlameLine.origin; unknown is not human
 _BLAME_TIMEOUT = 600.0
@@ -142,16 +143,15 @@ def attribute_lines(
     from aibom.attribution import resolve
 
     texts = [raw for raw in raws if not raw.binary]
-    credits = dict(known.credits) if known is not None else {}
+    blamed = {line.commit for raw in texts for line in raw.lines}
+    credits = known.credits(blamed) if known is not None else {}
     blobs = dict(known.blobs) if known is not None else {}
-    missing = {line.commit for raw in texts for line in raw.lines} - credits.keys()
-    credits.update(resolve.lookup(repo, sorted(missing)))
+    credits.update(resolve.lookup(repo, sorted(blamed - credits.keys())))
     blobs.update(resolve.real_blobs(repo, _described(credits, texts) - blobs.keys()))
+    crediter = _Crediter(credits, blobs)
     result: dict[str, tuple[BlameLine, ...]] = {raw.path: () for raw in raws}
     for raw in texts:
-        result[raw.path] = tuple(
-            _credited(line, credits, blobs, resolve.UNKNOWN) for line in raw.lines
-        )
+        result[raw.path] = tuple(crediter.line(line) for line in raw.lines)
     return result
 
 
@@ -168,31 +168,54 @@ def _described(
     return pairs
 
 
-def _credited(
-    raw: RawLine,
-    credits: Mapping[str, resolve.CommitCredit],
-    blobs: Mapping[tuple[str, str], str],
-    unknown: resolve.Credit,
-) -> BlameLine:
-    found = credits.get(raw.commit)
-    credit = (
-        found.line(raw.orig_path, blobs.get((raw.commit, raw.orig_path)), raw.orig_line)
-        if found is not None
-        else unknown
-    )
-    return BlameLine(
-        line=raw.line,
-        text=line_text(raw.content),
-        commit=raw.commit,
-        orig_path=raw.orig_path,
-        orig_line=raw.orig_line,
-        origin=credit.origin,
-        model=credit.model,
-        agent=credit.agent,
-        session=credit.session,
-        confidence=credit.confidence,
-        evidence=credit.evidence,
-    )
+class _Crediter:
+    """Credits lines, reusing the entries of a (commit, path) and the credit of a conversation
+    across the many lines they cover."""
+
+    def __init__(
+        self, credits: Mapping[str, resolve.CommitCredit], blobs: Mapping[tuple[str, str], str]
+    ) -> None:
+        from aibom.attribution import resolve
+
+        self.credits = credits
+        self.blobs = blobs
+        self.unknown = resolve.UNKNOWN
+        self.convert = resolve.from_conversation
+        self.owner = resolve.owner
+        self.entries: dict[tuple[str, str], tuple[FileAttribution, ...]] = {}
+        self.converted: dict[int, resolve.Credit] = {}
+
+    def credit(self, raw: RawLine) -> resolve.Credit:
+        found = self.credits.get(raw.commit)
+        if found is None:
+            return self.unknown
+        key = (raw.commit, raw.orig_path)
+        entries = self.entries.get(key)
+        if entries is None:
+            entries = self.entries[key] = found.entries(raw.orig_path, self.blobs.get(key))
+        owner = self.owner(entries, raw.orig_line)
+        if owner is None:
+            return found.credit
+        credit = self.converted.get(id(owner))
+        if credit is None:
+            credit = self.converted[id(owner)] = self.convert(owner)
+        return credit
+
+    def line(self, raw: RawLine) -> BlameLine:
+        credit = self.credit(raw)
+        return BlameLine(
+            line=raw.line,
+            text=line_text(raw.content),
+            commit=raw.commit,
+            orig_path=raw.orig_path,
+            orig_line=raw.orig_line,
+            origin=credit.origin,
+            model=credit.model,
+            agent=credit.agent,
+            session=credit.session,
+            confidence=credit.confidence,
+            evidence=credit.evidence,
+        )
 
 
 def line_text(content: bytes) -> str:
@@ -258,21 +281,16 @@ def parse_porcelain(data: bytes) -> tuple[RawLine, ...]:
     lines: list[RawLine] = []
     paths: dict[str, str] = {}
     commit, orig, final = "", 0, 0
+    expect_sha = True  # the first row, and every row after a content row
     for row in data.split(b"\n"):
-        if row.startswith(b"\t"):
+        if expect_sha:
+            fields = row.split(b" ", 3)
+            if len(fields) >= 3 and fields[1].isdigit() and fields[2].isdigit():
+                commit, orig, final = fields[0].decode("ascii"), int(fields[1]), int(fields[2])
+                expect_sha = False
+        elif row[:1] == b"\t":
             lines.append(RawLine(final, commit, paths.get(commit, ""), orig, row[1:]))
+            expect_sha = True
         elif row.startswith(b"filename "):
-            paths[commit] = unquote(row[len(b"filename ") :].decode("utf-8", "surrogateescape"))
-        elif _is_sha_row(row):
-            parts = row.split(b" ")
-            commit, orig, final = parts[0].decode(), int(parts[1]), int(parts[2])
+            paths[commit] = unquote(row[9:].decode("utf-8", "surrogateescape"))
     return tuple(lines)
-
-
-_HEX = frozenset(b"0123456789abcdef")
-
-
-def _is_sha_row(row: bytes) -> bool:
-    """``<sha> <orig> <final> [<count>]`` (SHA-1 or SHA-256 object names)."""
-    sha, _, rest = row.partition(b" ")
-    return len(sha) in (40, 64) and _HEX.issuperset(sha) and rest[:1].isdigit()

@@ -77,11 +77,17 @@ class CommitCredit:
 
     def line(self, path: str, blob: str | None, line: int) -> Credit:
         """The credit of 1-based ``line`` of ``path`` in this commit (``blob`` recorded there)."""
-        for entry in self.entries(path, blob):
-            owner = entry.owner(line)
-            if owner is not None:
-                return from_conversation(owner)
-        return self.credit
+        found = owner(self.entries(path, blob), line)
+        return from_conversation(found) if found is not None else self.credit
+
+
+def owner(entries: Iterable[model.FileAttribution], line: int) -> model.Conversation | None:
+    """The conversation of the first entry (strongest record first) with a range over ``line``."""
+    for entry in entries:
+        found = entry.owner(line)
+        if found is not None:
+            return found
+    return None
 
 
 def from_conversation(c: model.Conversation) -> Credit:
@@ -98,10 +104,19 @@ def from_conversation(c: model.Conversation) -> Credit:
 # -- bulk read -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class History:
-    """What one ``git log`` said: commit credit by sha, and ``(commit, path) -> blob``."""
+    """What one ``git log`` said: each commit's trailers and note text (parsed only for the
+    commits asked about), and ``(commit, path) -> blob``."""
 
-    credits: Mapping[str, CommitCredit]
+    raw: Mapping[str, tuple[str, str]]
     blobs: Mapping[tuple[str, str], str]
+
+    def credits(self, commits: Iterable[str]) -> dict[str, CommitCredit]:
+        found = {}
+        for sha in commits:
+            texts = self.raw.get(sha)
+            if texts is not None:
+                found[sha] = commit_credit(sha, *texts)
+        return found
 
 
 def _log_argv(*extra: str) -> list[str]:
@@ -137,20 +152,21 @@ def lookup(repo: Repo, commits: Iterable[str]) -> dict[str, CommitCredit]:
         return {}
     argv = _log_argv("--no-walk=unsorted", "--stdin")
     proc = repo.git(argv, input=("\n".join(wanted) + "\n").encode(), timeout=_LOG_TIMEOUT)
-    return dict(parse_log(proc.stdout).credits)
+    found = parse_log(proc.stdout)
+    return found.credits(found.raw)
 
 
 def parse_log(data: bytes) -> History:
-    credits: dict[str, CommitCredit] = {}
+    texts: dict[str, tuple[str, str]] = {}
     blobs: dict[tuple[str, str], str] = {}
     for chunk in data.decode("utf-8", "surrogateescape").split(_SEP)[1:]:
         sha, _, rest = chunk.partition("\x1f")
         trailer_text, _, rest = rest.partition("\x1f")
         note, _, raw = rest.rpartition(_END)
-        credits[sha] = commit_credit(sha, trailer_text, note)
+        texts[sha] = (trailer_text, note)
         for path, blob in _raw_blobs(raw):
             blobs[(sha, path)] = blob
-    return History(credits, blobs)
+    return History(texts, blobs)
 
 
 def _raw_blobs(raw: str) -> Iterator[tuple[str, str]]:

@@ -229,8 +229,10 @@ def test_parse_log_reads_credit_and_raw_blobs() -> None:
         f"\x1eC\x1f{'e' * 40}\x1f\x1f\x1fE\x1f\n"
     ).encode()
     found = parse_log(data)
-    assert found.credits[SHA].credit.origin == "ai"
-    assert found.credits["e" * 40].credit.origin == "unknown"
+    credits = found.credits([SHA, "e" * 40, "f" * 40])
+    assert set(credits) == {SHA, "e" * 40}
+    assert credits[SHA].credit.origin == "ai"
+    assert credits["e" * 40].credit.origin == "unknown"
     assert found.blobs == {(SHA, "src/a.py"): BLOB, (SHA, "sp ace\tx"): OTHER_BLOB}
 
 
