@@ -12,6 +12,9 @@ Measured, interleaved (floor, aibom, floor, aibom, ...), medians compared, again
 2. one real ``aibom import git-ai`` (timed once: the second run has nothing to write);
 3. ``aibom export agent-trace`` of the whole history after the import.
 
+``aibom --version`` is timed too: the start-up every command pays (Python, click, command
+registration), so each figure minus it is what the work itself costs.
+
 There is no target in the issue for these; the figures go in the README.
 
 Usage: ``python bench/bench_interop.py [--runs N] [--commits N] [--json]``.
@@ -134,9 +137,11 @@ def measure(runs: int, commits: int) -> dict[str, Any]:
         dry_argv = [*aibom, "import", "git-ai", "--dry-run"]
         floor: list[float] = []
         dry: list[float] = []
+        start_up: list[float] = []
         for _ in range(runs):
             floor.append(timed(floor_argv, repo, env))
             dry.append(timed(dry_argv, repo, env))
+            start_up.append(timed([*aibom, "--version"], repo, env))
         real = timed([*aibom, "import", "git-ai"], repo, env)
         export: list[float] = []
         out = root / "traces.jsonl"
@@ -149,6 +154,7 @@ def measure(runs: int, commits: int) -> dict[str, Any]:
         "runs": runs,
         "floor": FLOOR,
         "floor_s": round(base, 4),
+        "start_up_s": round(statistics.median(start_up), 4),
         "seconds": {
             "import git-ai --dry-run": round(statistics.median(dry), 4),
             "import git-ai (writes)": round(real, 4),
@@ -175,6 +181,9 @@ def main() -> int:
         return 0
     print(f"{result['commits']} commits, each with a git-ai log; {result['runs']} runs, medians")
     print(f"floor: {FLOOR}: {result['floor_s'] * 1000:.0f} ms")
+    print(
+        f"start-up of every aibom command (aibom --version): {result['start_up_s'] * 1000:.0f} ms"
+    )
     for (name, seconds), ratio in zip(
         result["seconds"].items(), result["ratios"].values(), strict=True
     ):
