@@ -26,7 +26,13 @@ class SigstoreUnavailableError(AibomError):
 
 def load(path: Path | None, *, offline: bool) -> ClientTrustConfig:
     """The trust configuration in ``path``, or the public-good instance's."""
+    import logging
+
     from sigstore.models import ClientTrustConfig
+
+    # sigstore-python logs warnings (e.g. "TUF repository is loaded in offline mode") that
+    # Python would print as stray stderr lines; aibom reports its own one-line errors
+    logging.getLogger("sigstore").setLevel(logging.ERROR)
 
     if path is None:
         return _public_good(offline)

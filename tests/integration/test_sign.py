@@ -658,3 +658,17 @@ def test_bench_sign_runs() -> None:
         "aibom verify / sigstore verify identity --offline",
     }
     assert all(value > 0 for value in result["ratios"].values())
+
+
+def test_without_a_trust_config_the_public_root_decides_offline(
+    signed: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No --trust-config: the public-good trusted root that sigstore-python ships, read
+    offline (no network in tests); a bundle of the loopback instance does not chain to it."""
+    bundle = signed.with_name("bom.json.sigstore.json")
+    argv = ["verify", str(signed), "--bundle", str(bundle)]
+    code, out, err = run(
+        [*argv, "--identity", sigstore.identity, "--issuer", sigstore.issuer], capsys
+    )
+    assert code == 1 and out == ""
+    assert err.startswith("aibom: error: verification failed") and err.count("\n") == 1
