@@ -97,29 +97,27 @@ def step(
     labels: Sequence[Label], old: Sequence[str], new: Sequence[str], writer: Label
 ) -> list[Label]:
     """Carry labels from ``old`` to ``new`` lines; new lines take ``writer`` (or mixed)."""
-    matched = linediff.match(old, new)
-    out: list[Label] = [BASE] * len(new)
-    j, last_i = 0, -1
-    while j < len(new):
-        if matched[j] >= 0:
-            out[j] = labels[matched[j]]
-            last_i = matched[j]
-            j += 1
-            continue
-        k = j
-        while k < len(new) and matched[k] < 0:
-            k += 1
-        next_i = matched[k] if k < len(new) else len(old)
+    matched = linediff.match_lines(old, new)
+    out: list[Label | None] = [labels[i] if i >= 0 else None for i in matched]
+    fresh = [j for j, label in enumerate(out) if label is None]
+    start = 0
+    while start < len(fresh):
+        end = start
+        while end + 1 < len(fresh) and fresh[end + 1] == fresh[end] + 1:
+            end += 1
+        first, last = fresh[start], fresh[end]
+        before = matched[first - 1] if first > 0 else -1
+        after = matched[last + 1] if last + 1 < len(new) else len(old)
         label = writer
-        if writer.kind == "human":
-            replaced = [lab for lab in labels[last_i + 1 : next_i] if lab.kind in ("ai", "mixed")]
+        if writer.kind == "human":  # a person rewrote AI lines: mixed
+            replaced = [x for x in labels[before + 1 : after] if x.kind in ("ai", "mixed")]
             if replaced:
                 ai = replaced[0]
                 label = Label("mixed", ai.agent, ai.model, ai.session, MIXED)
-        for t in range(j, k):
-            out[t] = label
-        j = k
-    return out
+        for j in range(first, last + 1):
+            out[j] = label
+        start = end + 1
+    return [label if label is not None else writer for label in out]
 
 
 def replay(
@@ -127,7 +125,7 @@ def replay(
     states: Sequence[tuple[Sequence[str], Label]],
     final: Sequence[str],
 ) -> list[Label]:
-    """Labels of the ``final`` lines after the states (line keys, writer) in order."""
+    """Labels of the ``final`` lines after the states (lines, writer) in order."""
     labels: list[Label] = [BASE] * len(base)
     current: Sequence[str] = base
     for lines, writer in [*states, (final, Label("human", confidence=HUMAN_AFTER))]:
@@ -160,19 +158,19 @@ def conversations(labels: Sequence[Label], text: Sequence[str]) -> list[am.Conve
 
 
 class _Snapshots:
-    """Line keys of snapshots, each read and split once."""
+    """Lines of snapshots, each read and split once."""
 
     def __init__(self, store: str) -> None:
         self.store = store
         self.cache: dict[str, list[str] | None] = {}
 
-    def keys(self, digest: str | None) -> list[str] | None:
+    def lines(self, digest: str | None) -> list[str] | None:
         if digest is None:
             return None
         if digest not in self.cache:
             data = store_mod.read_snapshot(self.store, digest)
             ok = data is not None and not linediff.is_binary(data)
-            self.cache[digest] = linediff.keys(linediff.split_lines(data or b"")) if ok else None
+            self.cache[digest] = linediff.split_lines(data or b"") if ok else None
         return self.cache[digest]
 
 
@@ -188,7 +186,7 @@ def file_labels(
         if event.state == "missing":
             lines: list[str] | None = []
         elif event.has_text:
-            lines = snaps.keys(event.digest)
+            lines = snaps.lines(event.digest)
         else:
             lines = None
         if lines is None:  # binary / symlink / large / lost snapshot: no credit from it
@@ -199,21 +197,20 @@ def file_labels(
     if not states:
         return None
     text = linediff.split_lines(committed)
-    base_keys = linediff.keys(linediff.split_lines(base or b""))
-    return replay(base_keys, states, linediff.keys(text)), text
+    return replay(linediff.split_lines(base or b""), states, text), text
 
 
 def _renamed_from(orphans: Mapping[str, Event], committed: bytes, snaps: _Snapshots) -> str | None:
     """An event path that vanished from the work tree whose last state this blob resembles."""
-    new = linediff.keys(linediff.split_lines(committed))
+    new = linediff.split_lines(committed)
     if not new:
         return None
     best, score = None, RENAME_SIMILARITY
     for path, last in orphans.items():
-        old = snaps.keys(last.digest)
+        old = snaps.lines(last.digest)
         if not old:
             continue
-        same = sum(1 for i in linediff.match(old, new) if i >= 0)
+        same = sum(1 for i in linediff.match_lines(old, new) if i >= 0)
         ratio = same / max(len(old), len(new))
         if ratio >= score:
             best, score = path, ratio

@@ -5,9 +5,9 @@ Layout under ``<git-dir>/aibom/attribution/`` (per worktree, never shared):
 - ``events.jsonl``: one event per line, appended with ``O_APPEND`` and framed by newlines on
   both sides, so a line a crashed writer left half-written never glues onto the next one
   (half lines are skipped on read).
-- ``snapshots/<sha256>``: the file's content at that event, zlib-compressed, written once
-  (temp file + rename), so at commit time the diffs human -> AI -> human -> committed blob
-  can be replayed.
+- ``snapshots/<sha256>``: the file's content at that event, written once (temp file +
+  rename) and checked against its digest when read, so at commit time the diffs human ->
+  AI -> human -> committed blob can be replayed.
 
 An event says who (agent, model, session), when (``seq``: nanoseconds), which phase (``pre``:
 the state before the agent's edit, i.e. the person's; ``post``: the agent's result), which
@@ -169,9 +169,11 @@ def _opt(value: Any) -> str | None:
 
 # -- snapshots -------------------------------------------------------------------------------
 def write_snapshot(store: str, data: bytes) -> str:
-    """Keep ``data`` under its sha256; returns the hex digest (written once)."""
-    import zlib
+    """Keep ``data`` under its sha256; returns the hex digest (written once).
 
+    Stored as is: compressing costs more time on the agent's hook than the disk it saves
+    (snapshots live until the commit that uses them).
+    """
     digest = sha256(data).hexdigest()
     folder = os.path.join(store, SNAPSHOTS)
     path = os.path.join(folder, digest)
@@ -180,21 +182,19 @@ def write_snapshot(store: str, data: bytes) -> str:
     os.makedirs(folder, exist_ok=True)
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "wb") as fh:
-        fh.write(zlib.compress(data, 1))
+        fh.write(data)
     os.replace(tmp, path)
     return digest
 
 
 def read_snapshot(store: str, digest: str) -> bytes | None:
     """The content kept under ``digest``; None when missing or corrupt (never trusted blind)."""
-    import zlib
-
     if not digest or "/" in digest or digest.startswith("."):
         return None
     try:
         with open(os.path.join(store, SNAPSHOTS, digest), "rb") as fh:
-            data = zlib.decompress(fh.read())
-    except (OSError, zlib.error):
+            data = fh.read(MAX_FILE + 1)
+    except OSError:
         return None
     return data if sha256(data).hexdigest() == digest else None
 

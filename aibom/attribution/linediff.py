@@ -140,6 +140,35 @@ def _lcs(
     return pairs
 
 
+BLOCK = 128
+
+
+def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the common prefix; whole blocks are compared as slices (at C speed)."""
+    n, lo = min(len(a), len(b)), 0
+    while lo + BLOCK <= n and a[lo : lo + BLOCK] == b[lo : lo + BLOCK]:
+        lo += BLOCK
+    while lo < n and a[lo] == b[lo]:
+        lo += 1
+    return lo
+
+
+def match_lines(a: Sequence[str], b: Sequence[str]) -> list[int]:
+    """:func:`match` over raw lines, compared whitespace-insensitively.
+
+    Lines equal as they stand are trimmed from both ends first, so only the changed middle
+    is normalised (most edits touch a few lines of a long file).
+    """
+    lo = _common_prefix(a, b)
+    tail = _common_prefix(a[lo:][::-1], b[lo:][::-1])
+    hi_a, hi_b = len(a) - tail, len(b) - tail
+    out = list(range(lo))
+    out += [i + lo if i >= 0 else -1 for i in match(keys(a[lo:hi_a]), keys(b[lo:hi_b]))]
+    shift = hi_a - hi_b
+    out += [j + shift for j in range(hi_b, len(b))]
+    return out
+
+
 def changed_lines(old: Sequence[str], new: Sequence[str]) -> list[int]:
     """1-based numbers of the lines of ``new`` that are not (whitespace-equal) old lines."""
-    return [j + 1 for j, i in enumerate(match(keys(old), keys(new))) if i < 0]
+    return [j + 1 for j, i in enumerate(match_lines(old, new)) if i < 0]
