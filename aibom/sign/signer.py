@@ -156,7 +156,7 @@ def _signing_error(exc: Exception, context: SigningContext) -> Exception:
     from sigstore._internal.fulcio.client import FulcioClientError
     from sigstore.oidc import ExpiredIdentity
 
-    where = getattr(context._fulcio, "url", "the configured Sigstore")
+    where = _url_of(exc) or getattr(context._fulcio, "url", "the configured Sigstore")
     if isinstance(exc, ExpiredIdentity):
         return UsageError("the identity token has expired", hint="get a fresh token")
     if isinstance(exc, requests.Timeout):
@@ -172,6 +172,20 @@ def _signing_error(exc: Exception, context: SigningContext) -> Exception:
             f"Fulcio refused the identity token (HTTP {status}): {_one_line(exc) or 'no reason'}"
         )
     return SigstoreUnavailableError(f"signing failed: {type(exc).__name__}: {_one_line(exc)}")
+
+
+def _url_of(exc: BaseException) -> str | None:
+    """The service the failed request went to (scheme, host and port)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        url = getattr(getattr(seen, "request", None), "url", None)
+        if isinstance(url, str):
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(url)
+            return f"{parts.scheme}://{parts.netloc}"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _http_status(exc: BaseException) -> int | None:

@@ -672,3 +672,19 @@ def test_without_a_trust_config_the_public_root_decides_offline(
     )
     assert code == 1 and out == ""
     assert err.startswith("aibom: error: verification failed") and err.count("\n") == 1
+
+
+def test_unreachable_rekor_after_fulcio_writes_nothing(
+    bom: Path, sigstore: MockSigstore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = json.loads(sigstore.trust_config)
+    config["signingConfig"]["rekorTlogUrls"][0]["url"] = f"http://127.0.0.1:{port}"
+    dead = tmp_path / "dead-rekor.json"
+    dead.write_text(json.dumps(config))
+    code, _, err = sign(bom, dead, sigstore.token(), capsys)
+    assert code == 3
+    assert f"cannot reach Sigstore at http://127.0.0.1:{port}" in err
+    assert not bom.with_name("bom.json.sigstore.json").exists()
