@@ -629,7 +629,10 @@ def _register() -> None:
             notes.add_command(command)
 
 
-_register()
+# Run as ``python -m aibom.cli`` this file is ``__main__``; the area modules import
+# ``aibom.cli``, so registration happens there once and ``__main__`` delegates to it.
+if __name__ != "__main__":
+    _register()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -663,4 +666,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from aibom.cli import main as _main
+
+    sys.exit(_main())
