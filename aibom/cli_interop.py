@@ -115,17 +115,8 @@ def import_gitai(ctx: click.Context, ref: str, dry_run: bool, fmt: str) -> None:
             hint="fetch them first: git fetch origin refs/notes/ai:refs/notes/ai",
         )
     _progress(f"reading {ref}")
-    traces, problems, count = gitai.read(repo, ref)
-    _progress(f"converting {count} note(s)")
     result = convert.run_import(
-        repo,
-        traces,
-        source="git-ai",
-        origin=ref,
-        read_problems=problems,
-        foreign=count,
-        dry_run=dry_run,
-        keep_text=_keep_text(repo),
+        repo, gitai.GitAiNotes(ref), dry_run=dry_run, keep_text=_keep_text(repo)
     )
     _warn(result.problems)
     emit(result.to_json(), _import_text(result), Format(fmt))
@@ -151,32 +142,11 @@ def import_agenttrace(ctx: click.Context, file: str | None, dry_run: bool, fmt: 
 
     repo = _repo(ctx)
     path = file or os.path.join(repo.toplevel or repo.git_dir, agenttrace.DEFAULT_FILE)
-    text = _read_text(path, given=file is not None)
-    traces, problems, count = agenttrace.parse_jsonl(text, file or agenttrace.DEFAULT_FILE)
-    _progress(f"converting {count} record(s)")
-    result = convert.run_import(
-        repo,
-        traces,
-        source="agent-trace",
-        origin=file or agenttrace.DEFAULT_FILE,
-        read_problems=problems,
-        foreign=count,
-        dry_run=dry_run,
-        keep_text=_keep_text(repo),
-    )
+    store = agenttrace.AgentTraceFile(path, file or agenttrace.DEFAULT_FILE)
+    _progress(f"reading {store.label()}")
+    result = convert.run_import(repo, store, dry_run=dry_run, keep_text=_keep_text(repo))
     _warn(result.problems)
     emit(result.to_json(), _import_text(result), Format(fmt))
-
-
-def _read_text(path: str, *, given: bool) -> str:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read().decode("utf-8", "surrogateescape")
-    except FileNotFoundError:
-        hint = None if given else "pass the file: aibom import agent-trace FILE"
-        raise UsageError(f"{path}: no such file", hint=hint) from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
 
 
 # -- export ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from typing import Any
 
 from aibom import __version__
 from aibom.attribution import model
-from aibom.errors import RecordError
+from aibom.errors import RecordError, UsageError
 from aibom.gitutil import Repo
 from aibom.interop.convert import (
     IMPORTED_CONFIDENCE,
@@ -39,6 +39,7 @@ from aibom.interop.convert import (
     ForeignRange,
     ForeignTrace,
     Problem,
+    Reading,
     tree_entries,
 )
 from aibom.notes.records import Record
@@ -342,6 +343,36 @@ def parse_jsonl(text: str, name: str) -> tuple[list[ForeignTrace], list[Problem]
         if trace is not None and trace.files:
             traces.append(trace)
     return traces, problems, count
+
+
+@dataclass(frozen=True)
+class AgentTraceFile:
+    """A JSONL file of trace records as a :class:`aibom.interop.convert.ForeignStore`.
+
+    ``name`` is how problems locate lines (``name:LINE``); a missing file is a usage error.
+    """
+
+    path: str
+    name: str
+    kind: str = "agent-trace"
+
+    def label(self) -> str:
+        return self.name
+
+    def read(self, repo: Repo) -> Reading:
+        traces, problems, count = parse_jsonl(self._text(), self.name)
+        return Reading(tuple(traces), tuple(problems), count)
+
+    def _text(self) -> str:
+        try:
+            with open(self.path, "rb") as fh:
+                return fh.read().decode("utf-8", "surrogateescape")
+        except FileNotFoundError:
+            raise UsageError(
+                f"{self.name}: no such file", hint="pass the file: aibom import agent-trace FILE"
+            ) from None
+        except OSError as exc:
+            raise UsageError(f"{self.name}: cannot read it ({exc.strerror})") from None
 
 
 # -- export ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from aibom import __version__
 from aibom.attribution import model
@@ -81,6 +81,30 @@ class ForeignTrace:
     files: tuple[ForeignFile, ...]
     where: str  # for problems: "refs/notes/ai:<commit>", "traces.jsonl:3"
     ref: str | None = None  # source.ref of the records made from it
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a foreign store holds: its records as traces, what was wrong, how many were read."""
+
+    traces: tuple[ForeignTrace, ...]
+    problems: tuple[Problem, ...]
+    count: int
+
+
+class ForeignStore(Protocol):
+    """One foreign attribution format (git-ai notes, an Agent Trace file)."""
+
+    @property
+    def kind(self) -> str:
+        """``source.type`` of the records made from it: ``git-ai`` or ``agent-trace``."""
+        ...
+
+    def label(self) -> str:
+        """Where it was read from, for messages and notes commits."""
+        ...
+
+    def read(self, repo: Repo) -> Reading: ...
 
 
 @dataclass(frozen=True)
@@ -329,11 +353,10 @@ def _merged_files(trace: ForeignTrace) -> list[ForeignFile]:
     return [ForeignFile(p, tuple(c)) for p, c in by_path.items()]
 
 
-def build(
-    repo: Repo, traces: Sequence[ForeignTrace], source: str, *, keep_text: bool = False
-) -> Conversion:
-    """aibom attribution records for ``traces``: one per foreign record that has usable lines."""
-    problems: list[Problem] = []
+def _targets(
+    repo: Repo, traces: Sequence[ForeignTrace], problems: list[Problem]
+) -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, bytes]]]:
+    """Every revision resolved (one git call) and every named blob read (one more)."""
     commits = resolve_commits(repo, (t.revision for t in traces))
     specs: list[tuple[str, str]] = []
     for trace in traces:
@@ -348,27 +371,42 @@ def build(
                 specs.append((commit, f.path))
             else:
                 problems.append(Problem(trace.where, f"path {f.path[:200]!r} is not usable"))
-    entries = tree_entries(repo, specs, contents=True)
-    records: dict[str, list[Record]] = {}
-    ranges = lines = 0
-    for trace in traces:
-        commit = commits.get(trace.revision)
-        if commit is None:
-            continue
-        files = []
-        for foreign in _merged_files(trace):
-            if not safe_path(foreign.path):
-                continue
+    return commits, tree_entries(repo, specs, contents=True)
+
+
+def _trace_files(
+    trace: ForeignTrace,
+    commit: str,
+    entries: Mapping[tuple[str, str], tuple[str, bytes]],
+    keep_text: bool,
+    problems: list[Problem],
+) -> list[tuple[model.FileAttribution, list[dict[str, Any]]]]:
+    files = []
+    for foreign in _merged_files(trace):
+        if safe_path(foreign.path):
             entry = entries.get((commit, foreign.path))
             built = _file(foreign, entry, trace.where, keep_text, problems)
             if built is not None:
                 files.append(built)
-        if not files:
+    return files
+
+
+def build(
+    repo: Repo, traces: Sequence[ForeignTrace], source: str, *, keep_text: bool = False
+) -> Conversion:
+    """aibom attribution records for ``traces``: one per foreign record that has usable lines."""
+    problems: list[Problem] = []
+    commits, entries = _targets(repo, traces, problems)
+    records: dict[str, list[Record]] = {}
+    ranges = lines = 0
+    for trace in traces:
+        commit = commits.get(trace.revision)
+        files = _trace_files(trace, commit, entries, keep_text, problems) if commit else []
+        if commit is None or not files:
             continue
-        for attributed, _ in files:
-            for conv in attributed.conversations:
-                ranges += len(conv.ranges)
-                lines += conv.lines
+        conversations = [c for f, _ in files for c in f.conversations]
+        ranges += sum(len(c.ranges) for c in conversations)
+        lines += sum(c.lines for c in conversations)
         record = _record(files, source, trace.ref)
         if record not in records.get(commit, ()):
             records.setdefault(commit, []).append(record)
@@ -396,33 +434,24 @@ def write(repo: Repo, records: Mapping[str, Sequence[Record]], message: str) -> 
     return NotesStore(repo).append_many(additions, message)
 
 
-def run_import(
-    repo: Repo,
-    traces: Sequence[ForeignTrace],
-    *,
-    source: str,
-    origin: str,
-    read_problems: Sequence[Problem],
-    foreign: int,
-    dry_run: bool,
-    keep_text: bool,
-) -> ImportResult:
-    """Build the records of ``traces`` and (unless ``dry_run``) write them."""
-    conversion = build(repo, traces, source, keep_text=keep_text)
+def run_import(repo: Repo, store: ForeignStore, *, dry_run: bool, keep_text: bool) -> ImportResult:
+    """Read ``store``, build the records and (unless ``dry_run``) write them."""
+    reading = store.read(repo)
+    conversion = build(repo, reading.traces, store.kind, keep_text=keep_text)
     new = count_new(repo, conversion.records)
     written = 0
     if not dry_run and new:
-        written = write(repo, conversion.records, f"aibom import {source} from {origin}")
+        written = write(repo, conversion.records, f"aibom import {store.kind} from {store.label()}")
     return ImportResult(
-        source=source,
-        origin=origin,
+        source=store.kind,
+        origin=store.label(),
         dry_run=dry_run,
-        foreign=foreign,
+        foreign=reading.count,
         commits=len(conversion.records),
         records=sum(len(r) for r in conversion.records.values()),
         new_records=new,
         notes_written=written,
         ranges=conversion.ranges,
         lines=conversion.lines,
-        problems=(*read_problems, *conversion.problems),
+        problems=(*reading.problems, *conversion.problems),
     )

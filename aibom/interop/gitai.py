@@ -30,6 +30,7 @@ from aibom.interop.convert import (
     ForeignRange,
     ForeignTrace,
     Problem,
+    Reading,
 )
 from aibom.notes.store import NotesStore
 
@@ -276,3 +277,18 @@ def read(repo: Repo, ref: str = DEFAULT_REF) -> tuple[list[ForeignTrace], list[P
             shared.setdefault(key, actor)
     traces = [to_trace(log, shared, where, ref, problems) for log, where in logs]
     return [t for t in traces if t.files], problems, len(texts)
+
+
+@dataclass(frozen=True)
+class GitAiNotes:
+    """git-ai's notes ref as a :class:`aibom.interop.convert.ForeignStore`."""
+
+    ref: str = DEFAULT_REF
+    kind: str = "git-ai"
+
+    def label(self) -> str:
+        return self.ref
+
+    def read(self, repo: Repo) -> Reading:
+        traces, problems, count = read(repo, self.ref)
+        return Reading(tuple(traces), tuple(problems), count)
