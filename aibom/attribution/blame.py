@@ -263,9 +263,10 @@ def _blame_error(
             hint=f"list the files of {rev} with: git ls-tree -r --name-only {rev}",
         )
     if "bad revision" in text or "unknown revision" in text or "ambiguous argument" in text:
-        return UsageError(
-            f"bad revision {rev!r}", hint="give a commit, branch or tag: see git rev-parse REV"
-        )
+        hint = "give a commit, branch or tag: see git rev-parse REV"
+        if rev == "HEAD":
+            hint = "HEAD names no commit yet: commit first, or give a REV"
+        return UsageError(f"bad revision {rev!r}", hint=hint)
     if "has only" in text:
         return UsageError(message, hint="line ranges are -L START,END within the file")
     return GitError(args, code, text)

@@ -6,7 +6,9 @@ import pytest
 
 from aibom.attribution import resolve
 from aibom.attribution.blame import (
+    BlameLine,
     BlameOptions,
+    FileBlame,
     RawBlame,
     RawLine,
     blame_argv,
@@ -16,6 +18,7 @@ from aibom.attribution.blame import (
 from aibom.attribution.gitpath import unquote
 from aibom.attribution.resolve import commit_credit, parse_log
 from aibom.errors import UsageError
+from aibom.report.blame import BlameFormat, render, to_porcelain, to_text
 from tests.blame_support import (
     OPUS,
     SONNET,
@@ -257,3 +260,53 @@ def test_blame_argv_maps_the_options() -> None:
 def test_bad_line_ranges_are_usage_errors(bad: tuple[int, int]) -> None:
     with pytest.raises(UsageError):
         blame_argv("f.py", BlameOptions(line_ranges=(bad,)))
+
+
+# -- output ----------------------------------------------------------------------------------
+def _file_blame(*texts: str) -> FileBlame:
+    lines = tuple(
+        BlameLine(
+            line=n,
+            text=text,
+            commit=SHA,
+            orig_path="f.py",
+            orig_line=n,
+            origin="ai" if n % 2 else "unknown",
+            model=OPUS if n % 2 else None,
+            agent=None,
+            session=None,
+            confidence=0.9 if n % 2 else 0.0,
+            evidence="hook-observed" if n % 2 else "none",
+        )
+        for n, text in enumerate(texts, 1)
+    )
+    porcelain = b"".join(
+        f"{SHA} {n} {n}\nfilename f.py\n\t{t}\n".encode("utf-8", "surrogateescape")
+        for n, t in enumerate(texts, 1)
+    )
+    return FileBlame("f.py", "HEAD", False, lines, porcelain)
+
+
+@pytest.mark.parametrize("fmt", list(BlameFormat))
+def test_every_format_renders(fmt: BlameFormat) -> None:
+    out = render(_file_blame("a = 1", "b = 2"), fmt)
+    assert b"a = 1" in out
+    assert b"b = 2" in out
+
+
+def test_text_escapes_control_characters_and_keeps_tabs() -> None:
+    text = to_text(_file_blame("\x1b[31mred\x07", "\tindented", "caf\udce9"))
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\x1b[31mred\\x07" in text
+    assert ") \tindented" in text
+    assert "caf\\xe9" in text
+    assert text.splitlines()[-1].startswith("3 lines from 1 commits: human 0.0% (0), ai 66.7% (2)")
+
+
+def test_porcelain_headers_come_when_the_credit_of_a_commit_changes() -> None:
+    out = to_porcelain(_file_blame("a", "b", "c")).decode().split("\n")
+    assert out.count("aibom-origin ai") == 2  # lines 1 and 3 (line 2 was unknown in between)
+    assert out.count("aibom-origin unknown") == 1
+    assert "aibom-model -" in out
+    first = out.index("aibom-origin ai")
+    assert out[first - 1] == "filename f.py" and out[first + 6] == "\ta"
