@@ -26,6 +26,8 @@ Standard library only: the post-rewrite and post-commit hooks run this.
 
 from __future__ import annotations
 
+import os
+
 from aibom import __version__
 from aibom._value import Value
 from aibom.attribution import linemap, model
@@ -519,3 +521,70 @@ def remap_history(repo: Repo, pairs: Sequence[tuple[str, str]]) -> RemapOutcome:
         repo, pairs, "aibom: notes follow a history rewrite", "filter-repo"
     )
     return RemapOutcome(len(pairs), changed, remapped, len(olds) - len(present))
+
+
+# -- split commits (``edit``, ``git reset HEAD^``, several commits, ``rebase --continue``) --------
+def _onto(repo: Repo) -> str | None:
+    for name in ("rebase-merge", "rebase-apply"):
+        try:
+            with open(os.path.join(repo.git_dir, name, "onto"), encoding="utf-8") as fh:
+                found = fh.read().strip()
+        except OSError:
+            continue
+        if linemap.is_oid(found):
+            return found
+    return None
+
+
+def split_parts(repo: Repo, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(old, part)`` for commits a person made at an ``edit`` stop before the last part.
+
+    git maps the edited commit only to the commit HEAD was at ``rebase --continue``; the
+    earlier parts of a split are new commits between it and the previous rewritten commit (or
+    the rebase's ``onto``). One ``git rev-list --parents`` finds them while the rebase's state
+    directory still exists (post-rewrite runs before it is removed).
+    """
+    onto = _onto(repo)
+    made = _committed_in_this_rebase(repo)
+    if onto is None or not pairs or not made:
+        return []
+    targets: dict[str, str] = {}
+    for old, new in pairs:
+        targets[new] = old  # a squash's last source
+    argv = ["rev-list", "--parents", "--stdin"]
+    stdin = "".join(f"{new}\n" for new in targets) + f"^{onto}\n"
+    proc = repo.git(argv, input=stdin.encode(), check=False, timeout=linemap.DIFF_TIMEOUT)
+    if proc.returncode != 0:
+        return []
+    first_parent: dict[str, str | None] = {}
+    for line in proc.stdout.decode().splitlines():
+        parts = line.split()
+        if parts:
+            first_parent[parts[0]] = parts[1] if len(parts) > 1 else None
+    extra: list[tuple[str, str]] = []
+    olds = set(targets.values())
+    for new, old in targets.items():
+        part = first_parent.get(new)
+        while part is not None and part in made and part not in targets and part not in olds:
+            extra.append((old, part))
+            part = first_parent.get(part)
+    return extra
+
+
+def _committed_in_this_rebase(repo: Repo) -> set[str]:
+    """Commits ``git commit`` made (by a person, at a stop) since the rebase started (reflog)."""
+    try:
+        with open(os.path.join(repo.git_dir, "logs", "HEAD"), "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return set()
+    made: set[str] = set()
+    for raw in reversed(data.rstrip(b"\n").split(b"\n")):
+        head, _, message = raw.partition(b"\t")
+        action = message.split(b": ", 1)[0]
+        if action.endswith(b"(start)"):
+            break
+        oids = head.split(b" ", 2)
+        if len(oids) == 3 and action.startswith(b"commit"):
+            made.add(oids[1].decode())
+    return made

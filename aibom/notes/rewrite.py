@@ -118,7 +118,10 @@ def _remapped(
             return {}
         everyone = _rebasing(repo)
     try:
-        return attribution.remap(repo, pairs, operation, texts=texts, everyone=everyone)
+        known = {c: texts.get(c, "") for pair in pairs for c in pair}  # no note: read already
+        if operation == "rebase":
+            pairs = [*pairs, *attribution.split_parts(repo, pairs)]
+        return attribution.remap(repo, pairs, operation, texts=known, everyone=everyone)
     except Exception as exc:  # the generation records must still follow the rewrite
         print(f"aibom: warning: line attribution not remapped: {exc}", file=sys.stderr)
         return {}

@@ -329,6 +329,35 @@ def test_rebase_edit_stop_with_a_human_amend(rrepo: GitRepo, tmp_path: Path) -> 
     assert spans(rrepo, new["a-top"], "f.py") == {("ai", GPT): [(1, 2)]}
 
 
+def test_rebase_edit_and_split_into_two_commits(rrepo: GitRepo, tmp_path: Path) -> None:
+    """edit, reset HEAD^, commit the parts: git maps the old commit to the last part only."""
+    plain_commit(rrepo, "base", {"base.txt": "base\n"})
+    rrepo.git("checkout", "-q", "-b", "topic")
+    both = rrepo.commit(
+        "both", files={"a.py": text(numbered("a", 3)), "b.py": text(numbered("b", 4))}, env=AI_ENV
+    )
+    attribute(rrepo, both, "a.py", [1, 2, 3])
+    attribute(rrepo, both, "b.py", [2, 3], model_id=GPT)
+    rrepo.commit("later", files={"c.txt": "c\n"})
+    proc = rrepo.git("rebase", "-i", "main", env=sequence_editor(tmp_path, "edit-first"))
+    assert "Stopped" in proc.stdout + proc.stderr
+    rrepo.git("reset", "-q", "HEAD^")
+    rrepo.git("add", "a.py")
+    rrepo.git("commit", "-q", "-m", "part a")  # a person splits the commit: human records
+    rrepo.git("add", "b.py")
+    rrepo.git("commit", "-q", "-m", "part b")
+    rrepo.git("rebase", "--continue")
+    new = by_subject(rrepo, "main..topic")
+    assert set(new) == {"part a", "part b", "later"}
+    assert spans(rrepo, new["part a"], "a.py") == {("ai", OPUS): [(1, 3)]}
+    assert spans(rrepo, new["part b"], "b.py") == {
+        ("ai", GPT): [(2, 3)],
+        ("ai", None): [(1, 1), (4, 4)],
+    }
+    # the first part's lines are the agent's, although a person made that commit
+    assert blame_origins(rrepo, "a.py") == [("ai", OPUS)] * 3
+
+
 def test_pull_rebase(make_repo: Callable[..., GitRepo], tmp_path: Path) -> None:
     origin = make_repo("origin", bare=True)
     a = make_repo("a", install=True)
@@ -348,6 +377,55 @@ def test_pull_rebase(make_repo: Callable[..., GitRepo], tmp_path: Path) -> None:
     assert head != local
     assert spans(a, head, "f.py") == {("ai", OPUS): [(9, 11)]}
     hashes_hold(a, head, "f.py")
+
+
+def _spawned_for(repo: GitRepo, commits: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """git subcommands the post-rewrite work runs for a rebase of ``commits`` AI commits."""
+    from aibom import _spawn
+    from aibom.notes import rewrite
+
+    base = numbered("b", 5)
+    plain_commit(repo, "base", {"f.py": text(base)})
+    repo.git("checkout", "-q", "-b", "topic")
+    for i in range(commits):
+        sha = plain_commit(repo, f"c{i}", {f"m{i % 3}.py": text(numbered(f"c{i}_", 2))})
+        attribute(repo, sha, f"m{i % 3}.py", [1, 2])
+    repo.git("checkout", "-q", "main")
+    plain_commit(repo, "main moves", {"f.py": text(["top = 0", *base])})
+    repo.git("checkout", "-q", "topic")
+    old = by_subject(repo, "main..topic")
+    repo.git(*NO_HOOKS, "-c", "notes.rewrite.rebase=false", "rebase", "-q", "main")
+    new = by_subject(repo, "main..topic")
+    pairs = [(old[s], new[s]) for s in old]
+    calls: list[str] = []
+    real = _spawn.run
+
+    def counting(argv: Any, **kwargs: Any) -> Any:
+        args = list(argv[1:])
+        while args[0] in ("-C", "-c"):
+            args = args[2:]
+        calls.append(args[0])
+        return real(argv, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_spawn, "run", counting)
+        changed, remapped = rewrite.carry_notes(discover(repo.path), pairs, "test", "rebase")
+    assert changed == commits and remapped == commits
+    for subject, sha in new.items():
+        path = f"m{int(subject[1:]) % 3}.py"
+        assert spans(repo, sha, path) == {("ai", OPUS): [(1, 2)]}
+    return calls
+
+
+def test_remap_runs_a_fixed_number_of_git_processes(
+    make_repo: Callable[..., GitRepo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batched: the same git calls for 3 rewritten commits as for 30, one diff-tree each."""
+    small = _spawned_for(make_repo(install=True), 3, monkeypatch)
+    large = _spawned_for(make_repo(install=True), 30, monkeypatch)
+    assert sorted(small) == sorted(large)
+    assert large.count("diff-tree") == 1
+    assert len(large) <= 10, large  # discover 1, notes read 2, remap 3, notes write 4
 
 
 # -- cherry-pick ---------------------------------------------------------------------------------
