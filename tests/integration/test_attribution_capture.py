@@ -311,3 +311,34 @@ def test_checkpoint_cli_usage_errors(base_repo: GitRepo) -> None:
         text=True,
     )
     assert proc.returncode == 2 and "usage: aibom-checkpoint" in proc.stderr
+
+
+def test_amend_records_only_the_new_lines(base_repo: GitRepo) -> None:
+    repo = base_repo
+    claude(repo, "pre")
+    (repo.path / "calc.py").write_text(AI_RESULT)
+    claude(repo, "post")
+    repo.git("commit", "-q", "-am", "AI edit")
+    claude(repo, "pre")
+    (repo.path / "calc.py").write_text(AI_RESULT + "\n\ndef zero():\n    return 0\n")
+    claude(repo, "post")
+    repo.git("commit", "-q", "--amend", "-am", "AI edit, amended")
+    blob = repo.git("rev-parse", "HEAD:calc.py").stdout.strip()
+    mine = [
+        r
+        for r in attribution(repo)
+        if r["files"][0]["blob"] == blob and r["source"]["type"] == "checkpoint"
+    ]
+    # the amend's own record holds the lines of the second edit only: the first edit's lines
+    # belong to the replaced commit, whose record the rewrite carries
+    assert [lines_by_type(r, "calc.py") for r in mine] == [{"ai": {9, 10, 11, 12}}]
+
+
+def test_demo_scene(base_repo: GitRepo) -> None:
+    from aibom.attribution.demo_capture import scene
+
+    env = {**os.environ, "AIBOM_PROCESS_ANCESTRY": "false"}
+    said = "\n".join(scene(base_repo.path, env))
+    assert "pay/limits.py line 5: ai anthropic/claude-opus-4-5-20251101" in said
+    assert "line 6: mixed" in said
+    assert not (base_repo.path / ".claude").exists()
