@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,16 @@ ARTIFACT_OPTION = click.option(
 @ARTIFACT_OPTION
 @click.option(
     "--range",
-    "revs",
-    multiple=True,
-    metavar="REVS",
-    help="History the attestation summarises, as for git log (A..B, --all) [default: HEAD].",
+    "span",
+    metavar="A..B",
+    help="The attestation summarises the commits of A..B [default: HEAD's history]; "
+    "implies --attest.",
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="The attestation summarises the commits of every ref; implies --attest.",
 )
 @FORMAT_OPTION
 @click.pass_context
@@ -86,15 +93,17 @@ def sign_command(
     attest: bool,
     attestation: Path | None,
     artifacts: tuple[Path, ...],
-    revs: tuple[str, ...],
+    span: str | None,
+    everything: bool,
     fmt: str,
 ) -> None:
     """Sign FILE (a BOM) keylessly with Sigstore: a bundle that verifies offline.
 
     The identity is the CI's ambient OIDC identity, or --identity-token. With --attest (or
-    --artifact) an in-toto Statement v1 is signed too: its subjects are FILE and every
-    --artifact (name + sha256); its predicate (https://aibom.dev/attestation/ai-provenance/v1)
-    summarises the history: commits by origin, the AI commits' ids, models and agents.
+    --artifact, --range, --all) an in-toto Statement v1 is signed too: its subjects are FILE
+    and every --artifact (name + sha256); its predicate
+    (https://aibom.dev/attestation/ai-provenance/v1) summarises the history: commits by
+    origin, the AI commits' ids, models and agents.
 
     \b
     Examples:
@@ -105,8 +114,11 @@ def sign_command(
     from aibom.sign import intoto
     from aibom.sign.signer import SignRequest, sign
 
-    if artifacts or attestation:
+    if span and everything:
+        raise UsageError("--range and --all exclude each other")
+    if artifacts or attestation or span or everything:
         attest = True
+    revs = ("--all",) if everything else (span,) if span else ()
     request = SignRequest(
         file=file,
         bundle=bundle or _beside(file, ".sigstore.json"),
@@ -137,6 +149,8 @@ def _provenance(ctx: click.Context, file: Path, revs: tuple[str, ...]) -> Any:
     except NotARepositoryError:
         return history.without_repo(bom)
     _revs_checked(repo, revs)
+    if sys.stderr.isatty():
+        click.echo("aibom: reading the history for the attestation...", err=True)
     provenance = history.from_repo(repo, _git_log_args(revs) if revs else ["HEAD"], bom)
     if provenance.shallow:
         click.echo(

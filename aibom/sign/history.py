@@ -32,7 +32,7 @@ def from_repo(repo: Repo, revs: Sequence[str], bom: BomInfo) -> Provenance:
         GENERATOR,
         bom=bom,
         head=head,
-        revisions=tuple(revs),
+        revisions=tuple(r for r in revs if not r.startswith("--exclude=")),
         commits=commits,
         shallow=shallow,
         notes=tuple(notes),

@@ -245,6 +245,22 @@ def test_attestation_outside_a_repository_and_range(
     code, _, err = run(["-C", str(repo.path), *base, "--attest", "--range", "nope..HEAD"], capsys)
     assert code == 2 and "'nope' is not a commit" in err
 
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("three\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5")
+    repo.git("checkout", "-q", "main")
+    code, _, err = run(["-C", str(repo.path), *base, "--attest"], capsys)
+    assert code == 0, err
+    assert (
+        _statement(bom.with_name("bom.json.intoto.sigstore.json"))["predicate"]["commits"]["total"]
+        == 2
+    )
+    code, _, err = run(["-C", str(repo.path), *base, "--all"], capsys)
+    assert code == 0, err
+    predicate = _statement(bom.with_name("bom.json.intoto.sigstore.json"))["predicate"]
+    assert predicate["commits"]["total"] == 3 and predicate["repository"]["revisions"] == ["--all"]
+    code, _, err = run(["-C", str(repo.path), *base, "--all", "--range", "HEAD~1..HEAD"], capsys)
+    assert code == 2 and "exclude each other" in err
+
     outside = bom.parent / "outside"
     outside.mkdir()
     code, _, err = run(["-C", str(outside), *base, "--attest"], capsys)
