@@ -486,6 +486,47 @@ def test_cherry_pick_conflict_resolution_is_not_ai(repo: GitRepo) -> None:
     assert spans(repo, "HEAD", "c.py") == {("ai", OPUS): [(5, 5)], ("unknown", None): [(6, 6)]}
 
 
+# -- through the real capture path (aibom checkpoint -> post-commit record) ----------------------
+CALC = "def total(xs):\n    return sum(xs)\n\n\ndef mean(xs):\n    return total(xs) / len(xs)\n"
+CALC_AI = CALC.replace("    return total", "    if not xs:\n        return 0.0\n    return total")
+
+
+def _agent_edit(repo: GitRepo, content: str) -> None:
+    flags = ["--file", "calc.py", "--model", "gpt-4o", "--session", "ai-1"]
+    repo.aibom("checkpoint", "aider", *flags, "--phase", "pre")
+    repo.write("calc.py", content)
+    repo.aibom("checkpoint", "aider", *flags, "--phase", "post")
+
+
+def test_checkpointed_lines_through_amend_and_rebase(repo: GitRepo) -> None:
+    repo.commit("calc", files={"calc.py": CALC})
+    repo.git("checkout", "-q", "-b", "topic")
+    _agent_edit(repo, CALC_AI)
+    repo.git("commit", "-q", "-am", "AI edit")
+    assert spans(repo, "HEAD", "calc.py", source="checkpoint") == {
+        ("ai", "openai/gpt-4o"): [(6, 7)]
+    }
+    _agent_edit(repo, CALC_AI + "\n\ndef zero():\n    return 0\n")
+    repo.git("commit", "-q", "--amend", "-am", "AI edit, amended")
+    # the first edit's lines came along onto the amended blob; the amend's are its own record
+    assert spans(repo, "HEAD", "calc.py") == {("ai", "openai/gpt-4o"): [(6, 7)]}
+    repo.git("checkout", "-q", "main")
+    repo.commit("header", files={"calc.py": '"""Statistics."""\n\n' + CALC})
+    repo.git("checkout", "-q", "topic")
+    repo.git("rebase", "-q", "main")
+    assert spans(repo, "HEAD", "calc.py") == {("ai", "openai/gpt-4o"): [(8, 9), (11, 14)]}
+    origins = blame_origins(repo, "calc.py")
+    assert [n for n, (origin, _) in enumerate(origins, 1) if origin == "ai"] == [
+        8,
+        9,
+        11,
+        12,
+        13,
+        14,
+    ]
+    assert {m for _, m in origins if m} == {"openai/gpt-4o"}
+
+
 # -- whole-history rewrites ----------------------------------------------------------------------
 def _history(repo: GitRepo) -> list[str]:
     base = numbered("b", 4)
