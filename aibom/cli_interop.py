@@ -64,6 +64,8 @@ def _import_text(result: Any) -> str:
     )
     if not result.dry_run:
         text += f" ({result.notes_written} note(s) written)"
+    if result.own_exports:
+        text += f"; left out {result.own_exports} export(s) of records already here"
     if result.problems:
         text += f"; {len(result.problems)} problem(s) reported on stderr"
     return text

@@ -305,7 +305,14 @@ def _trace(data: Mapping[str, Any], where: str, problems: list[Problem]) -> Fore
             problems.append(Problem(where, f"{f['path']!r} has no line ranges; nothing to import"))
             continue
         files.append(ForeignFile(f["path"], tuple(c for c in conversations if c.ranges)))
-    return ForeignTrace(revision=vcs["revision"], files=tuple(files), where=where, ref=data["id"])
+    made_from = _vendor(data).get("record")
+    return ForeignTrace(
+        revision=vcs["revision"],
+        files=tuple(files),
+        where=where,
+        ref=data["id"],
+        made_from=made_from if isinstance(made_from, str) else None,
+    )
 
 
 def _version_problem(version: str, where: str) -> Problem | None:

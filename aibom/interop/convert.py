@@ -81,6 +81,9 @@ class ForeignTrace:
     files: tuple[ForeignFile, ...]
     where: str  # for problems: "refs/notes/ai:<commit>", "traces.jsonl:3"
     ref: str | None = None  # source.ref of the records made from it
+    # the aibom record an aibom export made this trace from: when the commit's note already
+    # holds it, the trace is this repository's own export and importing it adds nothing new
+    made_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Conversion:
     problems: tuple[Problem, ...]
     ranges: int
     lines: int
+    new: int = 0  # records not yet in their commits' notes
+    own: int = 0  # traces left out: aibom's own export of records already here
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class ImportResult:
     notes_written: int  # notes changed (0 on a dry run)
     ranges: int
     lines: int
+    own_exports: int = 0  # aibom's own exports of records already here, left out
     problems: tuple[Problem, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
@@ -141,6 +147,7 @@ class ImportResult:
             "notes_written": self.notes_written,
             "ranges": self.ranges,
             "lines": self.lines,
+            "own_exports_skipped": self.own_exports,
             "problems": [p.to_json() for p in self.problems],
         }
 
@@ -397,10 +404,14 @@ def build(
     """aibom attribution records for ``traces``: one per foreign record that has usable lines."""
     problems: list[Problem] = []
     commits, entries = _targets(repo, traces, problems)
+    existing = NotesStore(repo).read_texts(set(commits.values()))
     records: dict[str, list[Record]] = {}
-    ranges = lines = 0
+    ranges = lines = own = 0
     for trace in traces:
         commit = commits.get(trace.revision)
+        if commit is not None and _already_here(trace, existing.get(commit, "")):
+            own += 1
+            continue
         files = _trace_files(trace, commit, entries, keep_text, problems) if commit else []
         if commit is None or not files:
             continue
@@ -415,17 +426,26 @@ def build(
         problems=tuple(problems),
         ranges=ranges,
         lines=lines,
+        new=_new(records, existing),
+        own=own,
     )
+
+
+def _already_here(trace: ForeignTrace, note: str) -> bool:
+    return bool(trace.made_from) and f'"id":"{trace.made_from}"' in note
+
+
+def _new(records: Mapping[str, Sequence[Record]], existing: Mapping[str, str]) -> int:
+    count = 0
+    for commit, recs in records.items():
+        have = set(note_lines(existing.get(commit, "")))
+        count += sum(1 for r in recs if r.line not in have)
+    return count
 
 
 def count_new(repo: Repo, records: Mapping[str, Sequence[Record]]) -> int:
     """How many of ``records`` are not yet in their commits' notes (one bulk read)."""
-    existing = NotesStore(repo).read_texts(records.keys())
-    new = 0
-    for commit, recs in records.items():
-        have = set(note_lines(existing.get(commit, "")))
-        new += sum(1 for r in recs if r.line not in have)
-    return new
+    return _new(records, NotesStore(repo).read_texts(records.keys()))
 
 
 def write(repo: Repo, records: Mapping[str, Sequence[Record]], message: str) -> int:
@@ -438,7 +458,7 @@ def run_import(repo: Repo, store: ForeignStore, *, dry_run: bool, keep_text: boo
     """Read ``store``, build the records and (unless ``dry_run``) write them."""
     reading = store.read(repo)
     conversion = build(repo, reading.traces, store.kind, keep_text=keep_text)
-    new = count_new(repo, conversion.records)
+    new = conversion.new
     written = 0
     if not dry_run and new:
         written = write(repo, conversion.records, f"aibom import {store.kind} from {store.label()}")
@@ -453,5 +473,6 @@ def run_import(repo: Repo, store: ForeignStore, *, dry_run: bool, keep_text: boo
         notes_written=written,
         ranges=conversion.ranges,
         lines=conversion.lines,
+        own_exports=conversion.own,
         problems=(*reading.problems, *conversion.problems),
     )

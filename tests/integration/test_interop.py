@@ -343,3 +343,17 @@ def test_imported_commits_are_searchable_by_model(gitai_repo: tuple[GitRepo, lis
     assert [s for s in shas if exact.matches_any(facts[s].attribution.models)] == [shas[0]]
     assert facts[shas[0]].attribution.source == "git-ai"
     assert facts[shas[2]].attribution.models == ()  # its note was not a log
+
+
+def test_importing_an_export_into_its_own_repository_adds_nothing(
+    history: tuple[GitRepo, dict[str, str]],
+) -> None:
+    repo, shas = history
+    before = {sha: repo.note(sha) for sha in shas.values()}
+    repo.aibom("export", "agent-trace")
+    exported = _lines(repo.path / ".agent-trace" / "traces.jsonl")
+    proc = repo.aibom("import", "agent-trace", "--format", "json")
+    result = json.loads(proc.stdout)
+    assert result["own_exports_skipped"] == len(exported) > 0
+    assert result["new_records"] == 0 and result["records"] == 0
+    assert {sha: repo.note(sha) for sha in shas.values()} == before
