@@ -469,3 +469,37 @@ def test_benchmark_runs_and_reports_ratios() -> None:
         "aibom --version / git blame --porcelain",
     }
     assert all(value > 0 for value in result["ratios"].values())
+
+
+def test_end_to_end_with_hooks_checkpoints_and_a_formatter(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    """aibom install + an agent's checkpoints -> records at commit -> aibom blame; a person's
+    reformat keeps the AI's credit, a person's real edit takes it."""
+    repo = make_repo(install=True)
+    repo.commit("base", files={"calc.py": "def add(a, b):\n    return a + b\n"})
+    flags = [
+        "--file",
+        "calc.py",
+        "--model",
+        "anthropic/claude-opus-4-5-20251101",
+        "--session",
+        "s1",
+    ]
+    repo.aibom("checkpoint", "aider", *flags, "--phase", "pre")
+    repo.write("calc.py", "def add(a, b):\n    return a + b\n\ndef mul(a, b):\n    return a * b\n")
+    repo.aibom("checkpoint", "aider", *flags, "--phase", "post")
+    repo.git("commit", "-q", "-am", "mul")
+    ai = repo.head()
+    repo.write("calc.py", "def add(a, b):\n    return a + b\n\ndef mul(a, b):\n  return a * b\n")
+    repo.git("commit", "-q", "-am", "reformat")
+    repo.write("calc.py", "def add(a, b):\n    return a + b\n\ndef mul(x, y):\n  return a * b\n")
+    repo.git("commit", "-q", "-am", "rename the parameters")
+    human = repo.head()
+    data = json.loads(repo.aibom("blame", "calc.py", "--format", "json").stdout)
+    got = [(line["commit"], line["origin"], line["model"]) for line in data["lines"]]
+    assert got[3] == (human, "human", None)
+    assert got[4] == (ai, "ai", OPUS)  # re-indented by a person: still the AI's line
+    assert data["lines"][4]["evidence"] == "hook-observed"
+    assert data["lines"][4]["session"] == "s1"
+    assert [origin for _, origin, _ in got[:3]] == ["human", "human", "ai"]  # base, base, agent
