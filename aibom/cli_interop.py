@@ -111,6 +111,7 @@ def import_gitai(ctx: click.Context, ref: str, dry_run: bool, fmt: str) -> None:
     from aibom.interop import convert, gitai
 
     repo = _repo(ctx)
+    ref = gitai.full_ref(ref)
     if not gitai.ref_exists(repo, ref):
         raise UsageError(
             f"{ref} does not exist here: no git-ai notes to import",

@@ -255,6 +255,13 @@ def to_trace(
     return ForeignTrace(revision=log.commit, files=tuple(files), where=where, ref=ref)
 
 
+def full_ref(ref: str) -> str:
+    """``ai`` -> ``refs/notes/ai`` (as ``git notes --ref`` reads a short name)."""
+    if ref.startswith("refs/"):
+        return ref
+    return "refs/notes/" + ref.removeprefix("notes/")
+
+
 def ref_exists(repo: Repo, ref: str) -> bool:
     proc = repo.git(["rev-parse", "-q", "--verify", ref + "^{commit}"], check=False)
     return proc.returncode == 0

@@ -117,6 +117,10 @@ def test_gitai_dry_run_writes_nothing(gitai_repo: tuple[GitRepo, list[str]]) -> 
     repo, _ = gitai_repo
     proc = repo.aibom("import", "git-ai", "--dry-run")
     assert "would add 3 new" in proc.stdout
+    short = repo.aibom(
+        "import", "git-ai", "--ref", "ai", "--dry-run"
+    )  # as git notes --ref reads it
+    assert short.stdout == proc.stdout
     assert _notes_tip(repo) == ""
 
 

@@ -147,3 +147,11 @@ def test_any_text_never_crashes(lines: list[str]) -> None:
     if log is not None:
         gitai.to_trace(log, {}, "n", "r", problems)
     assert all(p.where.startswith("n") for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("given", "full"),
+    [("ai", "refs/notes/ai"), ("notes/ai", "refs/notes/ai"), ("refs/notes/x", "refs/notes/x")],
+)
+def test_full_ref(given: str, full: str) -> None:
+    assert gitai.full_ref(given) == full
