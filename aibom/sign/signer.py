@@ -8,6 +8,7 @@ signature was made and logged.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -73,7 +74,7 @@ def sign(request: SignRequest) -> SignResult:
         _write_atomic(path, bundle.to_json())
     return SignResult(
         file=request.file,
-        sha256=intoto.file_sha256(request.file),
+        sha256=hashlib.sha256(data).hexdigest(),
         identity=identity.identity,
         issuer=identity.issuer,
         signatures=tuple(_signed(path, kind, bundle) for path, kind, bundle in outputs),

@@ -704,3 +704,67 @@ def test_unreachable_rekor_after_fulcio_writes_nothing(
     assert code == 3
     assert f"cannot reach Sigstore at http://127.0.0.1:{port}" in err
     assert not bom.with_name("bom.json.sigstore.json").exists()
+
+
+class _GitHubTokenEndpoint:
+    """A loopback stand-in for GitHub Actions' OIDC token endpoint (the ambient identity)."""
+
+    def __init__(self, token: str, status: int = 200) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[tuple[str, str]] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.requests.append((self.path, self.headers.get("Authorization", "")))
+                body = json.dumps({"value": token}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/token"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("status", [200, 500])
+def test_ambient_identity_of_a_ci_job(
+    status: int,
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    job = "https://ci.aibom.test/acme/app/release.yml@refs/tags/v1.0"
+    endpoint = _GitHubTokenEndpoint(identity_token(job, sigstore.issuer), status)
+    try:
+        monkeypatch.setenv("GITHUB_ACTIONS", "true")
+        monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_URL", endpoint.url)
+        monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-secret")
+        code, out, err = run(["sign", str(bom), "--trust-config", str(trust)], capsys)
+    finally:
+        endpoint.close()
+    assert endpoint.requests and endpoint.requests[0][1] == "bearer request-secret"
+    assert "audience=sigstore" in endpoint.requests[0][0]
+    if status != 200:
+        assert code == 2 and err.startswith("aibom: error: no ambient identity: GitHub")
+        assert not bom.with_name("bom.json.sigstore.json").exists()
+        return
+    assert code == 0, err
+    assert f"as {job}" in out
+    bundle = bom.with_name("bom.json.sigstore.json")
+    code, _, err = verify(bom, bundle, sigstore, trust, capsys, identity=job)
+    assert code == 0, err
