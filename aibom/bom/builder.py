@@ -1,7 +1,8 @@
 """``build``: history + notes + blame + manifests -> a validated CycloneDX AI-BOM.
 
 Stages (each timed, see ``BuildSummary.timings``): history (one ``git log`` carrying notes
-and touched paths), notes (parsing records and attribution), tree (one ``ls-tree`` and one
+and touched paths, parsed while git writes it), notes (the part of history spent parsing
+records and attribution: it overlaps git's work), tree (one ``ls-tree`` and one
 ``cat-file --batch``), blame (one blame per AI-touched file and per manifest whose
 dependencies lack a record), manifests, serialisation, validation.
 """
@@ -231,16 +232,12 @@ def commit_origin(commit: hist.Commit) -> str:
 
 
 def ai_touched(history: hist.History, tree: Tree) -> list[str]:
-    """Paths of the release tree that an AI commit of the history touched (or that an
-    attribution record names), text files only."""
+    """Paths of the release tree that an AI commit of the history touched (its attribution
+    includes imported records), text files only."""
     touched: set[str] = set()
     for commit in history.commits:
         if commit.is_ai:
             touched.update(commit.paths)
-        for record in commit.of_kind("attribution"):
-            touched.update(
-                str(f.get("path")) for f in record.get("files") or () if isinstance(f, dict)
-            )
     return sorted(p for p in touched if p in tree.blobs and not tree.blobs[p].binary)
 
 
@@ -456,9 +453,9 @@ def gather(repo: Repo, options: BuildOptions, clock: _Clock) -> _Gathered:
     revs, release_sha, ref = resolve(repo, options.selection)
     shallow = _shallow(repo)
     with clock.stage("history"):
-        raw = hist.log_bytes(repo, revs)
-    with clock.stage("notes"):
-        history = hist.History(revs, tuple(hist.parse_log(raw)), shallow)
+        streamed = hist.stream_history(repo, revs, shallow=shallow)
+    history = streamed.history
+    clock.spent["notes"] = streamed.parse_seconds  # part of "history": they overlap
     known = history.by_sha()
     with clock.stage("tree"):
         tree = read_tree(repo, release_sha)
@@ -476,7 +473,8 @@ def gather(repo: Repo, options: BuildOptions, clock: _Clock) -> _Gathered:
             }
         )
     with clock.stage("blame"):
-        blamed_lines = ln.blame(repo, release_sha, sorted(set(paths) | set(need_blame)))
+        chains = ln.path_chains(history, release_sha)
+        blamed_lines = ln.blame(repo, release_sha, sorted(set(paths) | set(need_blame)), chains)
     blamed = ln.summarize_all({p: blamed_lines.get(p, ()) for p in paths})
     by_line = {(p, f.line): f for p, facts in blamed_lines.items() for f in facts}
 

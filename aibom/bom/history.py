@@ -21,6 +21,7 @@ from aibom.provenance.trailers import parse_kv_lines
 
 _START = "\x1eC\x1f"
 _END = "\x1eE"
+_START_BYTES = _START.encode()
 _FORMAT = (
     "%x1eC%x1f"
     + "%x1f".join(["%H", "%P", "%an", "%ae", "%at", "%ct", "%s", "%(trailers:unfold,only)", "%N"])
@@ -51,6 +52,8 @@ class Commit:
     records: tuple[Mapping[str, Any], ...]  # usable note records (generation, dependency, ...)
     note_digest: str | None  # sha256 of the raw note text; None without a note
     paths: tuple[str, ...]
+    added: tuple[str, ...] = ()  # paths the commit created (status A)
+    deletes: bool = False  # the commit deleted a path (a rename, without rename detection)
     skipped_lines: int = 0
 
     @property
@@ -71,9 +74,8 @@ class History:
         return {c.sha: c for c in self.commits}
 
 
-def log_bytes(repo: Repo, revs: Sequence[str]) -> bytes:
-    """The raw ``git log`` output for ``revs`` (see ``parse_log``)."""
-    argv = [
+def log_argv(revs: Sequence[str]) -> list[str]:
+    return [
         "-c",
         "log.showSignature=false",
         "-c",
@@ -82,16 +84,71 @@ def log_bytes(repo: Repo, revs: Sequence[str]) -> bytes:
         "--encoding=UTF-8",
         f"--notes={NOTES_REF}",
         f"--format={_FORMAT}",
-        "--name-only",
+        "--name-status",
         "--no-renames",
         *revs,
         "--",
     ]
-    return repo.git(argv, timeout=LOG_TIMEOUT).stdout
+
+
+def log_bytes(repo: Repo, revs: Sequence[str]) -> bytes:
+    """The raw ``git log`` output for ``revs`` (see ``parse_log``)."""
+    return repo.git(log_argv(revs), timeout=LOG_TIMEOUT).stdout
 
 
 def read_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> History:
     return History(tuple(revs), tuple(parse_log(log_bytes(repo, revs))), shallow)
+
+
+@dataclass(frozen=True)
+class Streamed:
+    history: History
+    parse_seconds: float  # time spent parsing, while git was still writing
+
+
+def stream_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> Streamed:
+    """``read_history`` with git and the parser working at once: commits are parsed as the
+    output arrives (on two cores the parse hides behind git's own work)."""
+    import os
+    import subprocess
+    import tempfile
+    import time
+
+    from aibom.errors import GitError
+    from aibom.gitutil import _git_env
+
+    argv = ["git", "-C", repo.cwd, *log_argv(revs)]
+    deadline = time.monotonic() + LOG_TIMEOUT
+    commits: list[Commit] = []
+    parsing = 0.0
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=errors, env=_git_env(), bufsize=0
+        )
+        assert proc.stdout is not None
+        pending = b""
+        try:
+            while chunk := os.read(proc.stdout.fileno(), 1 << 20):
+                if time.monotonic() > deadline:
+                    raise GitError(argv, -1, f"timed out after {LOG_TIMEOUT:.0f}s")
+                pending += chunk
+                cut = pending.rfind(_START_BYTES)
+                if cut <= 0:
+                    continue
+                started = time.perf_counter()
+                commits += parse_log(pending[:cut])
+                parsing += time.perf_counter() - started
+                pending = pending[cut:]
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            raise GitError(argv, code, errors.read().decode("utf-8", "replace"))
+    started = time.perf_counter()
+    commits += parse_log(pending)
+    parsing += time.perf_counter() - started
+    return Streamed(History(tuple(revs), tuple(commits), shallow), parsing)
 
 
 def parse_log(data: bytes) -> Iterator[Commit]:
@@ -105,6 +162,7 @@ def parse_log(data: bytes) -> Iterator[Commit]:
         note = "\x1f".join(fields[8:])
         attribution, skipped = attribute(trailer_text, note)
         records, bad = _records(note)
+        paths, added, deletes = _changes(names)
         yield Commit(
             sha=sha,
             parents=tuple(parents.split()),
@@ -117,9 +175,28 @@ def parse_log(data: bytes) -> Iterator[Commit]:
             reviews=_reviews(trailer_text),
             records=records,
             note_digest=_note_digest(note),
-            paths=tuple(p for p in names.split("\n") if p),
+            paths=paths,
+            added=added,
+            deletes=deletes,
             skipped_lines=max(skipped, bad),
         )
+
+
+def _changes(text: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """--name-status lines -> (paths touched, paths added, whether a path was deleted)."""
+    paths: list[str] = []
+    added: list[str] = []
+    deletes = False
+    for line in text.split("\n"):
+        status, tab, path = line.partition("\t")
+        if not tab:
+            continue
+        paths.append(path)
+        if status == "A":
+            added.append(path)
+        elif status == "D":
+            deletes = True
+    return tuple(paths), tuple(added), deletes
 
 
 def _int(text: str) -> int:
@@ -140,6 +217,8 @@ def _records(note: str) -> tuple[tuple[Mapping[str, Any], ...], int]:
         line = line.strip()
         if not line:
             continue
+        if not _wanted(line):
+            continue
         try:
             data = json.loads(line)
         except ValueError:
@@ -152,7 +231,21 @@ def _records(note: str) -> tuple[tuple[Mapping[str, Any], ...], int]:
     return tuple(found), bad
 
 
+def _wanted(line: str) -> bool:
+    """Whether the BOM reads this note line: dependency records, and generation records that
+    carry parameters or digests (the rest of a generation record is already in the commit's
+    attribution). Records are canonical JSON, so the keys appear as written here."""
+    if '"kind":"dependency"' in line:
+        return True
+    return '"kind":"generation"' in line and any(key in line for key in _DETAIL_KEYS)
+
+
+_DETAIL_KEYS = ('"parameters":', '"prompt":', '"system_prompt":', '"context":', '"agent_config":')
+
+
 def _reviews(trailer_text: str) -> tuple[Review, ...]:
+    if "reviewed-by" not in trailer_text.lower():
+        return ()
     reviews = []
     for trailer in parse_kv_lines(trailer_text):
         if trailer.key.lower() != "reviewed-by" or not trailer.value.strip():

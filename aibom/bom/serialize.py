@@ -12,11 +12,12 @@ from aibom.bom.document import SERIAL_PLACEHOLDER
 
 
 def _dumps(document: Any) -> str:
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+    """Compact JSON (json's C encoder: an indented dump of a large BOM takes seconds)."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from non-UTF-8 paths or messages
-        text = json.dumps(document, indent=2, ensure_ascii=True)
+        text = json.dumps(document, ensure_ascii=True, separators=(",", ":"))
     return text + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -9,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 import referencing
 from referencing.jsonschema import DRAFT7
@@ -22,6 +22,7 @@ from aibom.notes.store import NotesStore
 from tests.conftest import GitRepo
 from tests.unit.bom.scripted import CODEX, OPUS, SONNET, build_scripted, generation
 
+jsonschema: Any = importlib.import_module("jsonschema")  # pure Python: the independent validator
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "bom" / "scripted.cdx.json"
 EPOCH = "1700100000"
 
