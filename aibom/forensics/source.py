@@ -58,6 +58,8 @@ class GitSource:
         with_files: bool = False,
         wanted: Callable[[str], bool] | None = None,
     ) -> Iterator[CommitFacts]:
+        if not revs and not self._has_commits():
+            return  # an unborn branch: no history yet
         selected = tuple(revs) if revs else ("HEAD",)
         yield from scan(
             self.repo, selected, with_files=with_files, wanted=wanted, repository=self.name
@@ -65,6 +67,9 @@ class GitSource:
 
     def label(self) -> str:
         return self.name
+
+    def _has_commits(self) -> bool:
+        return self.repo.git(["rev-parse", "-q", "--verify", "HEAD"], check=False).returncode == 0
 
     def info(self) -> SourceInfo:
         """Shallow clone? Any aibom notes at all? (Two cheap git calls.)"""

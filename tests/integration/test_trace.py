@@ -1,0 +1,264 @@
+"""``aibom trace`` end to end on scripted repositories: real git, real hooks, the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aibom import __version__
+from aibom.attribution import model as attr
+from aibom.notes.records import Record
+from tests.conftest import GitRepo
+
+OPUS = "anthropic/claude-opus-4-5-20251101"
+OPUS_41 = "anthropic/claude-opus-4-1-20250805"
+GPT = "openai/gpt-4o-2024-08-06"
+GEMINI = "google/gemini-2.5-pro"
+NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
+LINES = "".join(f"opus_line_{i} = {i}\n" for i in range(1, 11))
+
+
+@dataclass(frozen=True)
+class Scripted:
+    repo: GitRepo
+    human: str
+    opus: str
+    opus41: str
+    trailer_only: str
+    imported: str
+    edit: str
+
+
+def _session_commit(
+    repo: GitRepo, agent: str, model: str, message: str, files: dict[str, str]
+) -> str:
+    repo.aibom("session", "start", "--agent", agent, "--model", model)
+    sha = repo.commit(message, files=files)
+    repo.aibom("session", "end")
+    return sha
+
+
+def _plain_commit(repo: GitRepo, message: str, files: dict[str, str]) -> str:
+    for name, content in files.items():
+        repo.write(name, content)
+        repo.git("add", name)
+    repo.git(*NO_HOOKS, "commit", "-q", "-m", message)
+    return repo.head()
+
+
+def _import_attribution(repo: GitRepo, sha: str, path: str, model: str) -> None:
+    """What the interop importer writes for a git-ai note: an imported attribution record."""
+    blob = repo.git("rev-parse", f"{sha}:{path}").stdout.strip()
+    lines = (repo.path / path).read_text().splitlines()
+    conversation = attr.Conversation(
+        "ai",
+        attr.ranges_for(range(1, len(lines) + 1), lines),
+        model_id=model,
+        agent="cursor/1.7.2",
+        evidence="imported",
+    )
+    body = attr.to_body(
+        [attr.FileAttribution(path, blob, [conversation])], __version__, ("git-ai", None)
+    )
+    line = Record.create("attribution", body).line
+    repo.git("notes", "--ref", "refs/notes/aibom", "append", "-m", line, sha)
+
+
+@pytest.fixture
+def scripted(repo: GitRepo) -> Scripted:
+    human = repo.commit("human start", files={"README.md": "hello\n"})
+    opus = _session_commit(repo, "claude-code/2.0.14", OPUS, "opus writes b", {"b.py": LINES})
+    opus41 = _session_commit(
+        repo, "claude-code/2.0.14", OPUS_41, "opus 4.1 writes c", {"c.py": "c = 1\n"}
+    )
+    trailer_only = _plain_commit(
+        repo,
+        f"gpt writes d\n\nAI-Origin: ai-generated\nAI-Model: {GPT}\nAI-Agent: codex/0.46.0\n",
+        {"d.py": "d = 1\nd2 = 2\n"},
+    )
+    imported = _plain_commit(repo, "cursor via git-ai", {"e.py": "e = 1\ne2 = 2\ne3 = 3\n"})
+    _import_attribution(repo, imported, "e.py", GEMINI)
+    edited = LINES.replace("opus_line_2 = 2", "human_2 = 2").replace(
+        "opus_line_5 = 5", "human_5 = 5"
+    )
+    edited = edited.replace("opus_line_9 = 9\n", "")
+    edit = repo.commit("human edits b", files={"b.py": edited})
+    return Scripted(repo, human, opus, opus41, trailer_only, imported, edit)
+
+
+def _trace(repo: GitRepo, *args: str, check: bool = True) -> Any:
+    proc = repo.aibom("trace", *args, "--format", "json", check=check)
+    return json.loads(proc.stdout)
+
+
+def _shas(data: Any) -> list[str]:
+    return [c["sha"] for c in data["commits"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "anthropic/claude-opus-4-5",
+        "anthropic/claude-opus-4-5@20251101",
+        OPUS,
+        "Claude Opus 4.5",
+        "ANTHROPIC/Claude_Opus_4.5",
+    ],
+)
+def test_family_exact_display_and_case(scripted: Scripted, query: str) -> None:
+    assert _shas(_trace(scripted.repo, "--model", query)) == [scripted.opus]
+
+
+def test_other_snapshot_and_family_are_apart(scripted: Scripted) -> None:
+    assert _shas(_trace(scripted.repo, "--model", "anthropic/claude-opus-4-1")) == [scripted.opus41]
+    assert _shas(_trace(scripted.repo, "--model", "anthropic/claude-opus-4-5@20990101")) == []
+
+
+def test_trailer_only_commits_are_found(scripted: Scripted) -> None:
+    data = _trace(scripted.repo, "--model", "openai/gpt-4o")
+    assert _shas(data) == [scripted.trailer_only]
+    commit = data["commits"][0]
+    assert commit["source"] == "trailer" and commit["files"][0]["path"] == "d.py"
+    assert commit["files"][0]["added"] == 2
+    assert _shas(_trace(scripted.repo, "--model", "4o")) == [scripted.trailer_only]
+
+
+def test_imported_records_are_found(scripted: Scripted) -> None:
+    data = _trace(scripted.repo, "--model", "Gemini 2.5 Pro")
+    assert _shas(data) == [scripted.imported]
+    assert data["commits"][0]["source"] == "git-ai"
+    assert _shas(_trace(scripted.repo, "--agent", "cursor")) == [scripted.imported]
+
+
+def test_agent_and_session(scripted: Scripted) -> None:
+    assert _shas(_trace(scripted.repo, "--agent", "claude-code")) == [
+        scripted.opus41,
+        scripted.opus,
+    ]
+    assert _shas(_trace(scripted.repo, "--agent", "codex/0.46.0")) == [scripted.trailer_only]
+    sessions = _trace(scripted.repo, "--model", OPUS)["commits"][0]["sessions"]
+    assert sessions and _shas(_trace(scripted.repo, "--session", sessions[0])) == [scripted.opus]
+
+
+def test_surviving_after_human_edits(scripted: Scripted) -> None:
+    data = _trace(scripted.repo, "--model", "anthropic/claude-opus-4-5", "--surviving")
+    surviving = data["surviving"]
+    lines = surviving["lines"]
+    assert [line["text"] for line in lines] == [
+        f"opus_line_{i} = {i}" for i in (1, 3, 4, 6, 7, 8, 10)
+    ]
+    assert {line["commit"] for line in lines} == {scripted.opus}
+    assert {line["path"] for line in lines} == {"b.py"}
+    older = _trace(
+        scripted.repo, "--model", "anthropic/claude-opus-4-5", "--surviving", scripted.opus41
+    )
+    assert len(older["surviving"]["lines"]) == 10
+
+
+def test_surviving_text_and_csv(scripted: Scripted) -> None:
+    text = scripted.repo.aibom(
+        "trace", "--model", "anthropic/claude-opus-4-5", "--surviving"
+    ).stdout
+    assert "surviving in HEAD: 7 lines" in text and "b.py: 7" in text
+    proc = scripted.repo.aibom("trace", "--model", OPUS, "--surviving", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert [r["kind"] for r in rows].count("commit") == 1
+    assert [r["kind"] for r in rows].count("surviving") == 7
+
+
+def test_range(scripted: Scripted) -> None:
+    repo = scripted.repo
+    assert _shas(_trace(repo, "--agent", "claude-code", "--range", f"{scripted.opus}..HEAD")) == [
+        scripted.opus41
+    ]
+    proc = repo.aibom("trace", "--model", OPUS, "--range", "nosuch..HEAD", check=False)
+    assert (
+        proc.returncode == 2
+        and "bad revision range" in proc.stderr
+        and "Traceback" not in proc.stderr
+    )
+    proc = repo.aibom("trace", "--model", OPUS, "--range", "--all", check=False)
+    assert proc.returncode == 2
+
+
+def test_fail_if_found_and_unknown_models(scripted: Scripted) -> None:
+    repo = scripted.repo
+    found = repo.aibom("trace", "--model", OPUS, "--fail-if-found", check=False)
+    assert found.returncode == 1 and scripted.opus[:10] in found.stdout
+    unknown = repo.aibom("trace", "--model", "acme/nothing-9", "--fail-if-found", check=False)
+    assert unknown.returncode == 0 and "no commits by model acme/nothing-9" in unknown.stdout
+    data = _trace(repo, "--model", "acme/nothing-9")
+    assert data["found"] is False and data["commits"] == []
+
+
+@pytest.mark.parametrize("bad", ["frobnicator", "anthropic/claude@", "a@b@c", ""])
+def test_malformed_model_is_a_usage_error(scripted: Scripted, bad: str) -> None:
+    proc = scripted.repo.aibom("trace", "--model", bad, check=False)
+    assert proc.returncode == 2
+    assert "PROVIDER/MODEL[@VERSION]" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_needs_exactly_one_question(scripted: Scripted) -> None:
+    proc = scripted.repo.aibom("trace", check=False)
+    assert proc.returncode == 2 and "exactly one of --model" in proc.stderr
+    proc = scripted.repo.aibom("trace", "--model", OPUS, "--agent", "x", check=False)
+    assert proc.returncode == 2
+
+
+def test_output_file_only_after_success(scripted: Scripted, tmp_path: Path) -> None:
+    out = tmp_path / "trace.json"
+    bad = scripted.repo.aibom(
+        "trace", "--model", OPUS, "--range", "nosuch..", "-o", str(out), check=False
+    )
+    assert bad.returncode == 2 and not out.exists()
+    scripted.repo.aibom("trace", "--model", OPUS, "--format", "json", "-o", str(out))
+    assert _shas(json.loads(out.read_text())) == [scripted.opus]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".aibom-")]
+
+
+def test_repository_without_notes(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    repo.commit("human")
+    sha = _plain_commit(repo, f"ai\n\nAI-Origin: ai-assisted\nAI-Model: {OPUS}\n", {"x.py": "x\n"})
+    proc = repo.aibom("trace", "--model", "anthropic/claude-opus-4-5", "--format", "json")
+    assert "no aibom notes" in proc.stderr
+    assert _shas(json.loads(proc.stdout)) == [sha]
+
+
+def test_empty_repository(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    proc = repo.aibom("trace", "--model", OPUS, "--format", "json")
+    assert json.loads(proc.stdout)["commits"] == []
+
+
+def test_shallow_clone_warns(
+    scripted: Scripted, make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    clone = tmp_path / "shallow"
+    scripted.repo.git("clone", "-q", "--depth", "2", f"file://{scripted.repo.path}", str(clone))
+    proc = GitRepo(clone).aibom("trace", "--model", OPUS, check=False)
+    assert proc.returncode == 0 and "shallow clone" in proc.stderr
+
+
+def test_progress_stays_off_stderr_when_not_a_tty(scripted: Scripted) -> None:
+    proc = scripted.repo.aibom("trace", "--model", OPUS, "--surviving")
+    assert "\r" not in proc.stderr and "tracing" not in proc.stderr
+
+
+def test_in_process_cli(
+    scripted: Scripted, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aibom.cli import main
+
+    monkeypatch.chdir(scripted.repo.path)
+    assert main(["trace", "--model", OPUS, "--format", "json"]) == 0
+    assert _shas(json.loads(capsys.readouterr().out)) == [scripted.opus]
+    assert main(["trace", "--help"]) == 0
+    assert "aibom trace --model anthropic/claude-opus-4-5" in capsys.readouterr().out
