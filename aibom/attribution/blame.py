@@ -1,8 +1,10 @@
 """``git blame`` with authorship: per line the commit that wrote it and who (or what) wrote it.
 
 One ``git blame --porcelain`` per file gives, for every line, the commit and the path and line
-number in that commit's blob; then the notes and trailers of all blamed commits are read in one
-bulk pass (:mod:`aibom.attribution.resolve`), which also decides the credit of each line.
+number in that commit's blob. While it runs, one ``git log --raw`` of the files' history reads
+the notes, trailers and blobs of their commits in bulk; commits it does not reach (lines
+moved or copied from other files) are read afterwards in one more bulk pass. Then
+:mod:`aibom.attribution.resolve` decides the credit of each line.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aibom.attribution.gitpath import unquote
-from aibom.errors import AibomError, GitError, UsageError
+from aibom.errors import GitError, UsageError
 from aibom.gitutil import Repo
 
 if TYPE_CHECKING:
@@ -104,6 +106,7 @@ def blame_file(repo: Repo, path: str, options: BlameOptions = BlameOptions()) ->
 def blame_many(
     repo: Repo, paths: Sequence[str], options: BlameOptions = BlameOptions()
 ) -> list[FileBlame]:
+    """:func:`blame_files` keeping each file's porcelain output and binary flag, in order."""
     background = _Prefetch(repo, options.rev, paths)
     try:
         raws = [run_blame(repo, path, options) for path in paths]
@@ -128,8 +131,8 @@ class _Prefetch:
 
         try:
             self._found = resolve.history(repo, rev, paths)
-        except AibomError:
-            self._found = None  # blame reports the bad revision; the lookup below fills in
+        except Exception:  # only a head start: blame reports a bad revision, and the bulk
+            self._found = None  # lookup after it reads the same facts without this
 
     def result(self) -> resolve.History | None:
         self._thread.join()

@@ -503,3 +503,19 @@ def test_end_to_end_with_hooks_checkpoints_and_a_formatter(
     assert data["lines"][4]["evidence"] == "hook-observed"
     assert data["lines"][4]["session"] == "s1"
     assert [origin for _, origin, _ in got[:3]] == ["human", "human", "ai"]  # base, base, agent
+
+
+def test_the_head_start_and_the_bulk_lookup_agree(repo: GitRepo) -> None:
+    """Without the history read alongside git blame, the bulk lookup finds the same credit."""
+    from aibom.attribution.blame import attribute_lines, run_blame
+
+    ai_commit(repo, "feat", {"a.py": BODY, "b.py": "b\n"}, {"a.py": [(2, 5)], "b.py": [(1, 1)]})
+    repo.git("mv", "b.py", "c.py")
+    repo.commit("copy and rename", files={"d.py": BODY, "c.py": "b\nc\n"})
+    repo.commit(f"x\n\nAI-Origin: ai-generated\nAI-Model: {SONNET}", files={"c.py": "b\nc\nd\n"})
+    found = discover(repo.path)
+    for path, options in [("d.py", BlameOptions(detect_copies=2)), ("c.py", BlameOptions())]:
+        expected = blame_files(found, [path], options)[path]
+        alone = attribute_lines(found, [run_blame(found, path, options)], None)[path]
+        assert alone == expected
+        assert "ai" in origins(expected)
