@@ -483,9 +483,15 @@ def _from_attribution(
 
 
 def _log(repo: Repo, revs: Sequence[str]) -> list[tuple[str, int]]:
-    out = repo.out(["log", "--format=%H %ct", *revs, "--"])
+    proc = repo.git(["log", "--format=%H %ct", *revs, "--"], check=False)
+    if proc.returncode != 0:
+        said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(
+            f"git log {' '.join(revs)}: {said[0] if said else 'failed'}",
+            hint="RANGE is revisions, ranges or git log options, e.g. HEAD~10..HEAD or --all",
+        )
     commits = []
-    for line in out.splitlines():
+    for line in proc.stdout.decode("utf-8", "replace").splitlines():
         sha, _, stamp = line.partition(" ")
         if sha and stamp.isdigit():
             commits.append((sha, int(stamp)))

@@ -293,11 +293,11 @@ def test_export_leaves_out_entries_whose_blob_is_not_the_commits(
     assert "left out 1 stale" in text.stderr
 
 
-@pytest.mark.parametrize("args", [("nosuchrev",), ("HEAD..nosuchrev",)])
+@pytest.mark.parametrize("args", [("nosuchrev",), ("HEAD..nosuchrev",), ("--bogus",)])
 def test_export_bad_range_is_a_usage_error(repo: GitRepo, args: tuple[str, ...]) -> None:
     repo.commit("one")
     proc = repo.aibom("export", "agent-trace", *args, check=False)
-    assert proc.returncode == 2 and "is not a commit" in proc.stderr
+    assert proc.returncode == 2 and "hint: RANGE is" in proc.stderr, proc.stderr
     assert not (repo.path / ".agent-trace").exists()  # nothing written before the work succeeded
 
 
