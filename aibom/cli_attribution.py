@@ -68,8 +68,8 @@ def repo_path(repo: Any, file: str, base: str | None) -> str:
     "-w/--no-w",
     "ignore_whitespace",
     default=True,
-    show_default=True,
-    help="Ignore whitespace-only changes: re-indenting a line never takes its credit.",
+    help="Ignore whitespace-only changes (on by default): re-indenting a line never takes its "
+    "credit. --no-w lets them take it.",
 )
 @click.option(
     "-M", "detect_moves", is_flag=True, help="Follow lines moved or copied within the file."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aibom.attribution import resolve
@@ -310,3 +312,41 @@ def test_porcelain_headers_come_when_the_credit_of_a_commit_changes() -> None:
     assert "aibom-model -" in out
     first = out.index("aibom-origin ai")
     assert out[first - 1] == "filename f.py" and out[first + 6] == "\ta"
+
+
+# -- command-line helpers --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1,1", (1, 1)), ("10,40", (10, 40)), ("90,+5", (90, 94))]
+)
+def test_line_range_forms(text: str, expected: tuple[int, int]) -> None:
+    from aibom.cli_attribution import parse_line_range
+
+    assert parse_line_range(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "5", "0,3", "4,3", "a,b", "3,+0", "3,-2", "1,2,3"])
+def test_bad_line_range_forms(text: str) -> None:
+    from aibom.cli_attribution import parse_line_range
+
+    with pytest.raises(UsageError, match="bad line range"):
+        parse_line_range(text)
+
+
+def test_repo_paths_resolve_directories_but_not_the_file(tmp_path: Path) -> None:
+    from aibom.cli_attribution import repo_path
+    from aibom.gitutil import Repo
+
+    top = tmp_path / "top"
+    (top / "src").mkdir(parents=True)
+    (tmp_path / "alias").symlink_to(top / "src")
+    (top / "src" / "link.py").symlink_to("/etc/hostname")
+    repo = Repo(str(top / ".git"), str(top / ".git"), str(top))
+    assert repo_path(repo, "src/a.py", str(top)) == "src/a.py"
+    assert repo_path(repo, "a.py", str(top / "src")) == "src/a.py"
+    assert repo_path(repo, "a.py", str(tmp_path / "alias")) == "src/a.py"
+    assert repo_path(repo, "link.py", str(top / "src")) == "src/link.py"  # not its target
+    for outside in ("../x.py", str(tmp_path / "x.py"), "."):
+        with pytest.raises(UsageError, match="outside the repository"):
+            repo_path(repo, outside, str(top))
+    bare = Repo(str(top), str(top), None)
+    assert repo_path(bare, "src/a.py", None) == "src/a.py"
