@@ -621,3 +621,21 @@ def test_remap_with_a_bad_map_is_a_usage_error(repo: GitRepo, tmp_path: Path) ->
     assert "line 2" in proc.stderr and "Traceback" not in proc.stderr
     missing = repo.aibom("notes", "remap", "--map", str(tmp_path / "nope"), check=False)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_rewrite_benchmark_runs() -> None:
+    """bench/bench_rewrite.py keeps working (tiny run; its ratios are not asserted here)."""
+    import subprocess
+
+    bench = Path(__file__).resolve().parents[2] / "bench" / "bench_rewrite.py"
+    proc = subprocess.run(
+        [sys.executable, str(bench), "--runs", "1", "--commits", "6", "--json"],
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["remapped_records"] == [6]
+    assert all(value > 0 for value in result["ratios"].values())
