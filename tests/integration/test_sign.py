@@ -768,3 +768,29 @@ def test_ambient_identity_of_a_ci_job(
     bundle = bom.with_name("bom.json.sigstore.json")
     code, _, err = verify(bom, bundle, sigstore, trust, capsys, identity=job)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("status, kind", [(401, "UsageError"), (503, "SigstoreUnavailableError")])
+def test_fulcio_answers_are_mapped_to_exit_codes(status: int, kind: str) -> None:
+    """A 4xx from Fulcio refuses the token (exit 2); anything else is the service (exit 3)."""
+    import requests
+    from sigstore._internal.fulcio.client import FulcioClientError
+
+    from aibom.sign.signer import _signing_error
+
+    response = requests.Response()
+    response.status_code = status
+    response.url = "http://127.0.0.1:9/api/v2/signingCert"
+    try:
+        try:
+            raise requests.HTTPError("refused", response=response)
+        except requests.HTTPError as http_error:
+            raise FulcioClientError("token refused") from http_error
+    except FulcioClientError as exc:
+        error = _signing_error(exc, type("Context", (), {"_fulcio": None})())
+    from aibom.errors import AibomError
+
+    assert type(error).__name__ == kind and isinstance(error, AibomError)
+    expected = "Fulcio refused the identity token (HTTP 401)" if status < 500 else "signing failed"
+    assert str(error).startswith(expected)
+    assert error.exit_code == (2 if status < 500 else 3)
