@@ -120,7 +120,7 @@ def stats(
         commits.setdefault(facts.sha, facts)
         if progress is not None and len(commits) % 1000 == 0:
             progress(len(commits))
-    replay = fates(commits) if fates is not None else None
+    replay = fates(commits) if fates is not None and commits else None
     return _aggregate(source.label(), commits, by, replay)
 
 
