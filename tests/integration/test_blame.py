@@ -519,3 +519,20 @@ def test_the_head_start_and_the_bulk_lookup_agree(repo: GitRepo) -> None:
         alone = attribute_lines(found, [run_blame(found, path, options)], None)[path]
         assert alone == expected
         assert "ai" in origins(expected)
+
+
+def test_a_line_written_in_a_merge_is_credited_from_the_merge_note(repo: GitRepo) -> None:
+    repo.commit("base", files={"m.py": "x = 0\n"})
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("topic", files={"m.py": "x = 1\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("main", files={"m.py": "x = 2\n"})
+    repo.git("merge", "-q", "topic", check=False)  # conflict: resolved by the agent below
+    repo.write("m.py", "x = max(1, 2)\n")
+    repo.git("add", "m.py")
+    repo.git("commit", "-q", "--no-edit", env=AI_ENV)
+    merge = repo.head()
+    entry = ("m.py", blob(repo, merge, "m.py"), [conversation("ai", [(1, 1)], slug=SONNET)])
+    add_note(repo, merge, generation("human", None), attribution([entry]))
+    (line,) = blame(repo, "m.py")
+    assert (line.commit, line.origin, line.model) == (merge, "ai", SONNET)
