@@ -10,9 +10,9 @@ keeps what Agent Trace has no field for (agent, session, confidence, evidence) u
 :func:`check_record` is the structural check of the specification's field definitions:
 lenient for reading foreign records, strict (no unknown fields, ``MAJOR.MINOR`` version,
 UTC timestamps) for what aibom writes. :func:`export` builds records from aibom attribution
-records, and from generation records (the lines each commit added) where a commit has no
-ranges; :func:`write_jsonl` replaces aibom's earlier records of the same commits in a file
-and keeps every other line as it was.
+records, and from generation records (the lines each commit added) for the files of a commit
+that no range covers; :func:`write_jsonl` replaces aibom's earlier records of the same
+commits in a file and keeps every other line as it was.
 """
 
 from __future__ import annotations
@@ -535,17 +535,13 @@ def export(repo: Repo, revs: Sequence[str]) -> ExportResult:
             continue
         per_record.setdefault((commit, record.id), (record, []))[1].append(f)
     records: list[dict[str, Any]] = []
-    covered: set[str] = set()
+    covered: dict[str, set[str]] = {}  # commit -> paths with line ranges
     for (commit, _), (record, files) in per_record.items():
         records.extend(_from_attribution(commit, epochs[commit], record, files))
-        covered.add(commit)
+        covered.setdefault(commit, set()).update(f.path for f in files)
     from_ranges = len(records)
-    pending = {
-        c: g
-        for c, note in notes.items()
-        if c not in covered and (g := _best_generation(note)) is not None
-    }
-    records.extend(_from_generations(repo, pending, epochs))
+    pending = {c: g for c, note in notes.items() if (g := _best_generation(note)) is not None}
+    records.extend(_from_generations(repo, pending, epochs, covered))
     order = {sha: i for i, (sha, _) in enumerate(reversed(commits))}
     records.sort(key=lambda r: (order[r["vcs"]["revision"]], r["id"]))
     return ExportResult(
@@ -660,8 +656,13 @@ def _generation_vendor(record: Record) -> dict[str, Any]:
 
 
 def _from_generations(
-    repo: Repo, pending: Mapping[str, Record], epochs: Mapping[str, int]
+    repo: Repo,
+    pending: Mapping[str, Record],
+    epochs: Mapping[str, int],
+    covered: Mapping[str, set[str]],
 ) -> list[dict[str, Any]]:
+    """The lines each commit added, in the files no line range of it covers, credited to the
+    commit's generation record (what blame falls back to for those lines)."""
     added = added_lines(_diff(repo, list(pending)), pending)
     traces = []
     for commit, record in pending.items():
@@ -681,7 +682,7 @@ def _from_generations(
                 ],
             }
             for path, lines in sorted(added.get(commit, {}).items())
-            if lines
+            if lines and path not in covered.get(commit, ())
         ]
         if files:
             traces.append(_envelope(commit, epochs[commit], files, vendor))

@@ -199,7 +199,7 @@ def history(repo: GitRepo) -> tuple[GitRepo, dict[str, str]]:
     added = {"src/app.py": APP + "def g():\n    return 0\n", "src/new.py": "a = 1\nb = 2\n"}
     shas["session"] = repo.commit("ai adds g", files=added)
     repo.aibom("session", "end")
-    shas["ranges"] = repo.commit("ranges", files={"src/app.py": APP})
+    shas["ranges"] = repo.commit("ranges", files={"src/app.py": APP, "src/extra.py": "z = 0\n"})
     _add_gitai_note(repo, shas["ranges"], "valid.note")
     repo.aibom("import", "git-ai")
     return repo, shas
@@ -229,13 +229,17 @@ def test_export_validates_and_round_trips_into_a_fresh_clone(
     assert files["src/new.py"][0]["contributor"]["model_id"] == OPUS
     assert session["metadata"]["dev.aibom"]["agent"] == "claude-code/2.0.14"
     assert {r["vcs"]["revision"] for r in by_basis["ranges"]} == {shas["ranges"]}
+    (partial,) = [r for r in by_basis["generation"] if r["vcs"]["revision"] == shas["ranges"]]
+    assert [f["path"] for f in partial["files"]] == ["src/extra.py"]
 
     clone = make_repo("clone")
     clone.git("pull", "-q", str(repo.path), "main")
     assert clone.note(shas["ranges"]) == ""  # a clone does not fetch notes
     imported = clone.aibom("import", "agent-trace", str(out), "--format", "json")
     assert json.loads(imported.stdout)["problems"] == []
-    assert _facts(clone, shas["ranges"]) == _facts(repo, shas["ranges"], "git-ai")
+    # the ranges come back; the file no range covers gets the commit's (human) generation
+    extra = ("src/extra.py", "human", None, ((1, 1),))
+    assert _facts(clone, shas["ranges"]) == {*_facts(repo, shas["ranges"], "git-ai"), extra}
     assert _facts(clone, shas["session"]) == {
         ("src/app.py", "mixed", OPUS, ((9, 10),)),
         ("src/new.py", "mixed", OPUS, ((1, 2),)),
