@@ -179,10 +179,11 @@ def export_agenttrace(
     """Write Agent Trace v0.1 records for the commits in RANGE (default HEAD's history).
 
     One record per commit and contributor session from aibom's attribution records; for
-    commits without ranges, one from the generation record covering the lines the commit
-    added. Every record is checked against the specification before anything is written.
-    In FILE, aibom's earlier records of the same commits are replaced; other tools' lines
-    are kept. With -o -, the records go to stdout and the summary to stderr.
+    the files of a commit that no range covers, one from its generation record covering
+    the lines the commit added there. Every record is checked against the specification
+    before anything is written. In FILE, aibom's earlier records of the same commits are
+    replaced; other tools' lines are kept. With -o -, the records go to stdout and the
+    summary to stderr.
 
     \b
     Examples:
