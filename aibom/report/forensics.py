@@ -51,6 +51,10 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _day(seconds: int) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d")
 
@@ -96,7 +100,8 @@ def _trace_text(result: TraceResult, surviving: Surviving | None) -> str:
         return f"no commits by {result.query} in {result.source}\n"
     files = result.files
     out = [
-        f"{result.query}: {len(result.commits)} commits, {len(files)} files in {result.source}",
+        f"{result.query}: {_n(len(result.commits), 'commit')}, {_n(len(files), 'file')} "
+        f"in {result.source}",
         "",
     ]
     for c in result.commits:
@@ -107,7 +112,7 @@ def _trace_text(result: TraceResult, surviving: Surviving | None) -> str:
             f"{_clean(c.agent or '-')}  {_clean(c.subject)[:60]}"
         )
     out += ["", "files:"]
-    out += [f"  {_clean(f.path)}  ({f.commits} commits, +{f.added})" for f in files]
+    out += [f"  {_clean(f.path)}  ({_n(f.commits, 'commit')}, +{f.added})" for f in files]
     if surviving is not None:
         out += ["", *_surviving_text(surviving)]
     return "\n".join(out) + "\n"
@@ -115,11 +120,11 @@ def _trace_text(result: TraceResult, surviving: Surviving | None) -> str:
 
 def _surviving_text(surviving: Surviving) -> list[str]:
     share = (
-        f" of {surviving.lines_blamed} lines blamed in {surviving.files_blamed} files"
+        f" of {surviving.lines_blamed} blamed in {_n(surviving.files_blamed, 'file')}"
         if surviving.files_blamed
         else ""
     )
-    out = [f"surviving in {surviving.rev}: {len(surviving.lines)} lines{share}"]
+    out = [f"surviving in {surviving.rev}: {_n(len(surviving.lines), 'line')}{share}"]
     out += [f"  {_clean(path)}: {n}" for path, n in surviving.per_file()]
     for line in surviving.lines[:MAX_TEXT_LINES]:
         out.append(
