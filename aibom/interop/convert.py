@@ -30,6 +30,7 @@ IMPORTED_CONFIDENCE = 0.8
 _BINARY_PROBE = 8000
 _MAX_SESSION = 256
 _MAX_URL = 2000
+_MAX_PATH = 4096
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,9 @@ def tree_entries(
 # -- building records --------------------------------------------------------------------------
 def safe_path(path: str) -> bool:
     """A repository-relative path git can name (no absolute paths, no ``..``, no NUL)."""
-    if not path or path.startswith("/") or "\x00" in path or "\n" in path:
+    if not path or len(path) > _MAX_PATH or path.startswith("/") or "\x00" in path:
+        return False
+    if "\n" in path:
         return False
     return all(part not in ("", ".", "..") for part in path.split("/"))
 
@@ -248,7 +251,19 @@ def _clip(
             kept.append(ForeignRange(r.start, length))
         else:
             kept.append(r)
-    return kept
+    return _merged(kept)
+
+
+def _merged(ranges: list[ForeignRange]) -> list[ForeignRange]:
+    """Overlapping ranges as one (a line is counted once); a merged range loses its hash."""
+    out: list[ForeignRange] = []
+    for r in sorted(ranges, key=lambda x: (x.start, x.end)):
+        if out and r.start <= out[-1].end:
+            if r.end > out[-1].end or r.declared_hash != out[-1].declared_hash:
+                out[-1] = ForeignRange(out[-1].start, max(r.end, out[-1].end))
+        else:
+            out.append(r)
+    return out
 
 
 @functools.lru_cache(maxsize=4096)

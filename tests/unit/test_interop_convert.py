@@ -142,3 +142,20 @@ def test_same_input_same_record_and_write_is_idempotent(work: tuple[GitRepo, str
 )
 def test_blob_lines(data: bytes, expected: list[str] | None) -> None:
     assert convert.blob_lines(data) == expected
+
+
+def test_overlapping_ranges_count_once(work: tuple[GitRepo, str]) -> None:
+    repo, sha = work
+    git = gitutil.discover(repo.path)
+    conv = _ai((5, 6), (1, 3), (2, 4), (2, 3), (7, 7))
+    result = convert.build(git, [_trace(sha, "src/app.py", conv)], "git-ai")
+    (f,) = model.from_data(result.records[sha][0].data)
+    assert [(r.start, r.end) for r in f.conversations[0].ranges] == [(1, 4), (5, 6), (7, 7)]
+    assert result.lines == 7
+
+
+def test_overlong_path_is_reported(work: tuple[GitRepo, str]) -> None:
+    repo, sha = work
+    git = gitutil.discover(repo.path)
+    result = convert.build(git, [_trace(sha, "a/" * 2100 + "x", _ai((1, 1)))], "git-ai")
+    assert result.records == {} and "is not usable" in result.problems[0].message
