@@ -68,7 +68,12 @@ def summary_text(lines: Sequence[BlameLine]) -> str:
         f"{origin} {100 * data['shares'][origin]:.1f}% ({data['origins'][origin]})"
         for origin in ORIGINS
     ]
-    return f"{data['lines']} lines from {data['commits']} commits: " + ", ".join(parts)
+    head = f"{_count(data['lines'], 'line')} from {_count(data['commits'], 'commit')}"
+    return f"{head}: " + ", ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 # -- JSON ------------------------------------------------------------------------------------

@@ -302,7 +302,7 @@ def test_text_escapes_control_characters_and_keeps_tabs() -> None:
     assert "\\x1b[31mred\\x07" in text
     assert ") \tindented" in text
     assert "caf\\xe9" in text
-    assert text.splitlines()[-1].startswith("3 lines from 1 commits: human 0.0% (0), ai 66.7% (2)")
+    assert text.splitlines()[-1].startswith("3 lines from 1 commit: human 0.0% (0), ai 66.7% (2)")
 
 
 def test_porcelain_headers_come_when_the_credit_of_a_commit_changes() -> None:
