@@ -267,6 +267,8 @@ def attribution_lines(
     ``replaced``: the commit an amend replaced (its lines are carried by the rewrite, so they
     count as base here). Never raises: line facts are best effort, the commit record is not.
     """
+    if not os.path.isdir(os.path.join(repo.state_dir, "attribution")):
+        return []  # no agent checkpoint ever named a file here: one stat, no import
     from aibom.attribution import checkpoints as attribution_store
 
     if not attribution_store.has_events(repo.state_dir):
