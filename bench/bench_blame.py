@@ -12,7 +12,8 @@ Measured, interleaved (floor, aibom, floor, aibom, ...), medians compared:
 1. the whole process ``aibom blame FILE`` (text, and ``--format porcelain``) against the
    process ``git blame --porcelain FILE``. Target: at most 1.5x. ``aibom --version`` is timed
    too: the start-up every ``aibom`` command pays (Python, click, command registration), so
-   ``aibom blame`` minus it is what blaming itself adds;
+   ``aibom blame`` minus it is what blaming itself adds; and ``python -c 'import click'``, the
+   floor of any click command;
 2. the library call :func:`aibom.attribution.blame.blame_files` against ``git blame
    --porcelain`` started from the same Python process (the git run the library cannot avoid).
 
@@ -227,6 +228,8 @@ def measure(
         "blame_files (library)": lambda: blame_files(repo, [FILE]),
         # the floor of any aibom command: Python, click and the registration of all commands
         "aibom --version": _process([*aibom_argv(), "--version"], path, env),
+        # what no click command can avoid: the interpreter and click itself
+        "python -c 'import click'": _process([sys.executable, "-c", "import click"], path, env),
     }
     samples: dict[str, list[float]] = {name: [] for name in cases}
     cpu: dict[str, list[float]] = {name: [] for name in cases}
@@ -276,6 +279,8 @@ def _table(result: dict[str, Any]) -> str:
         cpu = result["cpu_ratios"][name]
         if name.startswith("aibom --version"):
             note = "start-up floor of every aibom command"
+        elif name.startswith("python -c"):
+            note = "floor of any click command"
         else:
             note = f"target <= {TARGET_RATIO}x: {'ok' if ratio <= TARGET_RATIO else 'OVER'}"
         rows.append(f"  {name:56} {ratio:5.2f}x {cpu:5.2f}x  ({note})")

@@ -467,6 +467,7 @@ def test_benchmark_runs_and_reports_ratios() -> None:
         "aibom blame --format porcelain / git blame --porcelain",
         "blame_files (library) / git blame --porcelain",
         "aibom --version / git blame --porcelain",
+        "python -c 'import click' / git blame --porcelain",
     }
     assert all(value > 0 for value in result["ratios"].values())
 
