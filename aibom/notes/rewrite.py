@@ -209,6 +209,7 @@ def copy_cherry_pick(repo: Repo, source: str, target: str) -> int:
             "tool": {"name": "aibom", "version": __version__},
         },
     )
-    remapped = _remapped(repo, [(source, target)], "cherry-pick", {source: text})
+    # the pick is new: no note of its own yet (post-commit copies before it records anything)
+    remapped = _remapped(repo, [(source, target)], "cherry-pick", {source: text, target: ""})
     lines: Iterable[str] = [*note_lines(text), marker.line, *remapped.get(target, ())]
     return 1 if store.append(target, list(lines)) else 0
