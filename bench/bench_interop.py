@@ -17,6 +17,9 @@ registration), so each figure minus it is what the work itself costs.
 
 There is no target in the issue for these; the figures go in the README.
 
+Wall and CPU time (user + system of the child, from ``getrusage``) are both reported: on a
+loaded machine the CPU figures move less.
+
 Usage: ``python bench/bench_interop.py [--runs N] [--commits N] [--json]``.
 """
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -116,10 +120,20 @@ def build(repo: Path, commits: int, env: dict[str, str]) -> None:
     subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True, env=env)
 
 
-def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
-    start = time.perf_counter()
+CPU: dict[str, list[float]] = {}  # command label -> CPU seconds (user + system) per run
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(argv: list[str], cwd: Path, env: dict[str, str], label: str = "") -> float:
+    """Wall time of one run; its CPU time (less disturbed by a loaded machine) goes to CPU."""
+    cpu, start = _cpu(), time.perf_counter()
     proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
+    CPU.setdefault(label or argv[0], []).append(_cpu() - cpu)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.decode()[-500:]}")
     return elapsed
@@ -139,14 +153,15 @@ def measure(runs: int, commits: int) -> dict[str, Any]:
         dry: list[float] = []
         start_up: list[float] = []
         for _ in range(runs):
-            floor.append(timed(floor_argv, repo, env))
-            dry.append(timed(dry_argv, repo, env))
-            start_up.append(timed([*aibom, "--version"], repo, env))
-        real = timed([*aibom, "import", "git-ai"], repo, env)
+            floor.append(timed(floor_argv, repo, env, "floor"))
+            dry.append(timed(dry_argv, repo, env, "import git-ai --dry-run"))
+            start_up.append(timed([*aibom, "--version"], repo, env, "start-up"))
+        real = timed([*aibom, "import", "git-ai"], repo, env, "import git-ai (writes)")
         export: list[float] = []
         out = root / "traces.jsonl"
         for _ in range(runs):
-            export.append(timed([*aibom, "export", "agent-trace", "-o", str(out)], repo, env))
+            argv = [*aibom, "export", "agent-trace", "-o", str(out)]
+            export.append(timed(argv, repo, env, "export agent-trace"))
         records = sum(1 for line in out.read_text().splitlines() if line.strip())
         base = statistics.median(floor)
     return {
@@ -164,6 +179,12 @@ def measure(runs: int, commits: int) -> dict[str, Any]:
             "import git-ai --dry-run / floor": round(statistics.median(dry) / base, 2),
             "import git-ai (writes) / floor": round(real / base, 2),
             "export agent-trace / floor": round(statistics.median(export) / base, 2),
+        },
+        "cpu_seconds": {k: round(statistics.median(v), 4) for k, v in CPU.items()},
+        "cpu_ratios": {
+            f"{k} / floor": round(statistics.median(v) / statistics.median(CPU["floor"]), 2)
+            for k, v in CPU.items()
+            if k not in ("floor", "start-up")
         },
         "exported_records": records,
     }
@@ -188,6 +209,11 @@ def main() -> int:
         result["seconds"].items(), result["ratios"].values(), strict=True
     ):
         print(f"  {name:26} {seconds * 1000:8.0f} ms  {ratio:6.2f}x floor")
+    print("CPU time (user + system), medians:")
+    for name, seconds in result["cpu_seconds"].items():
+        ratio = result["cpu_ratios"].get(f"{name} / floor")
+        shown = f"  {ratio:6.2f}x floor" if ratio is not None else ""
+        print(f"  {name:26} {seconds * 1000:8.0f} ms{shown}")
     print(f"exported {result['exported_records']} Agent Trace records")
     return 0
 
