@@ -225,6 +225,35 @@ def test_amend_without_attribution_adds_no_attribution(rrepo: GitRepo) -> None:
     assert rrepo.note() == rrepo.note(old)  # the generation record moved, nothing else
 
 
+def test_crlf_to_lf_is_whitespace_and_deleted_or_binary_files_drop_out(rrepo: GitRepo) -> None:
+    """A formatter's line-ending change keeps credit; files that are gone or binary get none."""
+    lines = numbered("w", 4)
+    files = {
+        "win.py": "".join(line + "\r\n" for line in lines),
+        "gone.py": text(lines),
+        "img.dat": text(lines),
+    }
+    old = rrepo.commit("three files", files=files, env=AI_ENV)
+    for path in files:
+        attribute(rrepo, old, path, [2, 3])
+    (rrepo.path / "win.py").write_bytes(text(lines).encode())  # CRLF -> LF
+    rrepo.git("rm", "-q", "gone.py")
+    (rrepo.path / "img.dat").write_bytes(b"\x00\x01binary\x00" + text(lines).encode())
+    rrepo.git("add", "win.py", "img.dat")
+    rrepo.git("commit", "-q", "--amend", "--no-edit")
+    new = rrepo.head()
+    assert spans(rrepo, new, "win.py") == {("ai", OPUS): [(2, 3)], ("ai", None): [(1, 1), (4, 4)]}
+    assert spans(rrepo, new, "img.dat") == {}
+    described = {f["path"] for r in records(rrepo, new) for f in r.get("files", ())}
+    assert "gone.py" in described  # only the stale copy from the old commit names it
+    assert all(
+        f["path"] != "gone.py"
+        for r in records(rrepo, new)
+        if r.get("source", {}).get("type") == "rewrite"
+        for f in r["files"]
+    )
+
+
 # -- rebase --------------------------------------------------------------------------------------
 def _two_ai_commits(repo: GitRepo) -> tuple[str, str]:
     """base: f.py with 10 lines; topic: a-end (OPUS appends 3), a-top (GPT inserts 2 on top);
