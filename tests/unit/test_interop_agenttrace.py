@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aibom.attribution import model
 from aibom.interop import agenttrace
 from aibom.interop.convert import ForeignRange
 
@@ -251,3 +252,79 @@ def test_added_lines_from_a_zero_context_diff() -> None:
 )
 def test_unquote(quoted: str, plain: str) -> None:
     assert agenttrace._unquote(quoted) == plain
+
+
+_CONVERSATIONS = st.builds(
+    lambda kind, model_id, agent, session, confidence, spans: model.Conversation(
+        kind,
+        [model.LineRange(s, s + n, f"sha256:{s:064x}") for s, n in spans],
+        model_id=model_id,
+        agent=agent,
+        session=session,
+        confidence=confidence,
+        evidence="hook-observed",
+    ),
+    st.sampled_from(["human", "ai", "mixed", "unknown"]),
+    st.none() | st.sampled_from(["anthropic/claude-opus-4-5-20251101", "openai/gpt-4o"]),
+    st.none() | st.sampled_from(["claude-code/2.0.14", "codex"]),
+    st.none() | st.sampled_from(["s-1", "s-2"]),
+    st.sampled_from([0.5, 0.9, 1.0]),
+    st.lists(st.tuples(st.integers(1, 500), st.integers(0, 20)), min_size=1, max_size=4),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["a.py", "src/b c.py", "déjà.txt"]),
+        st.lists(_CONVERSATIONS, min_size=1, max_size=3),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_export_then_read_keeps_every_fact(files: dict[str, list[model.Conversation]]) -> None:
+    from aibom.notes.records import Record
+
+    attributed = [model.FileAttribution(p, "b" * 40, c) for p, c in files.items()]
+    record = Record.create("attribution", model.to_body(attributed, "0"))
+    traces = agenttrace._from_attribution(REV, 1_700_000_000, record, attributed)
+    validator = _schema()
+    for trace in traces:
+        assert list(validator.iter_errors(trace)) == []
+    read, problems, count = agenttrace.parse_jsonl(agenttrace.render_jsonl(traces), "t")
+    assert problems == [] and count == len(traces)
+    assert {t.made_from for t in read} == {record.id}
+
+    def facts_in(items: list[tuple[str, Any]]) -> set[tuple[Any, ...]]:
+        return {
+            (path, c.contributor, c.model_id, c.agent, c.session, c.confidence, (r.start, r.end))
+            for path, c in items
+            for r in c.ranges
+        }
+
+    before = facts_in([(f.path, c) for f in attributed for c in f.conversations])
+    after: set[tuple[Any, ...]] = set()
+    for t in read:
+        for f in t.files:
+            for c in f.conversations:
+                after |= {
+                    (
+                        f.path,
+                        c.contributor,
+                        c.model,
+                        c.agent,
+                        c.session,
+                        c.confidence,
+                        (r.start, r.end),
+                    )
+                    for r in c.ranges
+                }
+    assert after == before
+
+
+def test_crlf_and_non_utf8_jsonl_lines() -> None:
+    good = json.dumps({**MINIMAL, "vcs": {"type": "git", "revision": REV}})
+    text = (good + "\r\n").encode() + b'{"version": "0.1", "id": "\xff\xfe"}\r\n'
+    traces, problems, count = agenttrace.parse_jsonl(text.decode("utf-8", "surrogateescape"), "t")
+    assert count == 2 and len(traces) == 1
+    assert [p.where for p in problems] == ["t:2"]
