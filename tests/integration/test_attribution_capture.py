@@ -342,3 +342,38 @@ def test_demo_scene(base_repo: GitRepo) -> None:
     assert "pay/limits.py line 5: ai anthropic/claude-opus-4-5-20251101" in said
     assert "line 6: mixed" in said
     assert not (base_repo.path / ".claude").exists()
+
+
+def test_agents_cli_formats_and_errors(base_repo: GitRepo) -> None:
+    repo = base_repo
+    out = json.loads(repo.aibom("agents", "install", "gemini-cli", "--format", "json").stdout)
+    assert out["changed"] and out["file_created"] and out["scope"] == "project"
+    status = json.loads(repo.aibom("agents", "status", "--format", "json").stdout)
+    assert {s["agent"]: s["installed"] for s in status}["gemini-cli"] is True
+    assert {s["agent"]: s["installed"] for s in status}["cursor"] is False
+    proc = repo.aibom("agents", "install", "emacs", check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") <= 2 and "Traceback" not in proc.stderr
+    assert "hint:" in proc.stderr
+    (repo.path / ".gemini" / "settings.json").write_text("{broken")
+    proc = repo.aibom("agents", "uninstall", "gemini-cli", check=False)
+    assert proc.returncode == 2 and "not valid JSON" in proc.stderr
+    assert (repo.path / ".gemini" / "settings.json").read_text() == "{broken"
+
+
+def test_checkpoint_bench_smoke() -> None:
+    bench = Path(__file__).resolve().parents[2] / "bench" / "bench_checkpoint.py"
+    proc = subprocess.run(
+        [sys.executable, str(bench), "--runs", "1", "--lines", "300", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    ratios = json.loads(proc.stdout)["ratios"]
+    assert set(ratios) == {
+        "checkpoint pre / python -c pass",
+        "checkpoint post / python -c pass",
+        "post-commit with events / python -c pass",
+    }
+    assert all(r > 0 for r in ratios.values())
