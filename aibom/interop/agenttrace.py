@@ -458,12 +458,15 @@ def _from_attribution(
 ) -> list[dict[str, Any]]:
     """One trace record per (agent, session, confidence, evidence) of one attribution record."""
     groups: dict[tuple[str | None, str | None, float, str], dict[str, list[dict[str, Any]]]] = {}
+    raw = {f["path"]: f["conversations"] for f in record.data["files"]}
     for f in files:
-        for c in f.conversations:
-            conv = {
+        for c, stored in zip(f.conversations, raw[f.path], strict=True):
+            conv: dict[str, Any] = {
                 "contributor": _contributor(c.contributor, c.model_id),
                 "ranges": [_range_json(r) for r in c.ranges],
             }
+            if isinstance(stored.get("url"), str):
+                conv["url"] = stored["url"]  # an imported conversation's link travels on
             groups.setdefault(_group_key(c), {}).setdefault(f.path, []).append(conv)
     traces = []
     for (agent, session, confidence, evidence), by_path in groups.items():

@@ -163,6 +163,14 @@ def test_agent_trace_import_reports_bad_lines_by_file_and_line(
         ("src/app.py", "human", None, ((4, 4),)),
         ("src/app.py", "mixed", "openai/gpt-4o", ((7, 8),)),
     }
+    exported = repo.aibom("export", "agent-trace", "-o", "-").stdout
+    urls = {
+        c.get("url")
+        for r in map(json.loads, exported.splitlines())
+        for f in r["files"]
+        for c in f["conversations"]
+    }
+    assert urls == {"https://agent.example/conversations/12345", None}
     refs = {r["source"]["ref"] for r in _records(repo, sha)}
     assert refs == {"3f0c1b2a-5d6e-4f70-8a9b-0c1d2e3f4a5b", "8e0c1b2a-5d6e-4f70-8a9b-0c1d2e3f4a5b"}
     again = json.loads(repo.aibom("import", "agent-trace", "--format", "json").stdout)
