@@ -219,14 +219,18 @@ def _renamed_from(orphans: Mapping[str, Event], committed: bytes, snaps: _Snapsh
 
 def build(
     repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str
-) -> tuple[list[am.FileAttribution], set[str]]:
-    """(file attributions, event paths to consume) for a commit's (path, blob) changes."""
+) -> tuple[list[am.FileAttribution], set[str], dict[str, bytes]]:
+    """(file attributions, event paths to consume, blobs read) for a commit's changes.
+
+    The blobs read (by object name) include every committed blob, so the generation record's
+    digests need no second ``git cat-file``.
+    """
     from aibom.notes.store import cat_blobs
 
     store = store_mod.store_dir(repo.state_dir)
     events = store_mod.load(store)
     if not events:
-        return [], set()
+        return [], set(), {}
     by_path: dict[str, list[Event]] = {}
     for event in events:
         by_path.setdefault(event.path, []).append(event)
@@ -242,7 +246,7 @@ def build(
     for path in committed:
         sources[path] = path if path in by_path else ""
     wanted = {p for p, s in sources.items() if s} | (set(committed) if orphans else set())
-    names = [committed[p] for p in wanted] + [f"{base_rev}:{p}" for p in wanted]
+    names = [*committed.values(), *(f"{base_rev}:{p}" for p in wanted)]
     blobs = cat_blobs(repo, names) if wanted else {}
     for path in sorted(set(committed) - {p for p, s in sources.items() if s}):
         data = blobs.get(committed[path])
@@ -268,7 +272,7 @@ def build(
                 files.append(am.FileAttribution(path, committed[path], parts))
         if source != path or _settled(top, path, data):
             consumed.add(source)
-    return files, consumed
+    return files, consumed, blobs
 
 
 def _settled(toplevel: str, path: str, committed: bytes) -> bool:
@@ -286,15 +290,16 @@ def _settled(toplevel: str, path: str, committed: bytes) -> bool:
 
 def record_for_commit(
     repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str
-) -> Record | None:
-    """The ``attribution`` record of a new commit (None without line facts); consumes events."""
+) -> tuple[Record | None, dict[str, bytes]]:
+    """The ``attribution`` record of a new commit (None without line facts) and the blobs read
+    on the way; consumes the events it used."""
     from aibom import __version__
     from aibom.notes.records import Record
 
-    files, consumed = build(repo, changes, base_rev)
+    files, consumed, blobs = build(repo, changes, base_rev)
     record = None
     if files:
         record = Record.create("attribution", am.to_body(files, __version__, ("checkpoint", None)))
     if consumed:
         store_mod.consume(store_mod.store_dir(repo.state_dir), consumed)
-    return record
+    return record, blobs

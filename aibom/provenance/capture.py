@@ -237,7 +237,10 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
     added = deps_handoff.take(repo, sha)
     deps_lines = [deps_handoff.record(added, detection).line] if added is not None else []
     # line-level attribution from agent checkpoints goes into the same append
-    deps_lines += attribution_lines(repo, sha, changes, entry[0] if amend and entry else None)
+    attributed, fetched = attribution_lines(
+        repo, sha, changes, entry[0] if amend and entry else None
+    )
+    deps_lines += attributed
     if (amend and not observed_ai) or (not detection.origin.is_ai and not cfg.human_records):
         if deps_lines:
             NotesStore(repo).append(sha, deps_lines)
@@ -249,7 +252,7 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
         detection,
         committed=committed,
         session=current,
-        blobs=blob_digests(repo, changes) if ai else [],
+        blobs=blob_digests(repo, changes, fetched) if ai else [],
         agent_config=(
             generation.agent_config_digest(repo.toplevel, cfg.agent_config_files) if ai else None
         ),
@@ -261,31 +264,32 @@ def record_head(repo: Repo, cfg: Config) -> RecordOutcome:
 
 def attribution_lines(
     repo: Repo, sha: str, changes: Sequence[tuple[str, str]], replaced: str | None
-) -> list[str]:
-    """The ``attribution`` record line of a new commit, when agent checkpoints saw its files.
+) -> tuple[list[str], dict[str, bytes]]:
+    """The ``attribution`` record line of a new commit, when agent checkpoints saw its files,
+    and the blobs read for it (by object name; reused for the generation record's digests).
 
     ``replaced``: the commit an amend replaced (its lines are carried by the rewrite, so they
     count as base here). Never raises: line facts are best effort, the commit record is not.
     """
     if not os.path.isdir(os.path.join(repo.state_dir, "attribution")):
-        return []  # no agent checkpoint ever named a file here: one stat, no import
+        return [], {}  # no agent checkpoint ever named a file here: one stat, no import
     from aibom.attribution import checkpoints as attribution_store
 
     if not attribution_store.has_events(repo.state_dir):
-        return []
+        return [], {}
     try:
         from aibom.attribution.capture import record_for_commit
         from aibom.provenance.commits import read_head_with_changes
 
         if not changes:
             _, changes = read_head_with_changes(repo, sha)
-        record = record_for_commit(repo, changes, replaced or f"{sha}^")
+        record, blobs = record_for_commit(repo, changes, replaced or f"{sha}^")
     except Exception as exc:  # pragma: no cover - reported, never fatal
         import sys
 
         print(f"aibom post-commit: warning: line attribution skipped ({exc})", file=sys.stderr)
-        return []
-    return [record.line] if record is not None else []
+        return [], {}
+    return ([record.line] if record is not None else []), blobs
 
 
 def detect_commit(
@@ -309,12 +313,16 @@ def detect_commit(
     return detect.detect(ctx, sources)
 
 
-def blob_digests(repo: Repo, changes: Sequence[tuple[str, str]]) -> list[BlobDigest]:
-    """sha256 of every blob a commit added or changed, read with one ``cat-file --batch``."""
+def blob_digests(
+    repo: Repo, changes: Sequence[tuple[str, str]], known: Mapping[str, bytes] | None = None
+) -> list[BlobDigest]:
+    """sha256 of every blob a commit added or changed, read with one ``cat-file --batch``
+    (none when ``known`` holds them all already)."""
     from aibom.notes.store import cat_blobs
     from aibom.provenance.generation import BlobDigest
 
-    contents = cat_blobs(repo, [oid for _, oid in changes])
+    contents = dict(known or {})
+    contents.update(cat_blobs(repo, [oid for _, oid in changes if oid not in contents]))
     return [
         BlobDigest(path, hexdigest(contents[oid]))
         for path, oid in sorted(changes)
