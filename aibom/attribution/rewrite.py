@@ -537,11 +537,12 @@ def _onto(repo: Repo) -> str | None:
 
 
 def split_parts(repo: Repo, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``(old, part)`` for commits a person made at an ``edit`` stop before the last part.
+    """``(old, part)`` for the commits an ``edit`` stop made before the one git maps.
 
     git maps the edited commit only to the commit HEAD was at ``rebase --continue``; the
-    earlier parts of a split are new commits between it and the previous rewritten commit (or
-    the rebase's ``onto``). One ``git rev-list --parents`` finds them while the rebase's state
+    earlier parts (of a split, or the picked commit when more commits were added on top of
+    it) are new commits between it and the previous rewritten commit (or the rebase's
+    ``onto``). One ``git rev-list --parents`` finds them while the rebase's state
     directory still exists (post-rewrite runs before it is removed).
     """
     onto = _onto(repo)
@@ -572,7 +573,8 @@ def split_parts(repo: Repo, pairs: Sequence[tuple[str, str]]) -> list[tuple[str,
 
 
 def _committed_in_this_rebase(repo: Repo) -> set[str]:
-    """Commits ``git commit`` made (by a person, at a stop) since the rebase started (reflog)."""
+    """Commits made at ``edit`` stops since the rebase started (from the HEAD reflog): the
+    picked commit itself and what ``git commit`` added after it or instead of it."""
     try:
         with open(os.path.join(repo.git_dir, "logs", "HEAD"), "rb") as fh:
             data = fh.read()
@@ -585,6 +587,6 @@ def _committed_in_this_rebase(repo: Repo) -> set[str]:
         if action.endswith(b"(start)"):
             break
         oids = head.split(b" ", 2)
-        if len(oids) == 3 and action.startswith(b"commit"):
+        if len(oids) == 3 and action.startswith((b"commit", b"rebase (edit)")):
             made.add(oids[1].decode())
     return made

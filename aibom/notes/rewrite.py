@@ -89,12 +89,16 @@ def carry_notes(
     Returns (notes changed, attribution records remapped).
     """
     store = NotesStore(repo)
-    texts = store.read_texts({c for pair in pairs for c in pair})
+    parts = _split_parts(repo, pairs) if operation == "rebase" else []
+    texts = store.read_texts({c for pair in (*pairs, *parts) for c in pair})
     additions: dict[str, list[str]] = {}
     for old, new in pairs:
         if old in texts and old != new:
             additions.setdefault(new, []).extend(note_lines(texts[old]))
-    remapped = _remapped(repo, pairs, operation, texts)
+    for old, part in parts:
+        if old in texts and part not in texts:  # a part the sequencer made: no records at all
+            additions.setdefault(part, []).extend(note_lines(texts[old]))
+    remapped = _remapped(repo, [*pairs, *parts], operation, texts)
     for new, lines in remapped.items():
         additions.setdefault(new, []).extend(lines)
     return store.append_many(additions, message), sum(len(v) for v in remapped.values())
@@ -119,12 +123,21 @@ def _remapped(
         everyone = _rebasing(repo)
     try:
         known = {c: texts.get(c, "") for pair in pairs for c in pair}  # no note: read already
-        if operation == "rebase":
-            pairs = [*pairs, *attribution.split_parts(repo, pairs)]
         return attribution.remap(repo, pairs, operation, texts=known, everyone=everyone)
     except Exception as exc:  # the generation records must still follow the rewrite
         print(f"aibom: warning: line attribution not remapped: {exc}", file=sys.stderr)
         return {}
+
+
+def _split_parts(repo: Repo, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(old, part) for the other commits an ``edit`` stop turned one commit into."""
+    from aibom.attribution import rewrite as attribution
+
+    try:
+        return attribution.split_parts(repo, pairs)
+    except Exception as exc:
+        print(f"aibom: warning: split commits not followed: {exc}", file=sys.stderr)
+        return []
 
 
 def cherry_pick_source(repo: Repo, head_message: str, head_sha: str) -> str | None:

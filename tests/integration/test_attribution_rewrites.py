@@ -387,6 +387,23 @@ def test_rebase_edit_and_split_into_two_commits(rrepo: GitRepo, tmp_path: Path) 
     assert blame_origins(rrepo, "a.py") == [("ai", OPUS)] * 3
 
 
+def test_rebase_edit_stop_with_a_commit_added_on_top(rrepo: GitRepo, tmp_path: Path) -> None:
+    """git maps the edited commit to the added one; the picked commit keeps its own records."""
+    _two_ai_commits(rrepo)
+    proc = rrepo.git("rebase", "-i", "main", env=sequence_editor(tmp_path, "edit-first"))
+    assert "Stopped" in proc.stdout + proc.stderr
+    rrepo.commit("added by hand", files={"notes.txt": "one\ntwo\n"})
+    rrepo.git("rebase", "--continue")
+    new = by_subject(rrepo, "main..topic")
+    assert set(new) == {"a-end", "added by hand", "a-top"}
+    assert spans(rrepo, new["a-end"], "f.py") == {("ai", OPUS): [(12, 14)]}
+    gens = [r["origin"] for r in records(rrepo, new["a-end"]) if r["kind"] == "generation"]
+    assert gens == ["ai-generated"]
+    assert spans(rrepo, new["added by hand"], "notes.txt") == {("human", None): [(1, 2)]}
+    assert blame_origins(rrepo, "notes.txt") == [("human", None)] * 2
+    assert blame_origins(rrepo, "f.py")[13:] == [("ai", OPUS)] * 3
+
+
 def test_pull_rebase(make_repo: Callable[..., GitRepo], tmp_path: Path) -> None:
     origin = make_repo("origin", bare=True)
     a = make_repo("a", install=True)
