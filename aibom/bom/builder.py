@@ -9,6 +9,7 @@ dependencies lack a record), manifests, serialisation, validation.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -40,6 +41,7 @@ from aibom.bom.tree import Tree, read_tree
 from aibom.errors import UsageError
 from aibom.gitutil import Repo
 from aibom.provenance.modelid import normalize_model
+from aibom.provenance.types import ModelId
 
 COMMIT_ORIGIN = {"ai-generated": "ai", "ai-assisted": "mixed", "human": "human"}
 ORIGINS = ("ai", "mixed", "human", "unknown")
@@ -241,8 +243,13 @@ def ai_touched(history: hist.History, tree: Tree) -> list[str]:
     return sorted(p for p in touched if p in tree.blobs and not tree.blobs[p].binary)
 
 
+@functools.lru_cache(maxsize=4096)
+def _normalized(slug: str) -> ModelId | None:
+    return normalize_model(slug)
+
+
 def _model_use(slug: str, commits: int, lines: int) -> ModelUse:
-    found = normalize_model(slug)
+    found = _normalized(slug)
     if found is None:
         provider, _, name = slug.partition("/")
         return ModelUse(slug, provider or "unknown", name or slug, None, commits, lines)
@@ -392,7 +399,8 @@ def reviews_of(
         for sha in session.commits:
             by_commit[sha].append(session.ref)
     notes = []
-    for commit in sorted(history.commits, key=lambda c: (c.committed, c.sha)):
+    reviewed = [c for c in history.commits if c.reviews]
+    for commit in sorted(reviewed, key=lambda c: (c.committed, c.sha)):
         for index, review in enumerate(commit.reviews):
             subjects = tuple(sorted(set(by_commit.get(commit.sha, ())))) or (doc.RELEASE_REF,)
             notes.append(

@@ -29,6 +29,7 @@ _FORMAT = (
 )
 _KINDS = ("generation", "dependency", "attribution", "rewrite")
 LOG_TIMEOUT = 3600.0
+_AI = frozenset(("ai-assisted", "ai-generated"))
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class Commit:
 
     @property
     def is_ai(self) -> bool:
-        return self.attribution.origin in ("ai-assisted", "ai-generated")
+        return self.attribution.origin in _AI
 
     def of_kind(self, kind: str) -> tuple[Mapping[str, Any], ...]:
         return tuple(r for r in self.records if r.get("kind") == kind)
