@@ -5,8 +5,9 @@
     PreToolUse or PostToolUse payload on stdin. The post checkpoint snapshots the file and
     diffs it against the pre state. Floor: ``python -c pass``. Target: at most 3.0x.
 (b) post-commit with checkpoint events for that file (the replay pre -> post -> committed blob
-    and the attribution record), started as the git hook shim starts it, against the same
-    floor; ``bench/bench_hooks.py`` measures the usual commit without events.
+    and the attribution record), started as the git hook shim starts it (own detection, no
+    commit-msg hand-off), against the same floor and against post-commit of a commit without
+    events in the same repository (what the attribution step adds).
 
 Runs are interleaved (floor, pre, post, ...) so machine noise hits every case alike; medians
 are reported. Usage: ``python bench/bench_checkpoint.py [--runs N] [--lines N] [--json]``.
@@ -107,11 +108,18 @@ def bench(runs: int, lines: int) -> dict[str, list[float]]:
                 raise RuntimeError("post-commit wrote no attribution record")
             return elapsed
 
+        def post_commit_without_events() -> float:
+            (repo / "other.txt").write_text(f"{next(counter)}\n")
+            run(["git", "add", "other.txt"], repo, env)
+            run(["git", "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "other"], repo, env)
+            return timed(hook, repo, env)
+
         cases: dict[str, Callable[[], float]] = {
             "python -c pass": floor,
             "checkpoint pre (shim)": checkpoint_pre,
             "checkpoint post (shim)": checkpoint_post,
             "post-commit with events": post_commit_with_events,
+            "post-commit, no events": post_commit_without_events,
         }
         samples: dict[str, list[float]] = {name: [] for name in cases}
         for case in cases.values():  # warm-up: page cache, .pyc files
@@ -144,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
             median["post-commit with events"] / floor,
             HOOK_BUDGET,
         ),
+        "post-commit, no events / python -c pass": (
+            median["post-commit, no events"] / floor,
+            HOOK_BUDGET,
+        ),
     }
     if args.json:
         print(json.dumps({"median_ms": median, "ratios": {k: v[0] for k, v in ratios.items()}}))
@@ -156,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'case':<28}{'median ms':>10}")
     for name, value in median.items():
         print(f"{name:<28}{value:>10.1f}")
+    extra = median["post-commit with events"] - median["post-commit, no events"]
+    print(f"{'attribution adds':<28}{extra:>10.1f}  (with events - no events)")
     print()
     for name, (ratio, target) in ratios.items():
         verdict = "ok" if ratio <= target else f"over the {target:.1f}x target"

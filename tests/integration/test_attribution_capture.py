@@ -375,5 +375,6 @@ def test_checkpoint_bench_smoke() -> None:
         "checkpoint pre / python -c pass",
         "checkpoint post / python -c pass",
         "post-commit with events / python -c pass",
+        "post-commit, no events / python -c pass",
     }
     assert all(r > 0 for r in ratios.values())
