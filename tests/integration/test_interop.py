@@ -373,3 +373,22 @@ def test_importing_an_export_into_its_own_repository_adds_nothing(
     assert result["own_exports_skipped"] == len(exported) > 0
     assert result["new_records"] == 0 and result["records"] == 0
     assert {sha: repo.note(sha) for sha in shas.values()} == before
+
+
+def test_blame_credits_imported_lines(gitai_repo: tuple[GitRepo, list[str]]) -> None:
+    """Imported ranges answer `aibom blame` like observed ones (evidence "imported")."""
+    repo, shas = gitai_repo
+    repo.aibom("import", "git-ai")
+    lines = json.loads(repo.aibom("blame", "src/app.py", "--format", "json").stdout)["lines"]
+    seen = [(x["line"], x["origin"], x["model"], x["evidence"]) for x in lines]
+    opus, sonnet = "anthropic/claude-opus-4-5", "anthropic/claude-sonnet-4-5-20250929"
+    assert seen[:8] == [
+        *((n, "ai", opus, "imported") for n in (1, 2, 3)),
+        (4, "human", None, "imported"),
+        (5, "human", None, "imported"),
+        (6, "ai", sonnet, "imported"),
+        (7, "ai", opus, "imported"),
+        (8, "unknown", None, "none"),
+    ]
+    assert lines[0]["session"] == "conv-7f3a" and lines[5]["session"] == "sess-42"
+    assert lines[0]["commit"] == shas[0]
