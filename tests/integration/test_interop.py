@@ -392,3 +392,11 @@ def test_blame_credits_imported_lines(gitai_repo: tuple[GitRepo, list[str]]) -> 
     ]
     assert lines[0]["session"] == "conv-7f3a" and lines[5]["session"] == "sess-42"
     assert lines[0]["commit"] == shas[0]
+
+
+def test_export_to_an_unwritable_place_is_a_usage_error(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    repo.commit("one", files={"file.txt": "x\n"})
+    proc = repo.aibom("export", "agent-trace", "-o", "file.txt/traces.jsonl", check=False)
+    assert proc.returncode == 2 and "cannot write it" in proc.stderr
+    assert (repo.path / "file.txt").read_text() == "x\n"
