@@ -132,7 +132,15 @@ def test_scripted_session_of_each_agent(base_repo: GitRepo, agent: str) -> None:
     run_hook(repo, commands["post"], post)
     (repo.path / "calc.py").write_text(FINAL)  # a person, after the last hook
     repo.git("add", "calc.py")
-    repo.git("commit", "-q", "-m", "mean() refuses empty input")
+    modules = repo.path.parent / f"modules-{agent}.txt"
+    # the dependency gate reads staged .py files (imports) off this budget: not under test
+    env = {"AIBOM_DEBUG_MODULES": str(modules), "AIBOM_SKIP": "deps"}
+    repo.git("commit", "-q", "-m", "mean() refuses empty input", env=env)
+    from tests.unit.test_import_budget import SLOW_STDLIB
+
+    loaded = set(modules.read_text().split())
+    assert "aibom.attribution.capture" in loaded  # the replay ran in the hook ...
+    assert sorted(m for m in loaded if m.split(".")[0] in SLOW_STDLIB) == []  # ... on budget
 
     (record,) = attribution(repo)
     assert record["source"] == {"type": "checkpoint"}
