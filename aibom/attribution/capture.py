@@ -41,6 +41,7 @@ HUMAN_AFTER = 0.8  # changed after the last checkpoint, no hook fired
 MIXED = 0.7
 UNKNOWN = 0.3
 RENAME_SIMILARITY = 0.5
+SHARE_BLOBS_UP_TO = 1000
 
 
 class Label(Value):
@@ -246,7 +247,11 @@ def build(
     for path in committed:
         sources[path] = path if path in by_path else ""
     wanted = {p for p, s in sources.items() if s} | (set(committed) if orphans else set())
-    names = [*committed.values(), *(f"{base_rev}:{p}" for p in wanted)]
+    # every committed blob rides along (the generation record digests them) unless the commit
+    # is huge and few of its files were seen by an agent
+    shared = len(committed) <= SHARE_BLOBS_UP_TO or orphans
+    mine = committed.values() if shared else [committed[p] for p in wanted]
+    names = [*mine, *(f"{base_rev}:{p}" for p in wanted)]
     blobs = cat_blobs(repo, names) if wanted else {}
     for path in sorted(set(committed) - {p for p, s in sources.items() if s}):
         data = blobs.get(committed[path])
