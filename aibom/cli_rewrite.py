@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -64,7 +65,10 @@ def remap(ctx: click.Context, map_path: str | None, fmt: str) -> None:
             f"cannot read the commit map {path}: {exc.strerror}",
             hint="git filter-repo writes it to .git/filter-repo/commit-map; pass --map FILE",
         ) from exc
-    outcome = rewrite.remap_history(repo, rewrite.parse_commit_map(data))
+    pairs = rewrite.parse_commit_map(data)
+    if sys.stderr.isatty():
+        click.echo(f"aibom: remapping the records of {len(pairs)} rewritten commits...", err=True)
+    outcome = rewrite.remap_history(repo, pairs)
     text = (
         f"{outcome.pairs} rewritten commits: {outcome.notes_changed} notes updated, "
         f"{outcome.attribution_records} attribution records remapped"

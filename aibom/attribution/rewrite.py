@@ -52,7 +52,7 @@ _BLOB_TIMEOUT = 600.0
 class _Commit:
     """What one commit's note says, parsed once."""
 
-    __slots__ = ("attribution", "generations", "lines")
+    __slots__ = ("attribution", "generations", "lines", "trailer_key")
 
     def __init__(self, text: str) -> None:
         records, _ = parse_note(text)
@@ -61,6 +61,12 @@ class _Commit:
             (r, f) for r in records if r.kind == "attribution" for f in model.from_data(r.data)
         ]
         self.generations = [r for r in records if r.kind == "generation"]
+        self.trailer_key: _Key | None = None  # AI-* trailers, for a commit without records
+
+    @property
+    def key(self) -> _Key | None:
+        """Whose lines this commit's uncovered lines are, at commit level."""
+        return commit_key(self.generations) or self.trailer_key
 
 
 def commit_key(generations: Sequence[Record]) -> _Key | None:
@@ -82,6 +88,56 @@ def commit_key(generations: Sequence[Record]) -> _Key | None:
         max(confidences) if confidences else 0.0,
         "rewrite",
     )
+
+
+_TRAILERS = ("AI-Origin", "AI-Model", "AI-Agent", "AI-Session")
+_TRAILER_CONFIDENCE = 0.85  # as aibom.provenance.types.BASE_CONFIDENCE[TRAILER]
+
+
+def trailer_key(values: Sequence[Sequence[str]]) -> _Key | None:
+    """A conversation key from a commit's AI-Origin, AI-Model, AI-Agent, AI-Session values."""
+    origins, models, agents, sessions = (set(v) for v in values)
+    contributors = {_ORIGIN[o.strip().lower()] for o in origins if o.strip().lower() in _ORIGIN}
+    if len(contributors) != 1:
+        return None
+
+    def one(found: set[str]) -> str | None:
+        return found.pop().strip() if len(found) == 1 else None
+
+    contributor = contributors.pop()
+    return (contributor, one(models), one(agents), one(sessions), _TRAILER_CONFIDENCE, "rewrite")
+
+
+def _read_trailers(
+    repo: Repo, groups: Mapping[str, Sequence[str]], infos: Mapping[str, _Commit]
+) -> None:
+    """Trailer keys of the old commits without generation records, with one ``git log``.
+
+    Only where they can matter: squashes (their messages end up in the body of one message,
+    whose trailer block is the last one's) and sources that hold ranges.
+    """
+    wanted = sorted(
+        {
+            old
+            for olds in groups.values()
+            if len(olds) > 1 or any(infos[o].attribution for o in olds)
+            for old in olds
+            if not infos[old].generations
+        }
+    )
+    if not wanted:
+        return
+    fields = "".join(f"%x1f%(trailers:key={k},valueonly,separator=%x1e)" for k in _TRAILERS)
+    argv = ["log", "--no-walk=unsorted", "--stdin", "--ignore-missing", f"--format=%H{fields}%x00"]
+    stdin = "".join(c + "\n" for c in wanted).encode()
+    proc = repo.git(argv, input=stdin, check=False, timeout=linemap.DIFF_TIMEOUT)
+    if proc.returncode != 0:
+        return
+    for chunk in proc.stdout.decode("utf-8", "replace").split("\0"):
+        parts = chunk.strip("\n").split("\x1f")
+        if len(parts) == 1 + len(_TRAILERS) and parts[0] in infos:
+            values = [[v for v in p.split("\x1e") if v.strip()] for p in parts[1:]]
+            infos[parts[0]].trailer_key = trailer_key(values)
 
 
 def _agent(agent: Any) -> str | None:
@@ -177,7 +233,7 @@ def _carry_source(
             continue
         for old_line, new_line in lmap.map_many(sorted(owners)).items():
             claims.claim(new_path, _conversation_key(owners[old_line]), (new_line,))
-    key = commit_key(info.generations)
+    key = info.key
     introduced = plan.introduced(old)
     if key is None or introduced is None:
         return
@@ -380,7 +436,7 @@ def group_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 def _needs_work(olds: Sequence[str], infos: Mapping[str, _Commit]) -> bool:
     if any(infos[o].attribution for o in olds):
         return True
-    keys = [commit_key(infos[o].generations) for o in olds]
+    keys = [infos[o].key for o in olds]
     return len(olds) > 1 and len({k[0] for k in keys if k is not None}) > 1
 
 
@@ -454,6 +510,7 @@ def remap(
     if missing:
         known.update(NotesStore(repo).read_texts(missing))
     infos = {c: _Commit(known.get(c, "")) for c in commits}
+    _read_trailers(repo, groups, infos)
     groups = {new: olds for new, olds in groups.items() if everyone or _needs_work(olds, infos)}
     if not groups:
         return {}

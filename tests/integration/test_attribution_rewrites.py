@@ -340,6 +340,26 @@ def test_squash_of_two_ai_commits_with_a_human_commit_between(
     ]
 
 
+def test_squash_keeps_the_lines_of_a_trailer_only_ai_commit(rrepo: GitRepo, tmp_path: Path) -> None:
+    """A commit with AI-* trailers and no note: its squashed lines keep its trailers' origin."""
+    plain_commit(rrepo, "base", {"base.txt": "base\n"})
+    rrepo.git("checkout", "-q", "-b", "topic")
+    rrepo.write("t.py", text(numbered("t", 2)))
+    rrepo.git("add", "t.py")
+    message = f"trailer only\n\nAI-Origin: ai-generated\nAI-Model: {GPT}\n"
+    rrepo.git(*NO_HOOKS, "commit", "-q", "-m", message)
+    assert rrepo.note() == ""
+    rrepo.commit("h", files={"t.py": text([*numbered("t", 2), "h = 1"])})
+    a = rrepo.commit("a", files={"t.py": text([*numbered("t", 2), "h = 1", "a = 1"])}, env=AI_ENV)
+    attribute(rrepo, a, "t.py", [4])
+    rrepo.git("rebase", "-q", "-i", "main", env=sequence_editor(tmp_path, "squash"))
+    assert spans(rrepo, "HEAD", "t.py") == {
+        ("ai", GPT): [(1, 2)],
+        ("human", None): [(3, 3)],
+        ("ai", OPUS): [(4, 4)],
+    }
+
+
 def test_rebase_edit_stop_with_a_human_amend(rrepo: GitRepo, tmp_path: Path) -> None:
     _two_ai_commits(rrepo)
     proc = rrepo.git("rebase", "-i", "main", env=sequence_editor(tmp_path, "edit-first"))
@@ -471,7 +491,9 @@ def test_remap_runs_a_fixed_number_of_git_processes(
     large = _spawned_for(make_repo(install=True), 30, monkeypatch)
     assert sorted(small) == sorted(large)
     assert large.count("diff-tree") == 1
-    assert len(large) <= 10, large  # discover 1, notes read 2, remap 3, notes write 4
+    # discover 1, notes read 2, remap 4 (these commits have no generation records: one git log
+    # reads their trailers), notes write 4
+    assert len(large) <= 11, large
 
 
 # -- cherry-pick ---------------------------------------------------------------------------------

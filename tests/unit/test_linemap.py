@@ -221,3 +221,22 @@ def test_random_edits_against_real_git(make_repo: object) -> None:
     assert 100 < survived < 200
     whitespace_only = [ln for ln in new if ln.startswith("\t")]
     assert whitespace_only  # the edit mix did produce some
+
+
+def test_trailer_key() -> None:
+    from aibom.attribution.rewrite import trailer_key
+
+    gpt = "openai/gpt-5-2025-08-07"
+    assert trailer_key([["AI-Assisted "], [gpt], ["codex/0.46.0"], []]) == (
+        "mixed",
+        gpt,
+        "codex/0.46.0",
+        None,
+        0.85,
+        "rewrite",
+    )
+    assert trailer_key([["human"], [], [], []]) == ("human", None, None, None, 0.85, "rewrite")
+    assert trailer_key([[], [gpt], [], []]) is None  # a model alone says nothing of the origin
+    assert trailer_key([["human", "ai-generated"], [], [], []]) is None  # contradictory
+    two = trailer_key([["ai-generated"], [gpt, "anthropic/claude-opus-4-5"], [], []])
+    assert two is not None and two[1] is None  # several models: none named
