@@ -547,13 +547,19 @@ def build(repo: Repo, options: BuildOptions = BuildOptions()) -> BuildResult:
     ``result.text`` once this returned."""
     clock = _Clock()
     gathered = gather(repo, options, clock)
-    if options.format is not OutputFormat.JSON:
-        raise UsageError("XML output is not available yet", hint="build with --format json")
     with clock.stage("serialisation"):
         document = doc.document(gathered.facts, options.spec)
-        text = serialize.to_json(document)
+        text = serialize.to_json(document)  # also sets the serial number, for XML too
+        if options.format is OutputFormat.XML:
+            from aibom.bom import xml
+
+            text = xml.to_xml(document, options.spec)
     with clock.stage("validation"):
         validate.check(document, options.spec)
+        if options.format is OutputFormat.XML:
+            from aibom.bom import xml
+
+            xml.check(text, options.spec)
     return BuildResult(text, document, _summary(gathered, options, document, clock))
 
 

@@ -39,10 +39,7 @@ def load_bom(bom_path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise UsageError(f"{bom_path} is not UTF-8 text") from exc
     if text.lstrip().startswith("<"):
-        raise UsageError(
-            f"{bom_path} is an XML BOM; the records check reads JSON BOMs",
-            hint="build the BOM with --format json (the default) to check it",
-        )
+        return _xml_bom(bom_path, text)
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -50,6 +47,22 @@ def load_bom(bom_path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
         raise UsageError(f"{bom_path} is not a CycloneDX BOM")
     return data
+
+
+def _xml_bom(bom_path: Path, text: str) -> dict[str, Any]:
+    from xml.etree.ElementTree import ParseError
+
+    from aibom.bom.xml import read_facts
+
+    try:
+        data = read_facts(text)
+    except ParseError as exc:
+        raise UsageError(f"{bom_path} is not XML: {exc}") from exc
+    data[XML_TEXT] = text
+    return data
+
+
+XML_TEXT = "aibom:xml-text"  # key of the raw text of an XML BOM in what load_bom returns
 
 
 def bom_properties(bom: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -84,6 +97,8 @@ def _epoch(timestamp: object) -> int | None:
 
 
 def _rebuild(repo: Repo, bom: Mapping[str, Any], props: Mapping[str, list[str]]) -> Any:
+    """The BOM built again from the repository, with the BOM's own history, name, spec,
+    timestamp and format."""
     from aibom.bom.builder import BuildOptions, Selection, build
 
     metadata = bom.get("metadata") or {}
@@ -101,11 +116,11 @@ def _rebuild(repo: Repo, bom: Mapping[str, Any], props: Mapping[str, list[str]])
     options = BuildOptions(
         selection=selection,
         spec=Spec(spec_text),
-        format=OutputFormat.JSON,
+        format=OutputFormat.XML if XML_TEXT in bom else OutputFormat.JSON,
         name=str(component.get("name")) if component.get("name") else None,
         epoch=_epoch(metadata.get("timestamp")),
     )
-    return build(repo, options).document
+    return build(repo, options)
 
 
 def _keyed(items: Iterable[Any], key: str) -> dict[str, Any]:
@@ -188,10 +203,29 @@ def verify_records(repo: Repo, bom_path: Path) -> RecordsCheck:
             f"{bom_path} was not built by aibom (no {NS}revs / {NS}records:digest properties)",
             hint="aibom verify --records checks BOMs made with aibom build",
         )
-    rebuilt = _rebuild(repo, bom, props)
-    checked, problems = compare(bom, rebuilt)
+    result = _rebuild(repo, bom, props)
+    rebuilt = result.document
+    if XML_TEXT in bom:
+        checked = sum(len(entries) for entries in _sections(rebuilt).values())
+        problems = _text_difference(bom[XML_TEXT], result.text)
+    else:
+        checked, problems = compare(bom, rebuilt)
     problems = _digest_problem(props, rebuilt) + problems
     return RecordsCheck(not problems, checked, _capped(problems))
+
+
+def _text_difference(old: str, new: str) -> list[str]:
+    """An XML BOM is compared as text with its rebuild: the first line that differs."""
+    if old == new:
+        return []
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    for number, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
+        if a != b:
+            return [
+                f"line {number}: the BOM has {a.strip()[:120]!r}, the repository now gives "
+                f"{b.strip()[:120]!r}"
+            ]
+    return [f"the BOM has {len(old_lines)} lines, the repository now gives {len(new_lines)}"]
 
 
 def _capped(problems: Sequence[str]) -> tuple[str, ...]:

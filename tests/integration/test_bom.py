@@ -328,3 +328,43 @@ def test_verify_records_refuses_foreign_boms(scripted: GitRepo, tmp_path: Path) 
     (tmp_path / "x.json").write_text("not json")
     with pytest.raises(UsageError):
         verify_records(discover(scripted.path), tmp_path / "x.json")
+
+
+@pytest.mark.parametrize("spec", ["1.6", "1.7"])
+def test_xml_output_is_valid_reproducible_and_says_the_same(
+    scripted: GitRepo, tmp_path: Path, spec: str
+) -> None:
+    from xml.etree import ElementTree as ET
+
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.xml import XmlValidator
+
+    a, b = tmp_path / "a.xml", tmp_path / "b.xml"
+    for out in (a, b):
+        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+        try:
+            args = ["-C", str(scripted.path), "build", "--name", "scripted", "--spec", spec]
+            code = main([*args, "--format", "xml", "-o", str(out)])
+        finally:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        assert code == 0
+    text = a.read_text()
+    assert text == b.read_text()
+    assert XmlValidator(SchemaVersion.from_version(spec)).validate_str(text) is None
+    broken = text.replace('type="machine-learning-model"', 'type="model"', 1)
+    assert XmlValidator(SchemaVersion.from_version(spec)).validate_str(broken) is not None
+    _, doc = build(scripted, tmp_path / "bom.json", "--spec", spec)
+    ns = {"c": f"http://cyclonedx.org/schema/bom/{spec}"}
+    root = ET.fromstring(text)
+    assert root.get("serialNumber") == doc["serialNumber"]  # one content, one serial
+    refs = [c.get("bom-ref") for c in root.findall("c:components/c:component", ns)]
+    assert refs == [c["bom-ref"] for c in doc["components"]]
+    assert root.find("c:components/c:component/c:modelCard", ns) is not None
+    assert len(root.findall("c:annotations/c:annotation", ns)) == len(doc["annotations"])
+    flows = root.findall("c:formulation/c:formula/c:workflows/c:workflow", ns)
+    assert [f.findtext("c:uid", namespaces=ns) for f in flows] == ["sess-1", "sess-2", "sess-3"]
+    assert verify_records(discover(scripted.path), a).ok
+    edited = tmp_path / "edited.xml"
+    edited.write_text(text.replace("<version>20251101</version>", "<version>2099</version>"))
+    check = verify_records(discover(scripted.path), edited)
+    assert not check.ok and "2099" in check.problems[0]
