@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import json
+import queue
 import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -55,9 +56,13 @@ class Attribution:
 
 @dataclass(frozen=True)
 class FileChange:
+    """A file a commit changed; ``counted`` False when the source gave the path without
+    line counts (``added``/``deleted`` are then 0 and mean nothing)."""
+
     path: str
     added: int
     deleted: int
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def scan(
         argv += ["--numstat", "--no-renames"]
     for block in stream_log(repo, [*argv, *revs, "--"]):
         for chunk in _chunks(block, wanted):
-            facts = _facts(chunk, with_files, wanted, repository)
+            facts = _facts(chunk, with_files, _per_commit(wanted), repository)
             if facts is not None:
                 yield facts
 
@@ -121,28 +126,40 @@ def scan(
 def _with_numstat(
     repo: Repo, argv: Sequence[str], wanted: Callable[[str], bool], repository: str
 ) -> Iterator[CommitFacts]:
-    """The wanted commits with their files, from one ``git diff-tree --stdin`` fed while
-    the log is read (git diffs them in parallel)."""
+    """The wanted commits with the paths they changed (no line counts: a tree diff is cheap,
+    a blob diff is not), from one ``git diff-tree --stdin`` fed while the log is read."""
     found: list[CommitFacts] = []
     with DiffTree(repo) as differ:
         for block in stream_log(repo, argv):
             for chunk in _chunks(block, wanted):
-                facts = _facts(chunk, False, wanted, repository)
+                facts = _facts(chunk, False, _per_commit(wanted), repository)
                 if facts is not None:
                     differ.add(facts.sha)
                     found.append(facts)
         files = differ.result()
-    for facts in found:
-        yield replace(facts, files=files.get(facts.sha, ()))
+    for f in found:
+        yield CommitFacts(
+            f.sha,
+            f.parents,
+            f.author_name,
+            f.author_email,
+            f.committed,
+            f.subject,
+            f.attribution,
+            files.get(f.sha, ()),
+            f.skipped_lines,
+            f.repository,
+        )
 
 
 class DiffTree:
-    """``git diff-tree --stdin -r --numstat``: commits in, their changed files out."""
+    """``git diff-tree --stdin -r --name-only``: commits in (fed from a writer thread, so a
+    busy git never stalls the caller), the paths they changed out."""
 
     def __init__(self, repo: Repo, timeout: float = SCAN_TIMEOUT) -> None:
         argv = ["git", "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root"]
         self.proc = subprocess.Popen(
-            [*argv, "--numstat", "--no-renames", "-z"],
+            [*argv, "--name-only", "--no-renames", "-z"],
             cwd=repo.cwd,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -151,51 +168,65 @@ class DiffTree:
         )
         self.timer = threading.Timer(timeout, self.proc.kill)
         self.timer.start()
+        self.asked: set[str] = set()
         self.output = b""
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        self.queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.threads = [
+            threading.Thread(target=self._read, daemon=True),
+            threading.Thread(target=self._write, daemon=True),
+        ]
+        for thread in self.threads:
+            thread.start()
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
         self.output = self.proc.stdout.read()
 
-    def add(self, sha: str) -> None:
+    def _write(self) -> None:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(sha.encode() + b"\n")
+        try:
+            while (item := self.queue.get()) is not None:
+                self.proc.stdin.write(item)
+            self.proc.stdin.close()
+        except (BrokenPipeError, ValueError):  # git died or was stopped: result() reports it
+            pass
+
+    def add(self, sha: str) -> None:
+        self.asked.add(sha)
+        self.queue.put(sha.encode() + b"\n")
 
     def result(self) -> dict[str, tuple[FileChange, ...]]:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.reader.join()
+        self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
         code = self.proc.wait()
         if code != 0:
             raise GitError(["git", "diff-tree", "--stdin"], code, "git diff-tree failed")
-        return _parse_diff_tree(self.output.decode("utf-8", "surrogateescape"))
+        return _parse_names(self.output.decode("utf-8", "surrogateescape"), self.asked)
 
     def __enter__(self) -> DiffTree:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.timer.cancel()
+        self.queue.put(None)
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout):
+        for pipe in (self.proc.stdout,):
             if pipe is not None and not pipe.closed:
                 pipe.close()
 
 
-def _parse_diff_tree(text: str) -> dict[str, tuple[FileChange, ...]]:
+def _parse_names(text: str, asked: set[str]) -> dict[str, tuple[FileChange, ...]]:
+    """``sha NUL path NUL path NUL sha NUL ...`` (a commit id is one that was asked for)."""
     files: dict[str, list[FileChange]] = {}
     current: list[FileChange] = []
     for item in text.split("\0"):
-        if not item:
-            continue
-        if "\t" not in item:
-            current = files.setdefault(item.strip(), [])
-            continue
-        added, deleted, path = item.split("\t", 2)
-        current.append(_change(path, added, deleted))
+        if item in asked:
+            current = files.setdefault(item, [])
+        elif item:
+            current.append(FileChange(item.lstrip("\n"), 0, 0, counted=False))
     return {sha: tuple(changes) for sha, changes in files.items()}
 
 
@@ -216,6 +247,11 @@ class Prefilter(abc.ABC):
     def hits(self, block: bytes) -> Iterator[int]:
         """Offsets in ``block`` (raw ``git log`` output) inside every commit that may
         match; commits without a hit are skipped unparsed."""
+
+
+def _per_commit(wanted: Callable[[str], bool] | None) -> Callable[[str], bool] | None:
+    """The per-commit check still to make once :func:`_chunks` selected the commits."""
+    return None if isinstance(wanted, Prefilter) else wanted
 
 
 def _chunks(block: bytes, wanted: Callable[[str], bool] | None) -> Iterator[str]:
@@ -473,11 +509,7 @@ def _numstat(text: str) -> tuple[FileChange, ...]:
         if len(parts) != 3:
             continue
         added, deleted, path = parts
-        changes.append(
-            FileChange(
-                path, int(added) if added.isdigit() else 0, int(deleted) if deleted.isdigit() else 0
-            )
-        )
+        changes.append(_change(path, added, deleted))
     return tuple(changes)
 
 

@@ -48,11 +48,12 @@ def canonical_model(model_id: str) -> tuple[str, str, str] | None:
     return found.provider, _fold(found.model), _squash(found.version or "")
 
 
-# Model fields in raw log text, after ``odel`` (of ``model``/``Model``: one scan, no
-# lower-casing, finds them all): (what follows, what ends the value, it carries a provider).
-_FIELDS = ((b'":"', b'"', False), (b'_id":"', b'"', True), (b":", b"\n", True))
-_WORD = b"odel"
+# Model fields in raw log text, found after ``odel`` (of ``model``/``Model``: one scan with a
+# literal prefix, no lower-casing): a JSON ``"model":"X"`` (X without its provider) or
+# ``"model_id":"P/X"``, or a trailer ``AI-Model: P/X``.
 _LIMIT = 256
+_FIELDS = re.compile(b'odel(?:(":"|_id":")([^"\n]{0,%d})|:([^\n]{0,%d}))' % (_LIMIT, _LIMIT))
+_BARE = b'":"'
 
 
 @dataclass(frozen=True)
@@ -117,15 +118,10 @@ class _ModelPrefilter(Prefilter):
         return next(self.hits(raw.encode("utf-8", "surrogateescape")), None) is not None
 
     def hits(self, block: bytes) -> Iterator[int]:
-        if _WORD not in block:
-            return
-        pieces = block.split(_WORD)[1:]
-        for lead, stop, full in _FIELDS:
-            n = len(lead)
-            values = {p[n : n + _LIMIT].partition(stop)[0] for p in pieces if p[:n] == lead}
-            for value in values:
-                if self._matches(value, full):
-                    yield from _occurrences(block, _WORD + lead + value)
+        for lead, value, trailer in set(_FIELDS.findall(block)):
+            text = value or trailer
+            if self._matches(text, lead != _BARE):
+                yield from _occurrences(block, b"odel" + (lead or b":") + text)
 
     def _matches(self, value: bytes, full: bool) -> bool:
         if b"\\" in value or len(value) >= _LIMIT:

@@ -30,7 +30,10 @@ class TracedCommit:
     files: tuple[FileChange, ...]
 
     @property
-    def added(self) -> int:
+    def added(self) -> int | None:
+        """Lines the commit added, when its source counted them."""
+        if not all(f.counted for f in self.files):
+            return None
         return sum(f.added for f in self.files)
 
     @classmethod
@@ -58,7 +61,7 @@ class TracedFile:
     repository: str
     path: str
     commits: int
-    added: int
+    added: int | None  # None: the source gave paths without line counts
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,18 @@ class TraceResult:
     @property
     def files(self) -> tuple[TracedFile, ...]:
         counts: dict[tuple[str, str], list[int]] = {}
+        uncounted: set[tuple[str, str]] = set()
         for commit in self.commits:
             for change in commit.files:
-                entry = counts.setdefault((commit.repository, change.path), [0, 0])
+                key = (commit.repository, change.path)
+                entry = counts.setdefault(key, [0, 0])
                 entry[0] += 1
                 entry[1] += change.added
+                if not change.counted:
+                    uncounted.add(key)
         return tuple(
-            TracedFile(repo, path, n, added) for (repo, path), (n, added) in sorted(counts.items())
+            TracedFile(key[0], key[1], n, None if key in uncounted else added)
+            for key, (n, added) in sorted(counts.items())
         )
 
 

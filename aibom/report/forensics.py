@@ -1,4 +1,8 @@
-"""Output of ``aibom trace`` (text, json, csv) and ``aibom stats`` (text, json, markdown)."""
+"""Output of ``aibom trace`` (text, json, csv) and ``aibom stats`` (text, json, markdown).
+
+Trace JSON is one compact line (it can list every commit of a large history); stats JSON is
+indented like the other commands'.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,14 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import json
 from enum import StrEnum
 from typing import Any, assert_never
 
+from aibom.forensics.facts import FileChange
 from aibom.forensics.stats import Stats
 from aibom.forensics.surviving import Surviving
-from aibom.forensics.trace import TraceResult
+from aibom.forensics.trace import TracedCommit, TraceResult
 from aibom.report import dump_json
 
 SHORT = 10
@@ -51,6 +57,10 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
+def _plus(added: int | None) -> str:
+    return "" if added is None else f", +{added}"
+
+
 def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -60,19 +70,35 @@ def _day(seconds: int) -> str:
 
 
 # -- trace -----------------------------------------------------------------------------------
+def _change_data(f: FileChange) -> dict[str, Any]:
+    if not f.counted:
+        return {"path": f.path, "added": None, "deleted": None}
+    return {"path": f.path, "added": f.added, "deleted": f.deleted}
+
+
+def _commit_data(c: TracedCommit) -> dict[str, Any]:
+    return {
+        "sha": c.sha,
+        "repository": c.repository,
+        "committed": c.committed,
+        "author": c.author,
+        "subject": c.subject,
+        "origin": c.origin,
+        "models": list(c.models),
+        "agent": c.agent,
+        "sessions": list(c.sessions),
+        "source": c.source,
+        "files": [_change_data(f) for f in c.files],
+        "lines_added": c.added,
+    }
+
+
 def trace_data(result: TraceResult, surviving: Surviving | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "query": result.query,
         "source": result.source,
         "found": result.found,
-        "commits": [
-            {
-                **{k: v for k, v in dataclasses.asdict(c).items() if k != "files"},
-                "files": [dataclasses.asdict(f) for f in c.files],
-                "lines_added": c.added,
-            }
-            for c in result.commits
-        ],
+        "commits": [_commit_data(c) for c in result.commits],
         "files": [dataclasses.asdict(f) for f in result.files],
     }
     if surviving is not None:
@@ -85,9 +111,20 @@ def trace_data(result: TraceResult, surviving: Surviving | None) -> dict[str, An
     return data
 
 
+def compact_json(data: Any) -> str:
+    """One line of JSON, sorted keys (json's C encoder: a trace can list 100,000 commits);
+    ASCII escapes when text holds undecodable bytes, so it is always valid UTF-8."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return text
+
+
 def render_trace(result: TraceResult, surviving: Surviving | None, fmt: TraceFormat) -> str:
     if fmt is TraceFormat.JSON:
-        return dump_json(trace_data(result, surviving)) + "\n"
+        return compact_json(trace_data(result, surviving)) + "\n"
     if fmt is TraceFormat.CSV:
         return _trace_csv(result, surviving)
     if fmt is TraceFormat.TEXT:
@@ -112,7 +149,7 @@ def _trace_text(result: TraceResult, surviving: Surviving | None) -> str:
             f"{_clean(c.agent or '-')}  {_clean(c.subject)[:60]}"
         )
     out += ["", "files:"]
-    out += [f"  {_clean(f.path)}  ({_n(f.commits, 'commit')}, +{f.added})" for f in files]
+    out += [f"  {_clean(f.path)}  ({_n(f.commits, 'commit')}{_plus(f.added)})" for f in files]
     if surviving is not None:
         out += ["", *_surviving_text(surviving)]
     return "\n".join(out) + "\n"
@@ -145,9 +182,9 @@ def _trace_csv(result: TraceResult, surviving: Surviving | None) -> str:
         head = [c.repository, c.sha, _day(c.committed), c.origin, " ".join(c.models)]
         head += [c.agent or "", " ".join(c.sessions)]
         for f in c.files or ():
-            writer.writerow(["commit", *head, f.path, f.added, "", ""])
+            writer.writerow(["commit", *head, f.path, f.added if f.counted else "", "", ""])
         if not c.files:
-            writer.writerow(["commit", *head, "", 0, "", ""])
+            writer.writerow(["commit", *head, "", "", "", ""])
     for line in surviving.lines if surviving is not None else ():
         row = ["surviving", result.source, line.commit, "", line.origin, line.model or ""]
         writer.writerow([*row, line.agent or "", "", line.path, "", line.line, line.text])
