@@ -219,7 +219,7 @@ def _renamed_from(orphans: Mapping[str, Event], committed: bytes, snaps: _Snapsh
 
 
 def build(
-    repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str
+    repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str, rev: str = "HEAD"
 ) -> tuple[list[am.FileAttribution], set[str], dict[str, bytes]]:
     """(file attributions, event paths to consume, blobs read) for a commit's changes.
 
@@ -251,8 +251,8 @@ def build(
     # is huge and few of its files were seen by an agent
     shared = len(committed) <= SHARE_BLOBS_UP_TO or orphans
     mine = committed.values() if shared else [committed[p] for p in wanted]
-    names = [*mine, *(f"{base_rev}:{p}" for p in wanted)]
-    blobs = cat_blobs(repo, names) if wanted else {}
+    names = [*mine, *(f"{base_rev}:{p}" for p in wanted), *(f"{rev}:{p}" for p in orphans)]
+    blobs = cat_blobs(repo, names) if wanted or orphans else {}
     for path in sorted(set(committed) - {p for p, s in sources.items() if s}):
         data = blobs.get(committed[path])
         if orphans and data is not None and f"{base_rev}:{path}" not in blobs:
@@ -277,6 +277,9 @@ def build(
                 files.append(am.FileAttribution(path, committed[path], parts))
         if source != path or _settled(top, path, data):
             consumed.add(source)
+    # files gone from the work tree and from the commit (deleted, or made and dropped before
+    # committing): their events can never be used, and must not be matched to a later file
+    consumed.update(p for p in orphans if f"{rev}:{p}" not in blobs)
     return files, consumed, blobs
 
 
@@ -286,22 +289,25 @@ def _settled(toplevel: str, path: str, committed: bytes) -> bool:
     Otherwise (a partial commit, ``git add -p``) they stay, and the next commit replays them
     from its own parent, so lines committed now count as base there.
     """
+    full = os.path.join(toplevel, path)
     try:
-        with open(os.path.join(toplevel, path), "rb") as fh:
+        if os.path.islink(full):  # git records a symlink as its target
+            return os.fsencode(os.readlink(full)) == committed
+        with open(full, "rb") as fh:
             return fh.read(len(committed) + 1) == committed
     except OSError:
         return True
 
 
 def record_for_commit(
-    repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str
+    repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str, rev: str = "HEAD"
 ) -> tuple[Record | None, dict[str, bytes]]:
     """The ``attribution`` record of a new commit (None without line facts) and the blobs read
     on the way; consumes the events it used."""
     from aibom import __version__
     from aibom.notes.records import Record
 
-    files, consumed, blobs = build(repo, changes, base_rev)
+    files, consumed, blobs = build(repo, changes, base_rev, rev)
     record = None
     if files:
         record = Record.create("attribution", am.to_body(files, __version__, ("checkpoint", None)))

@@ -283,7 +283,7 @@ def attribution_lines(
 
         if not changes:
             _, changes = read_head_with_changes(repo, sha)
-        record, blobs = record_for_commit(repo, changes, replaced or f"{sha}^")
+        record, blobs = record_for_commit(repo, changes, replaced or f"{sha}^", sha)
     except Exception as exc:  # pragma: no cover - reported, never fatal
         import sys
 

@@ -295,6 +295,14 @@ def test_bad_files_never_block_a_commit_nor_get_credit(base_repo: GitRepo, tmp_p
     assert lines_by_type(record, "crlf.py") == {"human": {1, 2}, "ai": {3}}
     assert lines_by_type(record, "latin.py") == {"human": {1}, "ai": {2}}
     assert not (store / "consume.lock").exists()  # the stale lock was broken and released
+    left = store_events(repo)
+    assert "gone.py" not in left  # deleted before the commit: its events are dropped
+    assert "link.py" not in left and "bin.dat" not in left  # committed: used up
+
+
+def store_events(repo: GitRepo) -> str:
+    path = repo.path / ".git" / "aibom" / "attribution" / "events.jsonl"
+    return path.read_text() if path.exists() else ""
 
 
 def test_rename_between_checkpoints_follows_the_file(base_repo: GitRepo) -> None:
