@@ -1,0 +1,141 @@
+"""The index in an SQLite file (the default: ``<git-common-dir>/aibom/index.sqlite3``).
+
+WAL journal (readers never wait for the indexer), a busy timeout, one ``BEGIN IMMEDIATE``
+transaction per batch, and a lock file next to the database so indexers take turns.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import IO
+
+from aibom.errors import AibomError
+from aibom.forensics.index.base import (
+    LOCK_TIMEOUT,
+    Database,
+    IndexBusyError,
+    IndexCorruptError,
+    IndexUnavailableError,
+    Row,
+)
+
+BUSY_TIMEOUT = 30.0
+
+
+class SqliteDatabase(Database):
+    kind = "sqlite"
+    clustered = "WITHOUT ROWID"
+
+    def __init__(self, path: str, *, create: bool) -> None:
+        self.location = path
+        self._create = create
+        if not create and not os.path.isfile(path):
+            raise IndexUnavailableError(
+                f"there is no index at {path}",
+                hint="build one first: aibom index --db " + path,
+            )
+        if create:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self._conn = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        mode = "rwc" if self._create else "rw"
+        uri = "file:" + _quote(os.path.abspath(self.location)) + f"?mode={mode}"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-65536")
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.location, exc) from exc
+        return conn
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        try:
+            return list(self._conn.execute(sql, tuple(params)).fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.location, exc) from exc
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> None:
+        try:
+            self._conn.execute(sql, tuple(params))
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.location, exc) from exc
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.location, exc) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+            raise
+        self.execute("COMMIT")
+
+    @contextmanager
+    def writer_lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        with open(self.location + ".lock", "a+b") as handle:
+            _flock(handle, timeout, self.location)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def reset(self) -> None:
+        """Delete the file (a damaged file cannot be repaired in place) and start afresh."""
+        self._conn.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(self.location + suffix)
+            except FileNotFoundError:
+                pass
+        self._create = True
+        self._conn = self._connect()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _flock(handle: IO[bytes], timeout: float, location: str) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise IndexBusyError(
+                    f"another indexer has held {location} for more than {timeout:.0f}s",
+                    hint="wait for it to finish, then run aibom index again",
+                ) from None
+            time.sleep(0.05)
+
+
+def _translate(location: str, exc: sqlite3.DatabaseError) -> Exception:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return IndexBusyError(
+            f"the index at {location} stayed locked for {BUSY_TIMEOUT:.0f}s: {text}",
+            hint="another indexer is writing; try again when it is done",
+        )
+    if "syntax error" in text or "disk is full" in text or "readonly" in text:
+        return AibomError(f"the index at {location} cannot be written: {text}")
+    if "unable to open" in text:
+        return IndexUnavailableError(f"cannot open the index at {location}: {text}")
+    return IndexCorruptError(location, text)
+
+
+def _quote(path: str) -> str:
+    return path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")

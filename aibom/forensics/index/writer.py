@@ -1,0 +1,377 @@
+"""Build and update the index: only what changed since the last run is read from git.
+
+Per repository: the commits reachable from the refs now but not from the tips the last run
+stored (``git log NEW --not OLD``), the commits whose notes changed (``git diff-tree`` of the
+two notes commits), and the commits history rewrites dropped (``git rev-list OLD --not NEW``).
+Rows are written in batches, one transaction each; the tips are stored last, so an
+interrupted run is resumed by the next one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
+
+from aibom.errors import AibomError
+from aibom.forensics.facts import CommitFacts, FileChange, scan
+from aibom.forensics.index import numstat, repos, schema
+from aibom.forensics.index.base import Database, IndexCorruptError
+from aibom.gitutil import Repo
+
+BATCH = 5000
+_CHUNK = 500  # shas per IN (...) query
+_SCAN_CHUNK = 5000  # shas per git log --no-walk
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RepoResult:
+    label: str
+    identity: str
+    path: str
+    added: int  # commits new to the index
+    updated: int  # commits read again because their notes changed
+    removed: int  # commits no ref reaches any more
+    total: int  # commits of this repository in the index now
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    location: str
+    kind: str
+    rebuilt: str  # why the index was rebuilt ("" when it was not)
+    repositories: tuple[RepoResult, ...]
+
+
+def build(
+    db: Database,
+    targets: Sequence[Repo],
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> IndexResult:
+    """Index ``targets`` into ``db``: create, update, or (corrupt, outdated, asked) rebuild."""
+    with db.writer_lock():
+        reason = prepare(db, rebuild=rebuild)
+        try:
+            results = tuple(index_repo(db, repo, progress) for repo in targets)
+        except IndexCorruptError as exc:
+            if reason:
+                raise
+            reason = f"it was damaged ({exc.detail})"
+            db.reset()
+            prepare(db, rebuild=False)
+            results = tuple(index_repo(db, repo, progress) for repo in targets)
+    return IndexResult(db.location, db.kind, reason, results)
+
+
+def prepare(db: Database, *, rebuild: bool) -> str:
+    """Make the schema current; the reason for a rebuild, or "" when none was needed."""
+    reason = "asked to rebuild" if rebuild else ""
+    if not rebuild:
+        try:
+            found = stored_version(db)
+        except IndexCorruptError as exc:
+            found, reason = None, f"it was damaged ({exc.detail})"
+        if found is not None and found != schema.VERSION:
+            reason = f"it had schema version {found}, this aibom writes {schema.VERSION}"
+    if reason:
+        db.reset()
+    with db.transaction():
+        for statement in schema.CREATE:
+            db.execute(statement.format(clustered=db.clustered))
+        if not db.query("SELECT value FROM aibom_meta WHERE key = ?", ("schema_version",)):
+            db.execute(
+                "INSERT INTO aibom_meta (key, value) VALUES (?, ?)",
+                ("schema_version", str(schema.VERSION)),
+            )
+    return reason
+
+
+def stored_version(db: Database) -> int | None:
+    """The schema version of the index; None for an empty database (nothing there yet).
+
+    A database that has some of the tables but not the others, or a version that is not a
+    number, is damaged (IndexCorruptError).
+    """
+    present = tables(db)
+    if not present:
+        return None
+    if "aibom_meta" not in present:
+        raise IndexCorruptError(db.location, "the aibom_meta table is missing")
+    rows = db.query("SELECT value FROM aibom_meta WHERE key = ?", ("schema_version",))
+    if not rows or not str(rows[0][0]).isdigit():
+        raise IndexCorruptError(db.location, "it records no schema version")
+    version = int(rows[0][0])
+    if version == schema.VERSION and set(schema.TABLES) - present:
+        missing = ", ".join(sorted(set(schema.TABLES) - present))
+        raise IndexCorruptError(db.location, f"tables missing: {missing}")
+    return version
+
+
+def tables(db: Database) -> set[str]:
+    if db.kind == "sqlite":
+        rows = db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+    else:
+        rows = db.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+    return {str(r[0]) for r in rows if str(r[0]).startswith("aibom_")}
+
+
+@dataclass(frozen=True)
+class _State:
+    repo_id: int
+    tips: dict[str, str]
+    notes: str
+    known: bool  # the repository was indexed before
+
+
+def index_repo(db: Database, repo: Repo, progress: Progress | None = None) -> RepoResult:
+    ident = repos.identify(repo)
+    state = _state(db, ident)
+    now = repos.tips(repo)
+    warnings = _warnings(ident)
+    gone = repos.missing(repo, state.tips.values())
+    old = sorted(set(state.tips.values()) - gone)
+    new = sorted(set(now.refs.values()))
+    removed = repos.unreachable(repo, old, new)
+    added = _walk(db, repo, state, new, old, progress) if set(new) != set(old) else set()
+    updated = _renoted(db, repo, state, now.notes, added, progress)
+    if gone:  # the last run's tips were garbage-collected: compare with everything reachable
+        removed = _unreachable_all(db, repo, state.repo_id)
+    with db.transaction():
+        _delete(db, state.repo_id, removed)
+        _save_state(db, state.repo_id, ident, now)
+    total = db.query("SELECT COUNT(*) FROM aibom_commits WHERE repo = ?", (state.repo_id,))[0][0]
+    return RepoResult(
+        ident.label,
+        ident.identity,
+        ident.path,
+        len(added),
+        updated,
+        len(removed),
+        int(total),
+        warnings,
+    )
+
+
+def _warnings(ident: repos.Identity) -> tuple[str, ...]:
+    if ident.shallow:
+        return (
+            f"{ident.path} is a shallow clone: only the commits it has are indexed, and its "
+            "identity follows its oldest commit (fetch --unshallow for the whole history)",
+        )
+    return ()
+
+
+def _state(db: Database, ident: repos.Identity) -> _State:
+    rows = db.query(
+        "SELECT id, notes_tip FROM aibom_repositories WHERE identity = ?", (ident.identity,)
+    )
+    if not rows:
+        with db.transaction():
+            next_id = db.query("SELECT COALESCE(MAX(id), 0) + 1 FROM aibom_repositories")[0][0]
+            db.execute(
+                "INSERT INTO aibom_repositories (id, identity, label, root, remote, path,"
+                " notes_tip, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    int(next_id),
+                    ident.identity,
+                    ident.label,
+                    ident.root,
+                    ident.remote,
+                    ident.path,
+                    "",
+                    0,
+                ),
+            )
+        return _State(int(next_id), {}, "", False)
+    repo_id = int(rows[0][0])
+    found = db.query("SELECT ref, sha FROM aibom_tips WHERE repo = ?", (repo_id,))
+    return _State(repo_id, {str(r): str(s) for r, s in found}, str(rows[0][1]), True)
+
+
+def _walk(
+    db: Database,
+    repo: Repo,
+    state: _State,
+    new: list[str],
+    old: list[str],
+    progress: Progress | None,
+) -> set[str]:
+    """Write the commits reachable from ``new`` and not from ``old``; their shas.
+
+    The notes and the line counts come from two ``git log`` processes that run at the same
+    time (git's diffs are the slow part; they overlap with the parsing of the notes here).
+    """
+    revs = [*new, "--not", *old] if old else new
+    facts = _with_numstat(scan(repo, revs), numstat.stream(repo, revs))
+    return _write(db, state.repo_id, facts, replace=state.known, progress=progress, what="new")
+
+
+def _with_numstat(
+    facts: Iterator[CommitFacts], counts: Iterator[tuple[str, tuple[FileChange, ...]]]
+) -> Iterator[CommitFacts]:
+    for commit in facts:
+        sha, files = next(counts, ("", ()))
+        if sha != commit.sha:  # the two walks disagree: never guess, fail loudly
+            raise AibomError(
+                f"the numstat walk gave {sha or 'nothing'} where the log gave {commit.sha}"
+            )
+        yield replace(commit, files=files)
+
+
+def _renoted(
+    db: Database,
+    repo: Repo,
+    state: _State,
+    notes: str,
+    done: set[str],
+    progress: Progress | None,
+) -> int:
+    """Read again the indexed commits whose notes changed since the last run."""
+    if not state.known or notes == state.notes:
+        return 0
+    changed = repos.annotated(repo, state.notes, notes)
+    if changed is None:  # the old notes commit is gone: every noted or attributed commit
+        changed = repos.noted(repo, notes) if notes else []
+        changed += [
+            str(r[0])
+            for r in db.query(
+                "SELECT sha FROM aibom_commits WHERE repo = ? AND source <> 'none'",
+                (state.repo_id,),
+            )
+        ]
+    candidates = [s for s in dict.fromkeys(changed) if s not in done]
+    indexed = _present(db, state.repo_id, candidates)
+    if not indexed:
+        return 0
+    facts = _scan_many(repo, sorted(indexed))
+    return len(_write(db, state.repo_id, facts, replace=True, progress=progress, what="updated"))
+
+
+def _scan_many(repo: Repo, shas: list[str]) -> Iterator[CommitFacts]:
+    for start in range(0, len(shas), _SCAN_CHUNK):
+        yield from scan(repo, ["--no-walk", *shas[start : start + _SCAN_CHUNK]], with_files=True)
+
+
+def _present(db: Database, repo_id: int, shas: Sequence[str]) -> set[str]:
+    return set(_ids(db, repo_id, shas))
+
+
+def _ids(db: Database, repo_id: int, shas: Sequence[str]) -> dict[str, int]:
+    """sha -> commit id, for the ``shas`` the index holds for this repository."""
+    found: dict[str, int] = {}
+    for start in range(0, len(shas), _CHUNK):
+        chunk = shas[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.query(
+            f"SELECT sha, id FROM aibom_commits WHERE repo = ? AND sha IN ({marks})",
+            (repo_id, *chunk),
+        )
+        found.update((str(sha), int(ident)) for sha, ident in rows)
+    return found
+
+
+def _unreachable_all(db: Database, repo: Repo, repo_id: int) -> list[str]:
+    reachable = set(repo.out(["rev-list", "--exclude=refs/notes/*", "--all"]).split())
+    indexed = db.query("SELECT sha FROM aibom_commits WHERE repo = ?", (repo_id,))
+    return [str(r[0]) for r in indexed if str(r[0]) not in reachable]
+
+
+def _write(
+    db: Database,
+    repo_id: int,
+    facts: Iterable[CommitFacts],
+    *,
+    replace: bool,
+    progress: Progress | None,
+    what: str,
+) -> set[str]:
+    """Write ``facts`` in batches; ``replace``: some may be in the index already."""
+    written: set[str] = set()
+    stream = iter(facts)
+    while batch := list(islice(stream, BATCH)):
+        with db.transaction():
+            known = _ids(db, repo_id, [f.sha for f in batch]) if replace else {}
+            if known:
+                _clear_children(db, list(known.values()))
+            _insert(db, repo_id, batch, known)
+        written.update(f.sha for f in batch)
+        if progress is not None:
+            progress(f"{len(written)} commits {what}")
+    return written
+
+
+def _insert(
+    db: Database, repo_id: int, batch: Sequence[CommitFacts], known: dict[str, int]
+) -> None:
+    next_id = int(db.query("SELECT COALESCE(MAX(id), 0) + 1 FROM aibom_commits")[0][0])
+    ids: list[int] = []
+    for f in batch:
+        found = known.get(f.sha)
+        if found is None:
+            found, next_id = next_id, next_id + 1
+        ids.append(found)
+    pairs = list(zip(ids, batch, strict=True))
+    db.executemany(schema.UPSERT_COMMIT, [_commit_row(i, repo_id, f) for i, f in pairs])
+    db.executemany(schema.INSERT_MODEL, [(m, i) for i, f in pairs for m in f.attribution.models])
+    db.executemany(
+        schema.INSERT_SESSION, [(s, i) for i, f in pairs for s in f.attribution.sessions]
+    )
+    db.executemany(
+        schema.INSERT_FILE,
+        [(i, pos, c.path, c.added, c.deleted) for i, f in pairs for pos, c in enumerate(f.files)],
+    )
+
+
+def _commit_row(ident: int, repo_id: int, f: CommitFacts) -> tuple[object, ...]:
+    a = f.attribution
+    return (
+        ident,
+        repo_id,
+        f.sha,
+        " ".join(f.parents),
+        f.author_name,
+        f.author_email,
+        f.committed,
+        f.subject,
+        a.origin,
+        a.agent,
+        a.source,
+        f.skipped_lines,
+        schema.SEPARATOR.join(a.models),
+        schema.SEPARATOR.join(a.sessions),
+    )
+
+
+def _clear_children(db: Database, ids: Sequence[int]) -> None:
+    rows = [(i,) for i in ids]
+    for table in schema.CHILD_TABLES:
+        db.executemany(f"DELETE FROM {table} WHERE commit_id = ?", rows)
+
+
+def _delete(db: Database, repo_id: int, shas: Sequence[str]) -> None:
+    ids = list(_ids(db, repo_id, shas).values())
+    if not ids:
+        return
+    _clear_children(db, ids)
+    db.executemany("DELETE FROM aibom_commits WHERE id = ?", [(i,) for i in ids])
+
+
+def _save_state(db: Database, repo_id: int, ident: repos.Identity, now: repos.Tips) -> None:
+    db.execute(
+        "UPDATE aibom_repositories SET label = ?, remote = ?, path = ?, notes_tip = ?,"
+        " indexed_at = ? WHERE id = ?",
+        (ident.label, ident.remote, ident.path, now.notes, int(time.time()), repo_id),
+    )
+    db.execute("DELETE FROM aibom_tips WHERE repo = ?", (repo_id,))
+    db.executemany(
+        "INSERT INTO aibom_tips (repo, ref, sha) VALUES (?, ?, ?)",
+        [(repo_id, ref, sha) for ref, sha in sorted(now.refs.items())],
+    )
