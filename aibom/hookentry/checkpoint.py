@@ -62,11 +62,14 @@ def _body(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     from aibom import gitutil
-    from aibom.errors import UsageError
+    from aibom.errors import NotARepositoryError, UsageError
     from aibom.provenance import checkpoint as cp
 
     agent, options, files = parsed
-    repo = gitutil.discover_for_hook()
+    try:
+        repo = gitutil.discover_for_hook()
+    except NotARepositoryError:
+        return 0  # an agent hook installed with --global fires outside repositories too
     stdin = sys.stdin
     raw = b"" if stdin is None or stdin.isatty() else stdin.buffer.read(cp.MAX_PAYLOAD + 1)
     try:

@@ -357,3 +357,22 @@ def test_shim_never_blocks_when_python_is_gone(tmp_path: Path) -> None:
     shim.write_text(setup.shim_text(str(tmp_path / "no-python")))
     proc = subprocess.run(["sh", str(shim), "claude-code"], input=b"{}", capture_output=True)
     assert proc.returncode == 0
+
+
+def test_lean_entry_is_silent_outside_a_repository(tmp_path: Path) -> None:
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        "import sys; sys.path.insert(0, sys.argv.pop(1))\n"
+        "from aibom.hookentry.checkpoint import main; sys.exit(main())"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_CEILING_DIRECTORIES"] = str(tmp_path.parent)
+    proc = subprocess.run(
+        [sys.executable, "-E", "-S", "-c", code, root, "claude-code"],
+        cwd=tmp_path,
+        input='{"session_id": "s", "hook_event_name": "PreToolUse"}',
+        text=True,
+        capture_output=True,
+        env=env,
+    )
+    assert (proc.returncode, proc.stderr) == (0, "")
