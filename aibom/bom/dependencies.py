@@ -15,7 +15,6 @@ from aibom.deps.paths import kind_of
 from aibom.deps.types import Dependency, DepKind, Ecosystem
 
 RECORD_ORIGIN = {"ai-generated": "ai", "ai-assisted": "mixed", "human": "human"}
-_REQUIRED_KINDS = (DepKind.RUNTIME, DepKind.LOCKED)
 
 
 @dataclass(frozen=True)
@@ -130,25 +129,38 @@ def components(
         if version:
             pinned.add((eco, name))
         groups.setdefault((eco, name, version), []).append(dep)
+    unpinned = {(e, n): deps for (e, n, v), deps in groups.items() if v is None}
     result = []
     for (eco, name, version), deps in sorted(groups.items(), key=lambda kv: _sort_key(kv[0])):
         if version is None and (eco, name) in pinned:
-            continue  # the manifest's range is satisfied by the pinned entry
+            continue  # a range the pinned entry satisfies: folded into that entry below
+        declared = [*deps, *(unpinned.get((eco, name), []) if version else [])]
         added = records.get((eco, name)) or _blamed(deps, blamed, models_of)
         result.append(
             DepComponent(
                 ecosystem=eco,
                 name=name,
                 version=version,
-                spec=next((d.spec for d in deps if d.kind is not DepKind.LOCKED and d.spec), ""),
+                spec=next(
+                    (d.spec for d in declared if d.kind is not DepKind.LOCKED and d.spec), ""
+                ),
                 purl=purl_of(eco, name, version),
-                scope="required" if any(d.kind in _REQUIRED_KINDS for d in deps) else "optional",
+                scope=_scope(declared),
                 hashes=found.hashes.get((eco, name, version or ""), ()),
-                locations=tuple(sorted({str(d.location) for d in deps})),
+                locations=tuple(sorted({str(d.location) for d in declared})),
                 added_by=added,
             )
         )
     return tuple(result)
+
+
+def _scope(declared: Sequence[Dependency]) -> str:
+    """required when a manifest declares it for run time (or only a lockfile names it);
+    optional when every declaration is dev, optional, peer, build or a group."""
+    kinds = {d.kind for d in declared}
+    if DepKind.RUNTIME in kinds or kinds <= {DepKind.LOCKED, DepKind.COMMAND}:
+        return "required"
+    return "optional"
 
 
 def _sort_key(key: tuple[str, str, str | None]) -> tuple[str, str, str]:
