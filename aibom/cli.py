@@ -367,11 +367,29 @@ def detect(ctx: click.Context, fmt: str) -> None:
 # -- reading ---------------------------------------------------------------------------------
 @cli.command()
 @click.argument("rev", default="HEAD")
+@click.option(
+    "--db",
+    metavar="PATH|URL",
+    default=None,
+    help="Look the commit (an id, 4+ hex digits) up in an index (see aibom index), in any "
+    "of its repositories, instead of this repository.",
+)
 @FORMAT_OPTION
 @click.pass_context
-def show(ctx: click.Context, rev: str, fmt: str) -> None:
+def show(ctx: click.Context, rev: str, db: str | None, fmt: str) -> None:
     """Everything recorded about one commit (REV, default HEAD): origin, model, agent,
-    records and evidence."""
+    records and evidence.
+
+    \b
+    Examples:
+      aibom show HEAD~3
+      aibom show 3f2a9c1 --db fleet.sqlite3     # from the index, whichever repository
+    """
+    if db is not None:
+        from aibom.cli_index import show_indexed
+
+        show_indexed(rev, db, fmt, ctx.obj.get("cwd"))
+        return
     from aibom.notes.store import NotesStore
     from aibom.provenance.commits import read_commits
     from aibom.provenance.summary import summarize

@@ -59,6 +59,9 @@ class IndexSource:
     def label(self) -> str:
         return f"index {self.db.location}"
 
+    def close(self) -> None:
+        self.db.close()
+
     def repositories(self) -> tuple[Repository, ...]:
         rows = self.db.query(
             "SELECT r.id, r.label, r.identity, r.path, r.remote, r.indexed_at,"
