@@ -233,8 +233,8 @@ AGENTS: dict[str, AgentSpec] = {
             None,
             CommandList("bash", {"type": "command", "timeoutSec": 10}),
             (("preToolUse", None), ("postToolUse", None)),
-            "Copilot reads .github/hooks/*.json from the repository: commit the file to share "
-            "it, or keep it untracked for yourself",
+            "Copilot reads .github/hooks/*.json from the repository; the hook names this "
+            "clone's aibom and does nothing where that is missing",
         ),
     )
 }
@@ -352,10 +352,16 @@ def phase_of(event: str) -> str:
 
 
 def entries_for(spec: AgentSpec, shim: Path) -> list[HookEntry]:
-    """One command per event; the phase is explicit (Copilot's payloads do not name it)."""
-    base = f"{shlex.quote(str(shim))} {spec.name}"
+    """One shell command per event; the phase is explicit (Copilot's payloads do not name it).
+
+    The command does nothing where the shim does not exist (a hook file committed and used
+    on another machine, or aibom's state removed), so it never fails the agent.
+    """
+    quoted = shlex.quote(str(shim))
     return [
-        HookEntry(event, matcher, f"{base} --phase {phase_of(event)}")
+        HookEntry(
+            event, matcher, f"[ ! -x {quoted} ] || {quoted} {spec.name} --phase {phase_of(event)}"
+        )
         for event, matcher in spec.events
     ]
 

@@ -376,3 +376,12 @@ def test_lean_entry_is_silent_outside_a_repository(tmp_path: Path) -> None:
         env=env,
     )
     assert (proc.returncode, proc.stderr) == (0, "")
+
+
+def test_hook_command_does_nothing_where_the_shim_is_missing(work: Repo) -> None:
+    setup.install(work, "claude-code")
+    shim = Path(work.shared_dir) / setup.SHIM
+    (command,) = {e.command for e in setup.entries_for(setup.AGENTS["claude-code"], shim)[:1]}
+    shim.unlink()  # e.g. the settings file was committed and used in another clone
+    proc = subprocess.run(["sh", "-c", command], input=b"{}", capture_output=True)
+    assert (proc.returncode, proc.stderr) == (0, b"")
