@@ -10,6 +10,7 @@ dependencies lack a record), manifests, serialisation, validation.
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -176,17 +177,27 @@ def _config(repo: Repo, key: str) -> str | None:
     return proc.stdout.decode("utf-8", "replace").strip() or None
 
 
-def _public_url(url: str) -> str:
-    """A remote URL without credentials (``https://user:token@host/x`` -> ``https://host/x``)."""
+def _public_url(url: str, base: str = ".") -> str:
+    """A remote as a URI without credentials: ``https://user:token@host/x`` ->
+    ``https://host/x``, scp-like ``git@host:org/x.git`` -> ``ssh://git@host/org/x.git``, a
+    local path -> ``file://`` URI; characters an IRI cannot hold are percent-encoded."""
+    from urllib.parse import quote
+
     scheme, sep, rest = url.partition("://")
-    if sep and "@" in rest.split("/", 1)[0]:
-        rest = rest.split("@", 1)[1]
-    return f"{scheme}{sep}{rest}" if sep else url
+    if sep:
+        if "@" in rest.split("/", 1)[0]:
+            rest = rest.split("@", 1)[1]
+        text = f"{scheme}{sep}{rest}"
+    elif ":" in url.split("/", 1)[0] and not url.startswith("/"):
+        host, _, path = url.partition(":")
+        user, at, name = host.rpartition("@")
+        text = f"ssh://{'git@' if at and user == 'git' else ''}{name}/{path.lstrip('/')}"
+    else:
+        text = "file://" + os.path.abspath(os.path.join(base, url))
+    return quote(text, safe=":/@?#[]!$&'()*+,;=%~-._")
 
 
 def _release_name(repo: Repo, url: str | None) -> str:
-    import os
-
     if url:
         tail = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
         if tail.endswith(".git"):
@@ -215,9 +226,9 @@ def release_of(
     when: int,
 ) -> Release:
     url = _config(repo, "remote.origin.url")
-    public = _public_url(url) if url else None
+    public = _public_url(url, repo.cwd) if url else None
     return Release(
-        name=options.name or _release_name(repo, public),
+        name=options.name or _release_name(repo, url),
         version=_version(repo, commit),
         commit=commit,
         ref=ref,

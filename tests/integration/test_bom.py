@@ -368,3 +368,34 @@ def test_xml_output_is_valid_reproducible_and_says_the_same(
     edited.write_text(text.replace("<version>20251101</version>", "<version>2099</version>"))
     check = verify_records(discover(scripted.path), edited)
     assert not check.ok and "2099" in check.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("remote", "url", "name"),
+    [
+        ("git@forge.example:org/app.git", "ssh://git@forge.example/org/app.git", "app"),
+        (
+            "https://user:s3cret@forge.example/org/web.git",
+            "https://forge.example/org/web.git",
+            "web",
+        ),
+        ("../my upstream", None, "my upstream"),
+    ],
+)
+def test_the_remote_names_the_release_and_never_leaks_credentials(
+    scripted: GitRepo, tmp_path: Path, remote: str, url: str | None, name: str
+) -> None:
+    scripted.git("remote", "add", "origin", remote)
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        assert main(["-C", str(scripted.path), "build", "-o", str(tmp_path / "bom.json")]) == 0
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    text = (tmp_path / "bom.json").read_text()
+    assert "s3cret" not in text
+    release = json.loads(text)["metadata"]["component"]
+    assert release["name"] == name
+    vcs = release["externalReferences"][0]["url"]
+    assert vcs == (
+        url or f"file://{(scripted.path.parent / 'my upstream').resolve()}".replace(" ", "%20")
+    )
