@@ -1,7 +1,8 @@
 """What an agent checkpoint and the attribution step of post-commit cost, as ratios of one run.
 
-(a) One checkpoint on a 5,000-line file, started exactly as an agent starts it: the shim that
-    ``aibom agents install claude-code`` writes (``sh`` -> ``python -E -S``), a Claude Code
+(a) One checkpoint on a 5,000-line file, started exactly as an agent starts it: the hook
+    command ``aibom agents install claude-code`` writes into ``.claude/settings.local.json``
+    (``sh -c`` -> the shim -> ``python -E -S``), a Claude Code
     PreToolUse or PostToolUse payload on stdin. The post checkpoint snapshots the file and
     diffs it against the pre state. Floor: ``python -c pass``. Target: at most 3.0x.
 (b) post-commit with checkpoint events for that file (the replay pre -> post -> committed blob
@@ -53,15 +54,20 @@ def source_file(lines: int, variant: int) -> str:
     return "\n".join(body) + "\n"
 
 
-def setup(root: Path, env: dict[str, str], lines: int) -> tuple[Path, str]:
+def setup(root: Path, env: dict[str, str], lines: int) -> tuple[Path, dict[str, str]]:
     repo = root / "repo"
     run(["git", "init", "-q", "-b", "main", str(repo)], root, env)
     (repo / "big.py").write_text(source_file(lines, 0))
     run(["git", "add", "big.py"], repo, env)
     run(["git", "commit", "-q", "-m", "big file"], repo, env)
     run([sys.executable, "-m", "aibom.cli", "agents", "install", "claude-code"], repo, env)
-    shim = str(Path(repo / ".git" / "aibom" / "aibom-checkpoint"))
-    return repo, shim
+    settings = json.loads((repo / ".claude" / "settings.local.json").read_text())
+    commands = {
+        "pre" if event == "PreToolUse" else "post": group["hooks"][0]["command"]
+        for event, groups in settings["hooks"].items()
+        for group in groups
+    }  # the shell commands Claude Code runs
+    return repo, commands
 
 
 def payload(repo: Path, event: str) -> bytes:
@@ -80,7 +86,7 @@ def bench(runs: int, lines: int) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory(prefix="aibom-bench-cp-") as tmp:
         root = Path(tmp)
         env = clean_env(root)
-        repo, shim = setup(root, env, lines)
+        repo, commands = setup(root, env, lines)
         py = sys.executable
         counter = iter(range(1, 10**9))
         pre, post = payload(repo, "PreToolUse"), payload(repo, "PostToolUse")
@@ -90,11 +96,11 @@ def bench(runs: int, lines: int) -> dict[str, list[float]]:
             return timed([py, "-c", "pass"], repo, env)
 
         def checkpoint_pre() -> float:
-            return timed(["sh", shim, "claude-code", "--phase", "pre"], repo, env, pre)
+            return timed(["sh", "-c", commands["pre"]], repo, env, pre)
 
         def checkpoint_post() -> float:
             (repo / "big.py").write_text(source_file(lines, next(counter)))  # the agent's edit
-            return timed(["sh", shim, "claude-code", "--phase", "post"], repo, env, post)
+            return timed(["sh", "-c", commands["post"]], repo, env, post)
 
         def post_commit_with_events() -> float:
             run(["git", "add", "big.py"], repo, env)
