@@ -531,8 +531,8 @@ def test_cherry_pick_from_another_remote(make_repo: Callable[..., GitRepo], tmp_
     attribute(fork, sha, "f.py", [5, 6])
     plain_commit(here, "local", {"f.py": text(["local = 0", *base])})
     here.git("remote", "add", "fork", str(fork.path))
-    here.git("fetch", "-q", "fork", "main", "refs/notes/aibom:refs/notes/fork")
-    here.git("notes", "--ref", "aibom", "merge", "-q", "-s", "cat_sort_uniq", "refs/notes/fork")
+    here.git("fetch", "-q", "fork", "main")
+    here.aibom("notes", "pull", "fork")  # the fork's records, united with ours
     here.git("cherry-pick", sha)
     assert spans(here, "HEAD", "f.py") == {("ai", OPUS): [(6, 7)]}
     hashes_hold(here, "HEAD", "f.py")
