@@ -7,8 +7,8 @@
     diffs it against the pre state. Floor: ``python -c pass``. Target: at most 3.0x.
 (b) post-commit with checkpoint events for that file (the replay pre -> post -> committed blob
     and the attribution record), started as the git hook shim starts it (own detection, no
-    commit-msg hand-off), against the same floor and against post-commit of a commit without
-    events in the same repository (what the attribution step adds).
+    commit-msg hand-off), against the same floor and against post-commit of an AI commit
+    without line events in the same repository (what the attribution step adds).
 
 Runs are interleaved (floor, pre, post, ...) so machine noise hits every case alike; medians
 are reported. Usage: ``python bench/bench_checkpoint.py [--runs N] [--lines N] [--json]``.
@@ -114,7 +114,11 @@ def bench(runs: int, lines: int) -> dict[str, list[float]]:
                 raise RuntimeError("post-commit wrote no attribution record")
             return elapsed
 
+        identity = json.dumps({"session_id": "bench-session", "hook_event_name": "Stop"})
+
         def post_commit_without_events() -> float:
+            # the same agent evidence (a checkpoint naming no file), so both are AI commits
+            timed(["sh", "-c", commands["post"]], repo, env, identity.encode())
             (repo / "other.txt").write_text(f"{next(counter)}\n")
             run(["git", "add", "other.txt"], repo, env)
             run(["git", "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "other"], repo, env)
