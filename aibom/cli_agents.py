@@ -19,8 +19,6 @@ FORMAT_OPTION = click.option(
     help="Output format.",
 )
 
-AGENT_HELP = "claude-code, codex, cursor, gemini-cli or copilot"
-
 
 def _maybe_repo(ctx: click.Context, global_: bool) -> Any:
     from aibom import gitutil
