@@ -153,6 +153,13 @@ def test_scripted_session_of_each_agent(base_repo: GitRepo, agent: str) -> None:
     assert ai["session"] == SESSIONS[agent]
     assert ai["agent"].split("/")[0] == agent
     assert ai["evidence"] == "hook-observed" and ai["confidence"] >= 0.9
+    from aibom.attribution.blame import blame_files
+    from aibom.gitutil import discover
+
+    blamed = {b.line: b for b in blame_files(discover(repo.path), ["calc.py"])["calc.py"]}
+    assert [blamed[n].origin for n in (6, 7, 9)] == ["ai", "mixed", "human"]
+    assert blamed[6].model == MODELS[agent] and blamed[6].session == SESSIONS[agent]
+    assert blamed[1].origin != "ai"  # from the person's base commit
     # the events of the committed file are used up
     events = repo.path / ".git" / "aibom" / "attribution" / "events.jsonl"
     assert not events.exists() or "calc.py" not in events.read_text()
