@@ -36,11 +36,10 @@ UNKNOWN = "unknown"
 SCAN_TIMEOUT = 3600.0  # seconds for one git log over the whole history
 _BLOCK = 1 << 20
 _SEP_BYTES = b"\x1eC\x1f"
+_BATCH = 256  # commits handed to diff-tree at a time
 _KINDS = ("generation", "rewrite", "dependency", "attribution")
 _SEP = "\x1eC\x1f"
-_FORMAT = "%x1eC%x1f" + "%x1f".join(
-    ["%H", "%P", "%an", "%ae", "%ct", "%s", "%(trailers:unfold,only)", "%N"]
-)
+_FORMAT = "%x1eC%x1f" + "%x1f".join(["%H", "%P", "%an", "%ae", "%ct", "%B", "%N"])
 
 
 @dataclass(frozen=True)
@@ -169,6 +168,7 @@ class DiffTree:
         self.timer = threading.Timer(timeout, self.proc.kill)
         self.timer.start()
         self.asked: set[str] = set()
+        self.pending: list[str] = []
         self.output = b""
         self.queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.threads = [
@@ -193,9 +193,17 @@ class DiffTree:
 
     def add(self, sha: str) -> None:
         self.asked.add(sha)
-        self.queue.put(sha.encode() + b"\n")
+        self.pending.append(sha)
+        if len(self.pending) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.queue.put("".join(f"{sha}\n" for sha in self.pending).encode())
+            self.pending = []
 
     def result(self) -> dict[str, tuple[FileChange, ...]]:
+        self._flush()
         self.queue.put(None)
         for thread in self.threads:
             thread.join()
@@ -354,23 +362,24 @@ def _facts(
     if wanted is not None and not wanted(chunk):
         return None  # the whole chunk: a superset of trailers and note, never a miss
     fields = chunk.split("\x1f")
-    if len(fields) < 8:
+    if len(fields) < 7:
         return None
-    sha, parents, name, email, when, subject, trailer_text = fields[:7]
-    rest = "\x1f".join(fields[7:]) if len(fields) > 8 else fields[7]
+    sha, parents, name, email, when = fields[:5]
+    body = fields[5] if len(fields) == 7 else "\x1f".join(fields[5:-1])
+    rest = fields[-1]
     note, numstat = (rest, "")
     if with_files:
         note, _, numstat = rest.partition("\n\n")
         if not numstat and "\t" in note:
             note, numstat = "", note  # no note: the numstat follows the format directly
-    attribution, skipped = attribute(trailer_text, note)
+    attribution, skipped = attribute(lambda: trailer_block(body), note)
     return CommitFacts(
         sha=sha,
         parents=tuple(parents.split()),
         author_name=name,
         author_email=email,
         committed=int(when) if when.isdigit() else 0,
-        subject=subject,
+        subject=subject_of(body),
         attribution=attribution,
         files=_numstat(numstat) if with_files else (),
         skipped_lines=skipped,
@@ -378,18 +387,22 @@ def _facts(
     )
 
 
-def attribute(trailer_text: str, note: str) -> tuple[Attribution, int]:
+def attribute(trailer_text: str | Callable[[], str], note: str) -> tuple[Attribution, int]:
     """The commit's attribution from its note's generation records, else its trailers; the
     model ids, agents and sessions of its attribution records (observed or imported) are
     part of it either way."""
     generation, ranges, skipped = _note_records(note)
-    base = _from_generation(generation) or _from_trailers(trailer_text)
+    base = _from_generation(generation)
+    if base is None:  # only now are the trailers needed (``trailer_text`` may be lazy)
+        base = _from_trailers(trailer_text if isinstance(trailer_text, str) else trailer_text())
     if ranges:
         base = _with_ranges(base, ranges)
     return base, skipped
 
 
 def _from_generation(records: list[dict[str, Any]]) -> Attribution | None:
+    if len(records) == 1:
+        return _one_generation(records[0])
     observed = [r for r in records if not r.get("inferred")]
     chosen = observed or records
     if not chosen:
@@ -401,6 +414,19 @@ def _from_generation(records: list[dict[str, Any]]) -> Attribution | None:
     source = "record" if observed else "inferred-record"
     value = origin.value if origin is not None else UNKNOWN
     return Attribution(value, models, named[-1] if named else None, sessions, source)
+
+
+def _one_generation(record: dict[str, Any]) -> Attribution:
+    """The common case, one record, without the merging."""
+    models = tuple(m for m in map(_model_id, record.get("models") or ()) if m)
+    session = record.get("session")
+    return Attribution(
+        record["origin"],
+        models if len(models) < 2 else _unique(models),
+        _agent(record.get("agent")),
+        (str(session),) if session else (),
+        "inferred-record" if record.get("inferred") else "record",
+    )
 
 
 def _from_trailers(trailer_text: str) -> Attribution:
@@ -437,7 +463,7 @@ def _with_ranges(base: Attribution, records: list[dict[str, Any]]) -> Attributio
     agents = [a for a in (c.get("agent") for c in conversations) if isinstance(a, str) and a]
     agent = base.agent or (agents[0] if agents else None)
     if base.source != "none":
-        return replace(base, models=models, sessions=sessions, agent=agent)
+        return Attribution(base.origin, models, agent, sessions, base.source)
     origins = [
         _CONTRIBUTOR_ORIGIN[k["type"]] for k in contributors if k.get("type") in _CONTRIBUTOR_ORIGIN
     ]
@@ -446,6 +472,50 @@ def _with_ranges(base: Attribution, records: list[dict[str, Any]]) -> Attributio
     source = next((k for k in kinds if k in ("git-ai", "agent-trace")), "record")
     origin = combined.value if combined is not None else UNKNOWN
     return Attribution(origin, models, agent, sessions, source)
+
+
+def subject_of(body: str) -> str:
+    """``%s``: the first paragraph of the message on one line."""
+    head = body.lstrip("\n").split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in head.split("\n") if line.strip())
+
+
+_TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+_GIT_PREFIXES = ("signed-off-by:", "(cherry picked from commit ")
+
+
+def trailer_block(body: str) -> str:
+    """What ``%(trailers:unfold,only)`` prints, from the message (git's rules without
+    trailer.* configuration): the last paragraph, not the title, when all its lines are
+    ``Token: value`` trailers (or continuations), or a git-generated trailer is among them
+    and trailers are at least a quarter of its lines."""
+    lines = [line.rstrip() for line in body.split("\n") if not line.startswith("#")]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    start = len(lines)
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    if start == 0 or not any(line.strip() for line in lines[:start]):
+        return ""  # a one-paragraph message: its title is never a trailer block
+    found: list[str] = []
+    others = 0
+    recognized = False
+    for line in lines[start:]:
+        if line[:1] in (" ", "\t") and found and found[-1]:
+            found[-1] += " " + line.strip()
+            continue
+        recognized = recognized or line.lower().startswith(_GIT_PREFIXES)
+        key, sep, value = line.partition(":")
+        token = key.rstrip()
+        if sep and token and not (set(token) - _TOKEN) and not token.startswith("-"):
+            found.append(f"{token}: {value.strip()}")
+        else:
+            others += 1
+            found.append("")  # a continuation of a non-trailer line is not a trailer
+    count = sum(1 for f in found if f)
+    if count and (not others or (recognized and count * 3 >= others)):
+        return "".join(f + "\n" for f in found if f)
+    return ""
 
 
 @lru_cache(maxsize=4096)
