@@ -90,6 +90,21 @@ def owner(entries: Iterable[model.FileAttribution], line: int) -> model.Conversa
     return None
 
 
+def owners(
+    entries: Sequence[model.FileAttribution], limit: int = 50_000
+) -> dict[int, model.Conversation] | None:
+    """:func:`owner` for every covered line at once (None when the ranges cover more than
+    ``limit`` lines: then ask :func:`owner` line by line)."""
+    if sum(c.lines for entry in entries for c in entry.conversations) > limit:
+        return None
+    found: dict[int, model.Conversation] = {}
+    for entry in reversed(entries):  # stronger entries, then later conversations, win
+        for conversation in entry.conversations:
+            for r in conversation.ranges:
+                found.update(dict.fromkeys(range(r.start, r.end + 1), conversation))
+    return found
+
+
 def from_conversation(c: model.Conversation) -> Credit:
     return Credit(
         origin=c.contributor,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aibom.attribution import resolve
 from aibom.attribution.blame import (
@@ -18,6 +20,7 @@ from aibom.attribution.blame import (
     parse_porcelain,
 )
 from aibom.attribution.gitpath import unquote
+from aibom.attribution.model import FileAttribution
 from aibom.attribution.resolve import commit_credit, parse_log
 from aibom.errors import UsageError
 from aibom.report.blame import BlameFormat, render, to_porcelain, to_text
@@ -350,3 +353,29 @@ def test_repo_paths_resolve_directories_but_not_the_file(tmp_path: Path) -> None
             repo_path(repo, outside, str(top))
     bare = Repo(str(top), str(top), None)
     assert repo_path(bare, "src/a.py", None) == "src/a.py"
+
+
+_spans = st.lists(
+    st.tuples(st.integers(1, 40), st.integers(0, 15)).map(lambda t: (t[0], t[0] + t[1])),
+    min_size=1,
+    max_size=3,
+)
+
+
+@given(st.lists(st.lists(_spans, min_size=1, max_size=3), min_size=1, max_size=3))
+def test_owners_of_all_lines_agree_with_owner_line_by_line(
+    shape: list[list[list[tuple[int, int]]]],
+) -> None:
+    entries = [
+        FileAttribution(
+            "f.py",
+            BLOB,
+            [conversation("ai", spans, session=f"{e}.{c}") for c, spans in enumerate(convs)],
+        )
+        for e, convs in enumerate(shape)
+    ]
+    by_line = resolve.owners(entries)
+    assert by_line is not None
+    for line in range(1, 60):
+        assert by_line.get(line) is resolve.owner(entries, line)
+    assert resolve.owners(entries, limit=0) is None
