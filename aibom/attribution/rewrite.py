@@ -251,23 +251,42 @@ def _relocate(old: str, new: str, info: _Commit, claims: _Claims, texts: _Texts)
         if lines is None:
             continue
         same = texts.blob(new, entry.path) == entry.blob
+        windows = Windows(lines)
         for conversation in entry.conversations:
             key = _conversation_key(conversation)
             for r in conversation.ranges:
-                start = r.start if same else find_range(lines, r)
+                start = r.start if same else windows.find(r)
                 if start is not None:
                     claims.claim(entry.path, key, range(start, start + r.size))
 
 
+class Windows:
+    """Content hashes of a blob's windows of lines, computed once per window size."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = [model.normalize_line(line) for line in lines]
+        self.by_size: dict[int, dict[str, list[int]]] = {}
+
+    def _index(self, size: int) -> dict[str, list[int]]:
+        index = self.by_size.get(size)
+        if index is None:
+            index = {}
+            for start in range(1, len(self.lines) - size + 2):
+                digest = model.content_hash(self.lines[start - 1 : start - 1 + size])
+                index.setdefault(digest, []).append(start)
+            self.by_size[size] = index
+        return index
+
+    def find(self, r: model.LineRange) -> int | None:
+        """The start of a window with ``r``'s content hash, nearest to ``r.start``."""
+        if not r.content_hash or r.size > len(self.lines):
+            return None
+        starts = self._index(r.size).get(r.content_hash)
+        return min(starts, key=lambda s: (abs(s - r.start), s)) if starts else None
+
+
 def find_range(lines: Sequence[str], r: model.LineRange) -> int | None:
-    """The start of the window of ``lines`` with ``r``'s content hash, nearest to ``r.start``."""
-    if not r.content_hash or r.size > len(lines):
-        return None
-    starts = sorted(range(1, len(lines) - r.size + 2), key=lambda s: (abs(s - r.start), s))
-    for start in starts:
-        if model.content_hash(lines[start - 1 : start - 1 + r.size]) == r.content_hash:
-            return start
-    return None
+    return Windows(lines).find(r)
 
 
 def _fresh_lines(plan: _Plan, new: str, olds: Sequence[str]) -> dict[str, set[int]]:
