@@ -199,6 +199,46 @@ def test_human_amend_shifts_cuts_and_keeps_whitespace_edits(rrepo: GitRepo) -> N
     assert evidence == {"hook-observed", "inferred"}  # carried evidence kept
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_random_amends_credit_exactly_the_surviving_ai_lines(repo: GitRepo, seed: int) -> None:
+    """Random inserts, deletes, rewrites and re-indents, amended a few times in a row: after each
+    amend the AI lines are exactly the original AI lines still there (whitespace aside), and
+    every other line the amends wrote is human."""
+    import random
+
+    rng = random.Random(seed)
+    lines = [f"v{seed}_{i} = {rng.randrange(10**6)}" for i in range(40)]
+    ai = set(rng.sample(lines, 25))
+    old = repo.commit("ai work", files={"r.py": text(lines)}, env=AI_ENV)
+    attribute(repo, old, "r.py", [n for n, line in enumerate(lines, 1) if line in ai])
+    written: set[str] = set()  # what the amends wrote (normalised)
+    for round_ in range(3):
+        for _ in range(8):
+            i = rng.randrange(len(lines))
+            action = rng.choice(["insert", "delete", "rewrite", "indent"])
+            if action == "insert":
+                lines.insert(i, f"p{round_}_{rng.randrange(10**6)} = 0")
+                written.add(model.normalize_line(lines[i]))
+            elif action == "delete" and len(lines) > 5:
+                del lines[i]
+            elif action == "rewrite":
+                lines[i] = f"r{round_}_{rng.randrange(10**6)} = 1"
+                written.add(model.normalize_line(lines[i]))
+            else:
+                lines[i] = "    " + lines[i]
+        repo.write("r.py", text(lines))
+        repo.git("add", "r.py")
+        repo.git("commit", "-q", "--amend", "--no-edit")
+        found = spans(repo, "HEAD", "r.py")
+        credited = {n for s, e in found.get(("ai", OPUS), []) for n in range(s, e + 1)}
+        ai_norm = {model.normalize_line(line) for line in ai}
+        expected = {n for n, line in enumerate(lines, 1) if model.normalize_line(line) in ai_norm}
+        assert credited == expected
+        human = {n for s, e in found.get(("human", None), []) for n in range(s, e + 1)}
+        assert human == {n for n, ln in enumerate(lines, 1) if model.normalize_line(ln) in written}
+        hashes_hold(repo, "HEAD", "r.py")
+
+
 def test_amend_with_git_mv_and_an_edit_follows_the_rename(rrepo: GitRepo) -> None:
     lines = numbered("m", 8)
     old = rrepo.commit("module", files={"old_name.py": text(lines)}, env=AI_ENV)
