@@ -66,6 +66,8 @@ class BuildOptions:
     spec: Spec = Spec.V1_6
     format: OutputFormat = OutputFormat.JSON
     name: str | None = None  # release name; default: the remote's or the directory's name
+    version: str | None = None  # release version; default: git describe --tags of the release
+    vcs_url: str | None = None  # default: the origin remote (as a URI, without credentials)
     epoch: int | None = None  # SOURCE_DATE_EPOCH; default: the release commit's time
 
 
@@ -226,10 +228,10 @@ def release_of(
     when: int,
 ) -> Release:
     url = _config(repo, "remote.origin.url")
-    public = _public_url(url, repo.cwd) if url else None
+    public = options.vcs_url or (_public_url(url, repo.cwd) if url else None)
     return Release(
         name=options.name or _release_name(repo, url),
-        version=_version(repo, commit),
+        version=options.version or _version(repo, commit),
         commit=commit,
         ref=ref,
         vcs_url=public,

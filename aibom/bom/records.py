@@ -3,7 +3,9 @@
 The BOM names the history it covers (``aibom:revs``, the release commit) and carries a digest
 of every note in that history (``aibom:records:digest``). The check reads the notes again,
 compares the digest, and rebuilds the BOM from the same history with the BOM's own name,
-spec and timestamp: every component, workflow, annotation and dependency entry must be equal.
+version, VCS reference, spec and timestamp (so a clone with another remote, or a tag added
+later, is not a difference): every component, workflow, annotation and dependency entry must
+be equal.
 An edited note changes the digest and the claims built from it; an edited BOM no longer
 equals its rebuild. Both are reported as problems, one line each.
 """
@@ -118,9 +120,20 @@ def _rebuild(repo: Repo, bom: Mapping[str, Any], props: Mapping[str, list[str]])
         spec=Spec(spec_text),
         format=OutputFormat.XML if XML_TEXT in bom else OutputFormat.JSON,
         name=str(component.get("name")) if component.get("name") else None,
+        version=str(component.get("version")) if component.get("version") else None,
+        vcs_url=_vcs_url(component),
         epoch=_epoch(metadata.get("timestamp")),
     )
     return build(repo, options)
+
+
+def _vcs_url(component: Mapping[str, Any]) -> str | None:
+    """The release's VCS reference as the BOM recorded it (a clone elsewhere has another
+    remote; the records check is about the notes, not where the clone came from)."""
+    for ref in component.get("externalReferences") or ():
+        if isinstance(ref, dict) and ref.get("type") == "vcs" and ref.get("url"):
+            return str(ref["url"])
+    return None
 
 
 def _keyed(items: Iterable[Any], key: str) -> dict[str, Any]:

@@ -319,6 +319,15 @@ def read_facts(text: str) -> dict[str, Any]:
             "timestamp": meta.findtext(f"{q}timestamp") if meta is not None else None,
             "component": {
                 "name": release.findtext(f"{q}name") if release is not None else None,
+                "version": release.findtext(f"{q}version") if release is not None else None,
+                "externalReferences": [
+                    {"type": r.get("type"), "url": r.findtext(f"{q}url")}
+                    for r in (
+                        release.findall(f"{q}externalReferences/{q}reference")
+                        if release is not None
+                        else []
+                    )
+                ],
                 "properties": props(release),
             },
             "properties": props(meta),

@@ -399,3 +399,29 @@ def test_the_remote_names_the_release_and_never_leaks_credentials(
     assert vcs == (
         url or f"file://{(scripted.path.parent / 'my upstream').resolve()}".replace(" ", "%20")
     )
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_verify_records_in_another_clone_with_a_later_tag(
+    scripted: GitRepo, tmp_path: Path, fmt: str
+) -> None:
+    scripted.git("remote", "add", "origin", "https://forge.example/org/app.git")
+    out = tmp_path / f"bom.{fmt}"
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        code = main(["-C", str(scripted.path), "build", "--format", fmt, "-o", str(out)])
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    assert code == 0
+    clone = tmp_path / "downstream"
+    subprocess.run(["git", "clone", "-q", str(scripted.path), str(clone)], check=True)
+    subprocess.run(
+        ["git", "-C", str(clone), "fetch", "-q", "origin", "refs/notes/aibom:refs/notes/aibom"],
+        check=True,
+    )
+    subprocess.run(["git", "-C", str(clone), "tag", "v1.0.1"], check=True)
+    check = verify_records(discover(clone), out)
+    assert check.ok, check.problems
+    subprocess.run(["git", "-C", str(clone), "update-ref", "-d", "refs/notes/aibom"], check=True)
+    gone = verify_records(discover(clone), out)
+    assert not gone.ok and gone.problems[0].startswith("records digest:")
