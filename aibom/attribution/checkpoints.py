@@ -235,15 +235,44 @@ def read_state(path: str) -> FileState:
 
 # -- the event log ---------------------------------------------------------------------------
 def append(store: str, events: Sequence[Event]) -> None:
+    """Append events under a shared lock on the log, into the file the log's name holds.
+
+    A consumer renames the log aside and holds an exclusive lock on it while it reads; a
+    writer that opened the log before the rename finds, once it has its lock, that the name
+    now holds another file, and writes there instead: no event lands in a log already read.
+    """
     if not events:
         return
     os.makedirs(store, exist_ok=True)
     payload = "".join("\n" + json.dumps(e.to_json()) + "\n" for e in events).encode("utf-8")
-    fd = os.open(os.path.join(store, EVENTS), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    path = os.path.join(store, EVENTS)
+    for _ in range(20):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            _lock(fd, shared=True)
+            if _same_file(fd, path):
+                os.write(fd, payload)
+                return
+        finally:
+            os.close(fd)
+    raise OSError(f"{path} keeps being replaced")
+
+
+def _lock(fd: int, *, shared: bool) -> None:
     try:
-        os.write(fd, payload)
-    finally:
-        os.close(fd)
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: the rename alone must do
+        return
+    fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+
+
+def _same_file(fd: int, path: str) -> bool:
+    try:
+        named = os.stat(path)
+    except OSError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
 
 
 def _parse(raw: bytes) -> list[Event]:
@@ -363,23 +392,31 @@ def consume(store: str, paths: Iterable[str], now: float | None = None) -> int:
         limit = (time.time() if now is None else now) - KEEP_FOR
         aside = [p for p in _log_files(store) if os.path.basename(p) != EVENTS]
         events: dict[tuple[int, str, str, str | None], Event] = {}
-        for path in aside:
-            try:
-                with open(path, "rb") as fh:
+        held: list[int] = []  # exclusive locks: writers still holding the old log finish first
+        try:
+            for path in aside:
+                try:
+                    fd = os.open(path, os.O_RDONLY)
+                except OSError:
+                    continue
+                held.append(fd)
+                _lock(fd, shared=False)
+                with os.fdopen(os.dup(fd), "rb") as fh:
                     for e in _parse(fh.read()):
                         events[(e.seq, e.path, e.phase, e.digest)] = e
-            except OSError:
-                continue
-        kept = sorted(
-            (e for e in events.values() if e.path not in drop and e.at >= limit),
-            key=lambda e: e.seq,
-        )
-        append(store, kept)
-        for path in aside:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+            kept = sorted(
+                (e for e in events.values() if e.path not in drop and e.at >= limit),
+                key=lambda e: e.seq,
+            )
+            append(store, kept)
+            for path in aside:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+        finally:
+            for fd in held:
+                os.close(fd)
         _prune_snapshots(store)
         return len(events) - len(kept)
     finally:

@@ -385,3 +385,30 @@ def test_hook_command_does_nothing_where_the_shim_is_missing(work: Repo) -> None
     shim.unlink()  # e.g. the settings file was committed and used in another clone
     proc = subprocess.run(["sh", "-c", command], input=b"{}", capture_output=True)
     assert (proc.returncode, proc.stderr) == (0, b"")
+
+
+WRITER = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from aibom.attribution import checkpoints as store
+where, name = sys.argv[2], sys.argv[3]
+for n in range(60):
+    for path in (f"{name}.py", "drop.py"):
+        event = store.Event(time.time_ns(), time.time(), "codex", "post", path, "missing")
+        store.append(where, [event])
+"""
+
+
+def test_concurrent_writers_and_consumer_lose_nothing(tmp_path: Path) -> None:
+    root = str(Path(__file__).resolve().parents[2])
+    where = str(tmp_path / "store")
+    os.makedirs(where)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, root, where, f"keep{n}"]) for n in range(3)
+    ]
+    while any(w.poll() is None for w in writers):
+        store.consume(where, {"drop.py"})
+    assert all(w.wait() == 0 for w in writers)
+    store.consume(where, {"drop.py"})
+    found = [e.path for e in store.load(where)]
+    assert sorted(found) == sorted(f"keep{n}.py" for n in range(3) for _ in range(60))
