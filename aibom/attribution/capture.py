@@ -218,6 +218,32 @@ def _renamed_from(orphans: Mapping[str, Event], committed: bytes, snaps: _Snapsh
     return best
 
 
+def _renames(
+    committed: Mapping[str, str],
+    by_path: Mapping[str, Sequence[Event]],
+    orphans: dict[str, Event],
+    blobs: Mapping[str, bytes],
+    base_rev: str,
+    snaps: _Snapshots,
+) -> dict[str, str]:
+    """New path -> old path, for files new in this commit whose events (if any) do not start
+    from a pre hook, that resemble the last state of a file gone from the work tree (a file
+    renamed or moved between checkpoints, or after them). Consumes ``orphans`` it pairs."""
+    found: dict[str, str] = {}
+    if not orphans:
+        return found
+    for path in sorted(committed):
+        data = blobs.get(committed[path])
+        own = by_path.get(path, ())
+        if data is None or f"{base_rev}:{path}" in blobs or (own and own[0].phase == "pre"):
+            continue
+        old = _renamed_from(orphans, data, snaps)
+        if old is not None:
+            found[path] = old
+            orphans.pop(old)
+    return found
+
+
 def build(
     repo: Repo, changes: Sequence[tuple[str, str]], base_rev: str, rev: str = "HEAD"
 ) -> tuple[list[am.FileAttribution], set[str], dict[str, bytes]]:
@@ -243,40 +269,34 @@ def build(
         if p not in committed and not os.path.lexists(os.path.join(top, p)) and evs[-1].has_text
     }
     snaps = _Snapshots(store)
-    sources: dict[str, str] = {}  # committed path -> path its events were recorded under
-    for path in committed:
-        sources[path] = path if path in by_path else ""
-    wanted = {p for p, s in sources.items() if s} | (set(committed) if orphans else set())
+    wanted = {p for p in committed if p in by_path} | (set(committed) if orphans else set())
     # every committed blob rides along (the generation record digests them) unless the commit
     # is huge and few of its files were seen by an agent
     shared = len(committed) <= SHARE_BLOBS_UP_TO or orphans
     mine = committed.values() if shared else [committed[p] for p in wanted]
     names = [*mine, *(f"{base_rev}:{p}" for p in wanted), *(f"{rev}:{p}" for p in orphans)]
     blobs = cat_blobs(repo, names) if wanted or orphans else {}
-    for path in sorted(set(committed) - {p for p, s in sources.items() if s}):
-        data = blobs.get(committed[path])
-        if orphans and data is not None and f"{base_rev}:{path}" not in blobs:
-            found = _renamed_from(orphans, data, snaps)
-            if found is not None:
-                sources[path] = found
-                orphans.pop(found)
-    moved = [f"{base_rev}:{s}" for p, s in sources.items() if s and s != p]
-    if moved:  # a renamed file's base is the parent's file at its old path
-        blobs.update(cat_blobs(repo, moved))
+    renamed = _renames(committed, by_path, orphans, blobs, base_rev, snaps)
+    if renamed:  # a renamed file's base is the parent's file at its old path
+        blobs.update(cat_blobs(repo, [f"{base_rev}:{old}" for old in renamed.values()]))
     files: list[am.FileAttribution] = []
     consumed: set[str] = set()
-    for path, source in sorted(sources.items()):
+    for path in sorted(committed):
+        old = renamed.get(path)
         data = blobs.get(committed[path])
-        if not source or data is None:
+        if data is None or (old is None and path not in by_path):
             continue
-        result = file_labels(by_path[source], blobs.get(f"{base_rev}:{source}"), data, snaps)
+        events = sorted([*by_path.get(old or "", ()), *by_path.get(path, ())], key=lambda e: e.seq)
+        result = file_labels(events, blobs.get(f"{base_rev}:{old or path}"), data, snaps)
         if result is not None:
             labels, text = result
             parts = conversations(labels, text)
             if parts:
                 files.append(am.FileAttribution(path, committed[path], parts))
-        if source != path or _settled(top, path, data):
-            consumed.add(source)
+        if old is not None:
+            consumed.add(old)
+        if path in by_path and _settled(top, path, data):
+            consumed.add(path)
     # files gone from the work tree and from the commit (deleted, or made and dropped before
     # committing): their events can never be used, and must not be matched to a later file
     consumed.update(p for p in orphans if f"{rev}:{p}" not in blobs)

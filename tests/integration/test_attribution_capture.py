@@ -401,3 +401,16 @@ def test_checkpoint_bench_smoke() -> None:
         "post-commit, no events / python -c pass",
     }
     assert all(r > 0 for r in ratios.values())
+
+
+def test_file_moved_between_pre_and_post_keeps_the_persons_lines(base_repo: GitRepo) -> None:
+    repo = base_repo
+    claude(repo, "pre")  # the agent is about to edit calc.py ...
+    os.replace(repo.path / "calc.py", repo.path / "stats.py")  # ... moves it (a shell tool)
+    (repo.path / "stats.py").write_text(AI_RESULT)
+    claude(repo, "post", path="stats.py")  # ... and its edit hook reports the new path
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "moved and edited")
+    (record,) = attribution(repo)
+    assert lines_by_type(record, "stats.py") == {"ai": {6, 7}}
+    assert "calc.py" not in store_events(repo) and "stats.py" not in store_events(repo)
