@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from aibom.errors import UsageError
 from aibom.forensics.facts import CommitFacts, scan
-from aibom.gitutil import Repo
+from aibom.gitutil import NOTES_REF, Repo
 
 __all__ = ["FactsSource", "GitSource", "SourceInfo"]
 
@@ -58,12 +59,15 @@ class GitSource:
         with_files: bool = False,
         wanted: Callable[[str], bool] | None = None,
     ) -> Iterator[CommitFacts]:
-        if not revs and not self._has_commits():
-            return  # an unborn branch: no history yet
         selected = tuple(revs) if revs else ("HEAD",)
-        yield from scan(
-            self.repo, selected, with_files=with_files, wanted=wanted, repository=self.name
-        )
+        try:
+            yield from scan(
+                self.repo, selected, with_files=with_files, wanted=wanted, repository=self.name
+            )
+        except UsageError:
+            if revs or self._has_commits():
+                raise
+            # an unborn branch: no history yet (checked only when git refused HEAD)
 
     def label(self) -> str:
         return self.name
@@ -72,10 +76,10 @@ class GitSource:
         return self.repo.git(["rev-parse", "-q", "--verify", "HEAD"], check=False).returncode == 0
 
     def info(self) -> SourceInfo:
-        """Shallow clone? Any aibom notes at all? (Two cheap git calls.)"""
-        shallow = self.repo.out(["rev-parse", "--is-shallow-repository"], check=False)
-        notes = self.repo.git(["rev-parse", "-q", "--verify", "refs/notes/aibom"], check=False)
-        return SourceInfo(self.name, shallow.strip() == "true", notes.returncode == 0)
+        """Shallow clone (git's ``shallow`` file)? Any aibom notes at all (one git call)?"""
+        shallow = os.path.exists(os.path.join(self.repo.common_dir, "shallow"))
+        notes = self.repo.git(["rev-parse", "-q", "--verify", NOTES_REF], check=False)
+        return SourceInfo(self.name, shallow, notes.returncode == 0)
 
 
 def _default_name(repo: Repo) -> str:

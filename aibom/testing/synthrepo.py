@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import subprocess
 import sys
@@ -36,7 +37,7 @@ from aibom.provenance.modelid import normalize_model
 from aibom.provenance.session import rfc3339
 from aibom.provenance.types import ModelId
 
-__all__ = ["AGENTS", "MODELS", "SynthRepo", "generate", "main"]
+__all__ = ["AGENTS", "MODELS", "SynthRepo", "generate", "load_summary", "main"]
 
 # (models.dev slug, weight). gpt-4o has three snapshots: a family query must find them all.
 MODELS: tuple[tuple[str, int], ...] = (
@@ -315,7 +316,7 @@ def generate(
         _git(path, ["fast-import", "--quiet"], stream_path)
     _git(path, ["read-tree", "-u", "--reset", "HEAD"])
     head = _git(path, ["rev-parse", "HEAD"])
-    return SynthRepo(
+    built = SynthRepo(
         path=path,
         commits=commits,
         with_records=counts["records"],
@@ -325,6 +326,30 @@ def generate(
         imported=counts["imported"],
         model_commits=tuple(sorted((s, n) for s, n in counts.items() if "/" in s)),
     )
+    _save(built)
+    return built
+
+
+SUMMARY = "aibom-synthrepo.json"  # in the git dir: what was generated, for benchmarks
+
+
+def _save(repo: SynthRepo) -> None:
+    data = {
+        "commits": repo.commits,
+        "with_records": repo.with_records,
+        "head": repo.head,
+        "model_commits": dict(repo.model_commits),
+    }
+    (repo.path / ".git" / SUMMARY).write_text(json.dumps(data, indent=2, sort_keys=True))
+
+
+def load_summary(path: Path) -> dict[str, object] | None:
+    """What :func:`generate` wrote into ``path`` (None when it did not build it)."""
+    try:
+        data: dict[str, object] = json.loads((path / ".git" / SUMMARY).read_text())
+    except (OSError, ValueError):
+        return None
+    return data
 
 
 def _write_history(
