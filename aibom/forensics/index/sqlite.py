@@ -48,11 +48,18 @@ class SqliteDatabase(Database):
         uri = "file:" + _quote(os.path.abspath(self.location)) + f"?mode={mode}"
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.location, exc) from exc
+        try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-65536")
         except sqlite3.DatabaseError as exc:
-            raise _translate(self.location, exc) from exc
+            error = _translate(self.location, exc)
+            if not (self._create and isinstance(error, IndexCorruptError)):
+                conn.close()
+                raise error from exc
+            # a damaged file opened to be indexed: the writer finds out and rebuilds it
         return conn
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
