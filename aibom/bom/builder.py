@@ -470,67 +470,89 @@ class _Gathered:
     ai_line_share: float
 
 
-def gather(repo: Repo, options: BuildOptions, clock: _Clock) -> _Gathered:
+@dataclass(frozen=True)
+class _Read:
+    """What the build read from git before it assembles the BOM."""
+
+    revs: tuple[str, ...]
+    release: str
+    ref: str | None
+    history: hist.History
+    tree: Tree
+    paths: tuple[str, ...]  # AI-touched files of the release tree
+    declared: deps.Declared
+    recorded: Mapping[tuple[str, str], deps.AddedBy]
+    blamed: Mapping[str, tuple[ln.LineFact, ...]]
+
+
+def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
     revs, release_sha, ref = resolve(repo, options.selection)
     shallow = _shallow(repo)
     with clock.stage("history"):
         streamed = hist.stream_history(repo, revs, shallow=shallow)
     history = streamed.history
     clock.spent["notes"] = streamed.parse_seconds  # part of "history": they overlap
-    known = history.by_sha()
     with clock.stage("tree"):
         tree = read_tree(repo, release_sha)
         paths = ai_touched(history, tree)
-        manifests = deps.manifest_paths(list(tree.blobs))
-        texts = tree.text(repo, manifests)
+        texts = tree.text(repo, deps.manifest_paths(list(tree.blobs)))
     with clock.stage("manifests"):
         declared = deps.declared(texts)
         recorded = deps.recorded_additions(history)
-        need_blame = sorted(
-            {
-                d.location.path
-                for d in declared.dependencies
-                if (d.key[0].value, d.key[1]) not in recorded and d.location.path in tree.blobs
-            }
-        )
+        unrecorded = {
+            d.location.path
+            for d in declared.dependencies
+            if (d.key[0].value, d.key[1]) not in recorded and d.location.path in tree.blobs
+        }
     with clock.stage("blame"):
         chains = ln.path_chains(history, release_sha)
-        blamed_lines = ln.blame(repo, release_sha, sorted(set(paths) | set(need_blame)), chains)
-    blamed = ln.summarize_all({p: blamed_lines.get(p, ()) for p in paths})
-    by_line = {(p, f.line): f for p, facts in blamed_lines.items() for f in facts}
+        wanted = sorted(set(paths) | unrecorded)
+        blamed = ln.blame(repo, release_sha, wanted, chains)
+    return _Read(revs, release_sha, ref, history, tree, tuple(paths), declared, recorded, blamed)
+
+
+def _warnings(got: _Read, notes_count: int) -> list[str]:
+    warnings = list(got.declared.warnings)
+    if notes_count == 0:
+        warnings.append(
+            "no aibom notes in this history: every commit is human or unknown by its trailers"
+        )
+    if got.history.shallow:
+        warnings.append("shallow clone: history before the shallow boundary is not covered")
+    skipped = sum(c.skipped_lines for c in got.history.commits)
+    if skipped:
+        warnings.append(f"{skipped} note line(s) were not usable records and were skipped")
+    return warnings
+
+
+def assemble(repo: Repo, options: BuildOptions, got: _Read) -> _Gathered:
+    history, tree = got.history, got.tree
+    known = history.by_sha()
+    blamed = ln.summarize_all({p: got.blamed.get(p, ()) for p in got.paths})
+    by_line = {(p, f.line): f for p, facts in got.blamed.items() for f in facts}
 
     def commit_models(sha: str) -> tuple[str, ...]:
         commit = known.get(sha)
         return commit.attribution.models if commit is not None else ()
 
-    with clock.stage("manifests"):
-        dep_components = deps.components(
-            declared, recorded, lambda path, line: by_line.get((path, line)), commit_models
-        )
-    files = files_of(tree, paths, blamed, known)
+    dep_components = deps.components(
+        got.declared, got.recorded, lambda path, line: by_line.get((path, line)), commit_models
+    )
+    files = files_of(tree, got.paths, blamed, known)
     agents = agents_of(history)
     sessions = sessions_of(history, files, agents)
-    release_commit = known.get(release_sha)
-    when = release_commit.committed if release_commit else _commit_time(repo, release_sha)
-    release = release_of(repo, options, revs, release_sha, ref, when)
-    warnings = list(declared.warnings)
+    release_commit = known.get(got.release)
+    when = release_commit.committed if release_commit else _commit_time(repo, got.release)
+    release = release_of(repo, options, got.revs, got.release, got.ref, when)
     notes_digest, notes_count = hist.records_digest(history)
-    if notes_count == 0:
-        warnings.append(
-            "no aibom notes in this history: every commit is human or unknown by its trailers"
-        )
-    if shallow:
-        warnings.append("shallow clone: history before the shallow boundary is not covered")
-    skipped = sum(c.skipped_lines for c in history.commits)
-    if skipped:
-        warnings.append(f"{skipped} note line(s) were not usable records and were skipped")
+    warnings = _warnings(got, notes_count)
     build_notes: list[tuple[str, str]] = [
         ("records:digest", notes_digest),
         ("records:notes", str(notes_count)),
         ("notes", "present" if notes_count else "none"),
-        ("history:shallow", "true" if shallow else "false"),
+        ("history:shallow", "true" if history.shallow else "false"),
         ("history:commits", str(len(history.commits))),
-        ("manifests", str(len(declared.manifests))),
+        ("manifests", str(len(got.declared.manifests))),
     ]
     build_notes += [("warning", w) for w in warnings]
     metrics = metrics_of(history, tree, blamed)
@@ -548,6 +570,12 @@ def gather(repo: Repo, options: BuildOptions, clock: _Clock) -> _Gathered:
     )
     share = float(dict(metrics)["metrics:lines:share:ai"])
     return _Gathered(facts, tuple(warnings), history, share)
+
+
+def gather(repo: Repo, options: BuildOptions, clock: _Clock) -> _Gathered:
+    got = read(repo, options, clock)
+    with clock.stage("facts"):
+        return assemble(repo, options, got)
 
 
 def _commit_time(repo: Repo, sha: str) -> int:

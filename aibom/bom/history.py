@@ -108,18 +108,19 @@ class Streamed:
 
 
 def stream_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> Streamed:
-    """``read_history`` with git and the parser working at once: commits are parsed as the
-    output arrives (on two cores the parse hides behind git's own work)."""
-    import os
+    """``read_history`` with git and the parser working at once: a thread drains git's output
+    (so git never waits on a full pipe) while commits are parsed as it arrives."""
+    import queue
     import subprocess
     import tempfile
+    import threading
     import time
 
     from aibom.errors import GitError
     from aibom.gitutil import _git_env
 
     argv = ["git", "-C", repo.cwd, *log_argv(revs)]
-    deadline = time.monotonic() + LOG_TIMEOUT
+    chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     commits: list[Commit] = []
     parsing = 0.0
     with tempfile.TemporaryFile() as errors:
@@ -127,11 +128,20 @@ def stream_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> Streame
             argv, stdout=subprocess.PIPE, stderr=errors, env=_git_env(), bufsize=0
         )
         assert proc.stdout is not None
+        stdout = proc.stdout
+
+        def drain() -> None:
+            try:
+                while chunk := stdout.read(1 << 20):
+                    chunks.put(chunk)
+            finally:
+                chunks.put(None)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
         pending = b""
         try:
-            while chunk := os.read(proc.stdout.fileno(), 1 << 20):
-                if time.monotonic() > deadline:
-                    raise GitError(argv, -1, f"timed out after {LOG_TIMEOUT:.0f}s")
+            while (chunk := chunks.get(timeout=LOG_TIMEOUT)) is not None:
                 pending += chunk
                 cut = pending.rfind(_START_BYTES)
                 if cut <= 0:
@@ -140,9 +150,13 @@ def stream_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> Streame
                 commits += parse_log(pending[:cut])
                 parsing += time.perf_counter() - started
                 pending = pending[cut:]
+        except queue.Empty as exc:
+            proc.kill()
+            raise GitError(argv, -1, f"timed out after {LOG_TIMEOUT:.0f}s") from exc
         finally:
-            proc.stdout.close()
             code = proc.wait()
+            reader.join()
+            stdout.close()
         if code != 0:
             errors.seek(0)
             raise GitError(argv, code, errors.read().decode("utf-8", "replace"))
