@@ -211,6 +211,11 @@ def _release_name(repo: Repo, url: str | None) -> str:
 
 
 def _version(repo: Repo, commit: str) -> str:
+    """The tag of the release (``v1.2``, or ``v1.2-5-g<sha>`` after it), else its short id.
+    Without any tag ``git describe`` would walk the whole history to say so: not asked."""
+    tags = repo.git(["for-each-ref", "--count=1", "--format=%(refname)", "refs/tags"])
+    if not tags.stdout.strip():
+        return commit[:12]
     proc = repo.git(["describe", "--tags", "--abbrev=12", "--always", commit], check=False)
     return proc.stdout.decode().strip() or commit[:12]
 
@@ -355,7 +360,7 @@ def _session(
     digests: dict[tuple[str, str], Digest] = {}
     starts: list[str] = []
     for commit in commits:
-        for record in commit.of_kind("generation"):
+        for record in commit.of_kind("generation") if commit.records else ():
             if record.get("session") not in (sid, None):
                 continue
             for key, value in (record.get("parameters") or {}).items():
