@@ -360,7 +360,9 @@ def entries_for(spec: AgentSpec, shim: Path) -> list[HookEntry]:
     quoted = shlex.quote(str(shim))
     return [
         HookEntry(
-            event, matcher, f"[ ! -x {quoted} ] || {quoted} {spec.name} --phase {phase_of(event)}"
+            event,
+            matcher,
+            f"[ ! -x {quoted} ] || exec {quoted} {spec.name} --phase {phase_of(event)}",
         )
         for event, matcher in spec.events
     ]
