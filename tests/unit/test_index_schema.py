@@ -1,0 +1,117 @@
+"""The index schema and its SQLite backend: versions, damage, locks, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from aibom.errors import ExitCode
+from aibom.forensics import index as ix
+from aibom.forensics.index import schema, writer
+from aibom.forensics.index.base import IndexBusyError, IndexCorruptError, IndexUnavailableError
+from aibom.forensics.index.sqlite import SqliteDatabase
+
+
+def _db(tmp_path: Path) -> SqliteDatabase:
+    return SqliteDatabase(str(tmp_path / "i.sqlite3"), create=True)
+
+
+def test_a_new_database_gets_every_table_and_the_version(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    assert writer.stored_version(db) is None
+    assert writer.prepare(db, rebuild=False) == ""
+    assert writer.tables(db) == set(schema.TABLES)
+    assert writer.stored_version(db) == schema.VERSION
+    assert writer.prepare(db, rebuild=False) == ""  # idempotent
+    db.close()
+
+
+def test_every_statement_has_a_form_for_each_dialect() -> None:
+    for statement in schema.CREATE:
+        sqlite_form = statement.format(clustered="WITHOUT ROWID")
+        postgres_form = statement.format(clustered="")
+        assert "{" not in sqlite_form and "{" not in postgres_form
+        assert "ROWID" not in postgres_form
+
+
+def test_a_missing_table_is_damage_and_prepare_rebuilds(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    writer.prepare(db, rebuild=False)
+    db.execute("DROP TABLE aibom_files")
+    with pytest.raises(IndexCorruptError, match="aibom_files"):
+        writer.stored_version(db)
+    assert writer.prepare(db, rebuild=False).startswith("it was damaged")
+    assert writer.tables(db) == set(schema.TABLES)
+    db.close()
+
+
+def test_another_version_is_rebuilt_and_refused_by_readers(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    writer.prepare(db, rebuild=False)
+    db.execute("UPDATE aibom_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(IndexCorruptError, match="schema version 99") as caught:
+        ix.IndexSource(db)
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert "version 99" in writer.prepare(db, rebuild=False)
+    assert writer.stored_version(db) == schema.VERSION
+    db.close()
+
+
+def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "i.sqlite3"
+    path.write_bytes(b"\x00garbage" * 1000)
+    with pytest.raises(IndexCorruptError, match="not a database"):
+        ix.open_source(str(path))
+    db = SqliteDatabase(str(path), create=True)  # opened to be indexed: no error yet
+    assert writer.prepare(db, rebuild=False).startswith("it was damaged")
+    assert writer.stored_version(db) == schema.VERSION
+    db.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_missing_index_is_not_created_by_readers(tmp_path: Path) -> None:
+    path = tmp_path / "none.sqlite3"
+    with pytest.raises(IndexUnavailableError, match="no index"):
+        ix.open_source(str(path))
+    assert not path.exists()
+    empty = SqliteDatabase(str(tmp_path / "empty.sqlite3"), create=True)
+    empty.close()
+    with pytest.raises(IndexUnavailableError, match="no aibom index"):
+        ix.open_source(str(tmp_path / "empty.sqlite3"))
+
+
+def test_indexers_take_turns(tmp_path: Path) -> None:
+    first, second = _db(tmp_path), _db(tmp_path)
+    with first.writer_lock(), pytest.raises(IndexBusyError), second.writer_lock(timeout=0.2):
+        pass
+    with second.writer_lock(timeout=0.2):  # released: the other one gets it at once
+        pass
+    first.close()
+    second.close()
+
+
+def test_a_failed_batch_is_rolled_back(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    writer.prepare(db, rebuild=False)
+    with pytest.raises(KeyboardInterrupt), db.transaction():
+        db.execute("INSERT INTO aibom_meta (key, value) VALUES ('x', 'y')")
+        raise KeyboardInterrupt
+    assert db.query("SELECT value FROM aibom_meta WHERE key = 'x'") == []
+    db.close()
+
+
+def test_rebuild_on_request(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    writer.prepare(db, rebuild=False)
+    db.execute("INSERT INTO aibom_meta (key, value) VALUES ('x', 'y')")
+    assert writer.prepare(db, rebuild=True) == "asked to rebuild"
+    assert db.query("SELECT value FROM aibom_meta WHERE key = 'x'") == []
+    db.close()
+
+
+def test_postgres_urls_are_told_apart_from_paths() -> None:
+    assert ix.is_postgres("postgresql://u@h/db") and ix.is_postgres("postgres://h/db")
+    assert not ix.is_postgres("fleet.sqlite3") and not ix.is_postgres("/tmp/postgresql.db")
