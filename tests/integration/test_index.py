@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -424,3 +425,17 @@ def test_a_shallow_clone_is_indexed_with_a_warning(
     )
     code, out, err = _cli(["index", "--db", str(tmp_path / "s.sqlite3"), str(clone)], capsys)
     assert code == 0 and "shallow clone" in err and "2 new" in out
+
+
+def test_the_demo_scene(make_repo: Callable[..., GitRepo]) -> None:
+    from aibom.forensics.index.demo import scene
+
+    repo = _scripted(make_repo("app"))
+    repo.commit(
+        "opus\n\nAI-Origin: ai-generated\nAI-Model: anthropic/claude-opus-4-5-20251101",
+        files={"o.py": "o\n"},
+    )
+    said = "\n".join(scene(repo.path, dict(os.environ)))
+    assert "payments-service  300 new" in said and "repository  app" in said
+    assert "app:" in said and "payments-service:" in said  # one trace, both repositories
+    assert "0 new, 0 re-read" in said
