@@ -262,3 +262,14 @@ def test_in_process_cli(
     assert _shas(json.loads(capsys.readouterr().out)) == [scripted.opus]
     assert main(["trace", "--help"]) == 0
     assert "aibom trace --model anthropic/claude-opus-4-5" in capsys.readouterr().out
+
+
+def test_db_gives_the_same_commits(scripted: Scripted, tmp_path: Path) -> None:
+    db = str(tmp_path / "index.sqlite3")
+    scripted.repo.aibom("index", "--db", db)
+    for query in (("--model", "anthropic/claude-opus-4-5"), ("--agent", "claude-code")):
+        assert _shas(_trace(scripted.repo, *query, "--db", db)) == _shas(
+            _trace(scripted.repo, *query)
+        )
+    proc = scripted.repo.aibom("trace", "--model", OPUS, "--db", db, "--surviving", check=False)
+    assert proc.returncode == 2 and "leave out --db" in proc.stderr
