@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from typing import Any
 
 import click
@@ -96,6 +95,8 @@ def _write(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(output))
     fd, tmp = tempfile.mkstemp(prefix=".aibom-", dir=folder)
     try:

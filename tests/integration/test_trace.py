@@ -273,3 +273,38 @@ def test_db_gives_the_same_commits(scripted: Scripted, tmp_path: Path) -> None:
         )
     proc = scripted.repo.aibom("trace", "--model", OPUS, "--db", db, "--surviving", check=False)
     assert proc.returncode == 2 and "leave out --db" in proc.stderr
+
+
+def test_progress_at_a_terminal(scripted: Scripted) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "aibom.cli", "trace", "--model", OPUS, "--format", "json"],
+            cwd=scripted.repo.path,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=120,
+            check=True,
+        )
+        os.close(slave)
+        slave = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if slave != -1:
+            os.close(slave)
+        os.close(master)
+    assert b"tracing model anthropic/claude-opus-4-5@20251101: 1" in shown
+    assert _shas(json.loads(proc.stdout)) == [scripted.opus]  # stdout stays clean JSON
