@@ -308,3 +308,17 @@ def test_progress_at_a_terminal(scripted: Scripted) -> None:
         os.close(master)
     assert b"tracing model anthropic/claude-opus-4-5@20251101: 1" in shown
     assert _shas(json.loads(proc.stdout)) == [scripted.opus]  # stdout stays clean JSON
+
+
+def test_demo_scene(tmp_path: Path) -> None:
+    from aibom import demo
+    from aibom.forensics.demo import scene
+
+    target = tmp_path / "payments"
+    target.mkdir()
+    demo.build(target)
+    text = "\n".join(scene(target, demo._clean_env()))
+    assert "$ aibom trace --model anthropic/claude-opus-4-5 --surviving" in text
+    assert "model anthropic/claude-opus-4-5: 1 commit, 1 file" in text
+    assert "surviving in HEAD: 2 lines" in text and "$ aibom stats --by model" in text
+    assert "anthropic/claude-opus-4-5-20251101" in text.split("$ aibom stats")[1]
