@@ -53,8 +53,6 @@ CREATE = (
     " added INTEGER NOT NULL, deleted INTEGER NOT NULL, PRIMARY KEY (commit_id, pos))"
     " {clustered}",
     "CREATE INDEX IF NOT EXISTS aibom_commits_agent ON aibom_commits (agent)",
-    "CREATE INDEX IF NOT EXISTS aibom_models_commit ON aibom_models (commit_id)",
-    "CREATE INDEX IF NOT EXISTS aibom_sessions_commit ON aibom_sessions (commit_id)",
 )
 
 COMMIT_COLUMNS = (
@@ -78,5 +76,3 @@ INSERT_FILE = (
     "INSERT INTO aibom_files (commit_id, pos, path, added, deleted) VALUES (?, ?, ?, ?, ?)"
 )
 SEPARATOR = "\x1f"  # between the model ids (sessions) of a commit row
-# the rows that hang off a commit (by commit_id), cleared before it is written again
-CHILD_TABLES = ("aibom_models", "aibom_sessions", "aibom_files")

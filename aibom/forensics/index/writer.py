@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
 
 from aibom.errors import AibomError
@@ -25,6 +25,7 @@ _CHUNK = 500  # shas per IN (...) query
 _SCAN_CHUNK = 5000  # shas per git log --no-walk
 
 Progress = Callable[[str], None]
+_Entry = tuple[CommitFacts, tuple[FileChange, ...]]  # a commit and its files, line-counted
 
 
 @dataclass(frozen=True)
@@ -216,14 +217,14 @@ def _walk(
 
 def _with_numstat(
     facts: Iterator[CommitFacts], counts: Iterator[tuple[str, tuple[FileChange, ...]]]
-) -> Iterator[CommitFacts]:
+) -> Iterator[_Entry]:
     for commit in facts:
         sha, files = next(counts, ("", ()))
         if sha != commit.sha:  # the two walks disagree: never guess, fail loudly
             raise AibomError(
                 f"the numstat walk gave {sha or 'nothing'} where the log gave {commit.sha}"
             )
-        yield replace(commit, files=files)
+        yield commit, files
 
 
 def _renoted(
@@ -255,26 +256,43 @@ def _renoted(
     return len(_write(db, state.repo_id, facts, replace=True, progress=progress, what="updated"))
 
 
-def _scan_many(repo: Repo, shas: list[str]) -> Iterator[CommitFacts]:
+def _scan_many(repo: Repo, shas: list[str]) -> Iterator[_Entry]:
     for start in range(0, len(shas), _SCAN_CHUNK):
-        yield from scan(repo, ["--no-walk", *shas[start : start + _SCAN_CHUNK]], with_files=True)
+        chunk = ["--no-walk", *shas[start : start + _SCAN_CHUNK]]
+        yield from ((f, f.files) for f in scan(repo, chunk, with_files=True))
 
 
 def _present(db: Database, repo_id: int, shas: Sequence[str]) -> set[str]:
-    return set(_ids(db, repo_id, shas))
+    return set(_known(db, repo_id, shas))
 
 
-def _ids(db: Database, repo_id: int, shas: Sequence[str]) -> dict[str, int]:
-    """sha -> commit id, for the ``shas`` the index holds for this repository."""
-    found: dict[str, int] = {}
+@dataclass(frozen=True)
+class _Known:
+    """A commit row already in the index: its id and the lookup rows that hang off it."""
+
+    id: int
+    models: tuple[str, ...]
+    sessions: tuple[str, ...]
+
+
+def _known(db: Database, repo_id: int, shas: Sequence[str]) -> dict[str, _Known]:
+    """The ``shas`` the index holds for this repository."""
+    found: dict[str, _Known] = {}
+    sep = schema.SEPARATOR
     for start in range(0, len(shas), _CHUNK):
         chunk = shas[start : start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         rows = db.query(
-            f"SELECT sha, id FROM aibom_commits WHERE repo = ? AND sha IN ({marks})",
+            "SELECT sha, id, models, sessions FROM aibom_commits"
+            f" WHERE repo = ? AND sha IN ({marks})",
             (repo_id, *chunk),
         )
-        found.update((str(sha), int(ident)) for sha, ident in rows)
+        for sha, ident, models, sessions in rows:
+            found[str(sha)] = _Known(
+                int(ident),
+                tuple(models.split(sep)) if models else (),
+                tuple(sessions.split(sep)) if sessions else (),
+            )
     return found
 
 
@@ -287,46 +305,46 @@ def _unreachable_all(db: Database, repo: Repo, repo_id: int) -> list[str]:
 def _write(
     db: Database,
     repo_id: int,
-    facts: Iterable[CommitFacts],
+    entries: Iterable[_Entry],
     *,
     replace: bool,
     progress: Progress | None,
     what: str,
 ) -> set[str]:
-    """Write ``facts`` in batches; ``replace``: some may be in the index already."""
+    """Write the commits in batches; ``replace``: some may be in the index already."""
     written: set[str] = set()
-    stream = iter(facts)
+    stream = iter(entries)
     while batch := list(islice(stream, BATCH)):
         with db.transaction():
-            known = _ids(db, repo_id, [f.sha for f in batch]) if replace else {}
+            known = _known(db, repo_id, [f.sha for f, _ in batch]) if replace else {}
             if known:
                 _clear_children(db, list(known.values()))
-            _insert(db, repo_id, batch, known)
-        written.update(f.sha for f in batch)
+            _insert(db, repo_id, batch, {sha: k.id for sha, k in known.items()})
+        written.update(f.sha for f, _ in batch)
         if progress is not None:
             progress(f"{len(written)} commits {what}")
     return written
 
 
-def _insert(
-    db: Database, repo_id: int, batch: Sequence[CommitFacts], known: dict[str, int]
-) -> None:
+def _insert(db: Database, repo_id: int, batch: Sequence[_Entry], known: dict[str, int]) -> None:
     next_id = int(db.query("SELECT COALESCE(MAX(id), 0) + 1 FROM aibom_commits")[0][0])
     ids: list[int] = []
-    for f in batch:
+    for f, _ in batch:
         found = known.get(f.sha)
         if found is None:
             found, next_id = next_id, next_id + 1
         ids.append(found)
-    pairs = list(zip(ids, batch, strict=True))
-    db.executemany(schema.UPSERT_COMMIT, [_commit_row(i, repo_id, f) for i, f in pairs])
-    db.executemany(schema.INSERT_MODEL, [(m, i) for i, f in pairs for m in f.attribution.models])
+    rows = list(zip(ids, batch, strict=True))
+    db.executemany(schema.UPSERT_COMMIT, [_commit_row(i, repo_id, f) for i, (f, _) in rows])
     db.executemany(
-        schema.INSERT_SESSION, [(s, i) for i, f in pairs for s in f.attribution.sessions]
+        schema.INSERT_MODEL, [(m, i) for i, (f, _) in rows for m in f.attribution.models]
+    )
+    db.executemany(
+        schema.INSERT_SESSION, [(s, i) for i, (f, _) in rows for s in f.attribution.sessions]
     )
     db.executemany(
         schema.INSERT_FILE,
-        [(i, pos, c.path, c.added, c.deleted) for i, f in pairs for pos, c in enumerate(f.files)],
+        [(i, pos, c.path, c.added, c.deleted) for i, (_, fs) in rows for pos, c in enumerate(fs)],
     )
 
 
@@ -350,18 +368,25 @@ def _commit_row(ident: int, repo_id: int, f: CommitFacts) -> tuple[object, ...]:
     )
 
 
-def _clear_children(db: Database, ids: Sequence[int]) -> None:
-    rows = [(i,) for i in ids]
-    for table in schema.CHILD_TABLES:
-        db.executemany(f"DELETE FROM {table} WHERE commit_id = ?", rows)
+def _clear_children(db: Database, known: Sequence[_Known]) -> None:
+    """Delete the lookup and file rows of commits about to be rewritten (by primary key)."""
+    db.executemany(
+        "DELETE FROM aibom_models WHERE model = ? AND commit_id = ?",
+        [(m, k.id) for k in known for m in k.models],
+    )
+    db.executemany(
+        "DELETE FROM aibom_sessions WHERE session = ? AND commit_id = ?",
+        [(s, k.id) for k in known for s in k.sessions],
+    )
+    db.executemany("DELETE FROM aibom_files WHERE commit_id = ?", [(k.id,) for k in known])
 
 
 def _delete(db: Database, repo_id: int, shas: Sequence[str]) -> None:
-    ids = list(_ids(db, repo_id, shas).values())
-    if not ids:
+    known = list(_known(db, repo_id, shas).values())
+    if not known:
         return
-    _clear_children(db, ids)
-    db.executemany("DELETE FROM aibom_commits WHERE id = ?", [(i,) for i in ids])
+    _clear_children(db, known)
+    db.executemany("DELETE FROM aibom_commits WHERE id = ?", [(k.id,) for k in known])
 
 
 def _save_state(db: Database, repo_id: int, ident: repos.Identity, now: repos.Tips) -> None:
