@@ -322,3 +322,27 @@ def test_demo_scene(tmp_path: Path) -> None:
     assert "model anthropic/claude-opus-4-5: 1 commit, 1 file" in text
     assert "surviving in HEAD: 2 lines" in text and "$ aibom stats --by model" in text
     assert "anthropic/claude-opus-4-5-20251101" in text.split("$ aibom stats")[1]
+
+
+def test_non_utf8_message_and_path_give_valid_output(make_repo: Callable[..., GitRepo]) -> None:
+    import subprocess
+
+    repo = make_repo()
+    name = b"caf\xe9.py"
+    with open(bytes(repo.path) + b"/" + name, "wb") as fh:
+        fh.write(b"x = 1\n")
+    repo.git("add", "-A")
+    message = b"r\xe9sum\xe9\x1b[31m\n\nAI-Origin: ai-generated\nAI-Model: " + OPUS.encode() + b"\n"
+    subprocess.run(
+        ["git", *NO_HOOKS, "commit", "-q", "-F", "-"],
+        cwd=repo.path,
+        input=message,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    proc = repo.aibom("trace", "--model", OPUS, "--format", "json")
+    data = json.loads(proc.stdout)
+    assert len(data["commits"]) == 1 and data["commits"][0]["files"][0]["path"].startswith("caf")
+    text = repo.aibom("trace", "--model", OPUS).stdout
+    assert "\x1b" not in text and "1 commit" in text
