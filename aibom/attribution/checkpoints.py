@@ -245,7 +245,11 @@ def append(store: str, events: Sequence[Event]) -> None:
         return
     os.makedirs(store, exist_ok=True)
     payload = "".join("\n" + json.dumps(e.to_json()) + "\n" for e in events).encode("utf-8")
-    path = os.path.join(store, EVENTS)
+    append_locked(os.path.join(store, EVENTS), payload)
+
+
+def append_locked(path: str, payload: bytes) -> None:
+    """Append ``payload`` to the file ``path`` names now (see :func:`append`)."""
     for _ in range(20):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         try:
@@ -256,6 +260,29 @@ def append(store: str, events: Sequence[Event]) -> None:
         finally:
             os.close(fd)
     raise OSError(f"{path} keeps being replaced")
+
+
+def take_locked(path: str, aside: str) -> bytes | None:
+    """Rename ``path`` to ``aside`` and read it once no writer holds it; None if absent.
+
+    The caller unlinks ``aside`` when done with the bytes.
+    """
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return None
+    fd = os.open(aside, os.O_RDONLY)
+    try:
+        _lock(fd, shared=False)
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _lock(fd: int, *, shared: bool) -> None:

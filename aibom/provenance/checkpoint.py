@@ -231,14 +231,16 @@ def take(
 
 
 def record(state_dir: str, checkpoint: Checkpoint) -> None:
-    """Append one pending checkpoint (O_APPEND: concurrent writers never interleave a line)."""
+    """Append one pending checkpoint.
+
+    O_APPEND under a shared lock: concurrent writers never interleave a line, and a line is
+    never written into a log a commit has already consumed.
+    """
+    from aibom.attribution.checkpoints import append_locked
+
     os.makedirs(state_dir, exist_ok=True)
     line = (json.dumps(checkpoint.to_json()) + "\n").encode("utf-8")
-    fd = os.open(os.path.join(state_dir, PENDING), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
+    append_locked(os.path.join(state_dir, PENDING), line)
 
 
 def pending(state_dir: str, now: float | None = None) -> list[Checkpoint]:
@@ -251,6 +253,8 @@ def pending(state_dir: str, now: float | None = None) -> list[Checkpoint]:
     limit = (time.time() if now is None else now) - STALE_AFTER
     found: list[Checkpoint] = []
     for line in raw.splitlines():
+        if not line.strip():
+            continue  # (an empty line would send the parser to its slow fallback)
         try:
             cp = Checkpoint.from_json(json.loads(line.decode("utf-8", "replace")))
         except (*_BAD_JSON, KeyError, TypeError, AttributeError):
@@ -265,14 +269,12 @@ def consume(state_dir: str) -> None:
 
     The pending file is renamed first, so a checkpoint appended meanwhile starts a new file.
     """
-    src = os.path.join(state_dir, PENDING)
+    from aibom.attribution.checkpoints import take_locked
+
     taken = os.path.join(state_dir, f".{PENDING}.{os.getpid()}")
-    try:
-        os.replace(src, taken)
-    except OSError:
+    data = take_locked(os.path.join(state_dir, PENDING), taken)
+    if data is None:
         return
-    with open(taken, "rb") as fh:
-        data = fh.read()
     with open(os.path.join(state_dir, CONSUMED), "ab") as fh:
         fh.write(data)
     os.unlink(taken)

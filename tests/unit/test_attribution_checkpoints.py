@@ -412,3 +412,29 @@ def test_concurrent_writers_and_consumer_lose_nothing(tmp_path: Path) -> None:
     store.consume(where, {"drop.py"})
     found = [e.path for e in store.load(where)]
     assert sorted(found) == sorted(f"keep{n}.py" for n in range(3) for _ in range(60))
+
+
+IDENTITY_WRITER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from aibom.provenance import checkpoint as cp
+for n in range(80):
+    cp.record(sys.argv[2], cp.Checkpoint("codex", at=float(n), session=sys.argv[3]))
+"""
+
+
+def test_identity_checkpoints_survive_a_concurrent_commit(tmp_path: Path) -> None:
+    from aibom.provenance import checkpoint as cp
+
+    root = str(Path(__file__).resolve().parents[2])
+    where = str(tmp_path)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", IDENTITY_WRITER, root, where, f"s{n}"])
+        for n in range(3)
+    ]
+    while any(w.poll() is None for w in writers):
+        cp.consume(where)
+    assert all(w.wait() == 0 for w in writers)
+    cp.consume(where)
+    lines = (tmp_path / cp.CONSUMED).read_bytes().splitlines()
+    assert len([line for line in lines if line.strip()]) == 3 * 80
