@@ -54,6 +54,8 @@ class StatsFormat(StrEnum):
 
 def _clean(text: str) -> str:
     """No control characters in a terminal line (a commit subject can hold any)."""
+    if text.isprintable():
+        return text
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
