@@ -61,8 +61,11 @@ def _make() -> tuple[Callable[[Any], str], Callable[[str], Any]]:
         start = _skip_ws(text, 0)
         try:
             value, end = scanner(text, start)
-        except StopIteration:
-            return _fallback_loads(text)  # raises json's own error with position
+        except (StopIteration, SystemError, ValueError):
+            # json's own error with its position. Without ``json`` imported, the C scanner
+            # cannot build a JSONDecodeError for some inputs (an unterminated string) and
+            # raises SystemError instead: the fallback parses again and raises properly.
+            return _fallback_loads(text)
         if _skip_ws(text, end) != len(text):
             return _fallback_loads(text)
         return value

@@ -235,3 +235,29 @@ def test_merge_lines_equals_git_on_random_lines(
     repo = make_repo()
     repo.commit("one")
     assert _merge_bytes(a, b) == _git_cat_sort_uniq(repo, a, b)
+
+
+def test_corrupt_note_line_is_a_bad_line_on_the_hook_path() -> None:
+    """Under ``-E -S`` without ``json`` imported, the C scanner raised SystemError on an
+    unterminated string; a corrupt note line must still become a BadLine."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from aibom.notes.records import parse_note\n"
+        "records, bad = parse_note('{\"kind\": \"generation\", \"x\": \"unterminated\\n')\n"
+        "assert not records and len(bad) == 1 and bad[0].reason.startswith('not JSON'), bad\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-E", "-S", "-c", code, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
