@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -39,7 +39,61 @@ def _cfg(repo: Any) -> Any:
     return config.load(repo.toplevel)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Commands of the capability modules, loaded on first use so that one command does not pay
+# for importing all the others (start-up is most of a fast command's time). Each module
+# exports COMMANDS (top level) and NOTES_COMMANDS; a test keeps this table exact.
+LAZY_COMMANDS = {
+    "agents": "agents",
+    "blame": "attribution",
+    "import": "interop",
+    "export": "interop",
+    "build": "bom",
+    "sign": "sign",
+    "verify": "sign",
+    "trace": "forensics",
+    "stats": "forensics",
+    "index": "index",
+}
+LAZY_NOTES_COMMANDS = {"remap": "rewrite"}
+
+
+class _LazyGroup(click.Group):
+    lazy: ClassVar[Mapping[str, str]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            _load_area(self.lazy[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
+class _Root(_LazyGroup):
+    lazy: ClassVar[Mapping[str, str]] = {**LAZY_COMMANDS, "deps": "deps"}
+
+
+class _Notes(_LazyGroup):
+    lazy: ClassVar[Mapping[str, str]] = LAZY_NOTES_COMMANDS
+
+
+def _load_area(name: str) -> None:
+    import importlib
+
+    area = importlib.import_module(f"aibom.cli_{name}")
+    if name == "deps":
+        cli.add_command(area.deps)
+        return
+    for command in area.COMMANDS:
+        cli.add_command(command)
+    for command in area.NOTES_COMMANDS:
+        notes.add_command(command)
+
+
+@click.group(
+    cls=_Root,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "-V", "--version", prog_name="aibom")
 @click.option(
     "-C",
@@ -571,7 +625,7 @@ def backfill(ctx: click.Context, revs: tuple[str, ...], dry_run: bool, fmt: str)
 
 
 # -- notes sync ------------------------------------------------------------------------------
-@cli.group()
+@cli.group(cls=_Notes)
 def notes() -> None:
     """Share records (refs/notes/aibom) with a remote, losslessly."""
 
@@ -627,30 +681,6 @@ def demo(keep: str | None, fmt: str) -> None:
     from aibom.demo import run_demo
 
     run_demo(Path(keep) if keep else None, Format(fmt))
-
-
-# One module a capability; each exports COMMANDS (top level) and NOTES_COMMANDS.
-_AREAS = ("agents", "attribution", "rewrite", "interop", "bom", "sign", "forensics", "index")
-
-
-def _register() -> None:
-    import importlib
-
-    from aibom.cli_deps import deps
-
-    cli.add_command(deps)
-    for name in _AREAS:
-        area = importlib.import_module(f"aibom.cli_{name}")
-        for command in area.COMMANDS:
-            cli.add_command(command)
-        for command in area.NOTES_COMMANDS:
-            notes.add_command(command)
-
-
-# Run as ``python -m aibom.cli`` this file is ``__main__``; the area modules import
-# ``aibom.cli``, so registration happens there once and ``__main__`` delegates to it.
-if __name__ != "__main__":
-    _register()
 
 
 def main(argv: list[str] | None = None) -> int:
