@@ -365,6 +365,9 @@ def test_cli_index_trace_show_across_repositories(
     )
     assert code == 0
 
+    code, out, err = _cli(["stats", "--by", "model", "--db", url, "--format", "json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["commits"] == 404
     sha = next(c["sha"] for c in found if c["repository"] == "gamma")
     code, out, err = _cli(["show", sha[:10], "--db", url], capsys)
     assert code == 0, err
