@@ -151,7 +151,6 @@ def report(data: dict[str, Any]) -> str:
         f"target <= {TARGET_SECONDS:.0f}s: {_verdict(data['median_s'] <= TARGET_SECONDS)}"
         f"  = {data['ratio_to_floor']:.2f}x the build's git log",
         "  split: " + "  ".join(f"{k} {v:.2f}s" for k, v in data["split"].items()),
-        "         (notes = parsing while git writes the log: part of history, not added to it)",
         f"  components {data['components']:,}, BOM {data['bytes'] / 1e6:.1f} MB",
     ]
     blame = data["blame"]

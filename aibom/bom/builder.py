@@ -1,10 +1,10 @@
 """``build``: history + notes + blame + manifests -> a validated CycloneDX AI-BOM.
 
 Stages (each timed, see ``BuildSummary.timings``): history (one ``git log`` carrying notes
-and touched paths, parsed while git writes it), notes (the part of history spent parsing
-records and attribution: it overlaps git's work), tree (one ``ls-tree`` and one
+and touched paths), notes (parsing records and attribution), tree (one ``ls-tree`` and one
 ``cat-file --batch``), blame (one blame per AI-touched file and per manifest whose
-dependencies lack a record), manifests, serialisation, validation.
+dependencies lack a record), manifests, facts (models, files, sessions, reviews and metrics
+from what was read), serialisation, validation.
 """
 
 from __future__ import annotations
@@ -494,9 +494,10 @@ def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
     revs, release_sha, ref = resolve(repo, options.selection)
     shallow = _shallow(repo)
     with clock.stage("history"):
-        streamed = hist.stream_history(repo, revs, shallow=shallow)
-    history = streamed.history
-    clock.spent["notes"] = streamed.parse_seconds  # part of "history": they overlap
+        raw = hist.log_bytes(repo, revs)
+    with clock.stage("notes"):
+        history = hist.History(revs, tuple(hist.parse_log(raw)), shallow)
+    del raw
     with clock.stage("tree"):
         tree = read_tree(repo, release_sha)
         paths = ai_touched(history, tree)

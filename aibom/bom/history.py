@@ -21,7 +21,6 @@ from aibom.provenance.trailers import parse_kv_lines
 
 _START = "\x1eC\x1f"
 _END = "\x1eE"
-_START_BYTES = _START.encode()
 _FORMAT = (
     "%x1eC%x1f"
     + "%x1f".join(["%H", "%P", "%an", "%ae", "%at", "%ct", "%s", "%(trailers:unfold,only)", "%N"])
@@ -99,71 +98,6 @@ def log_bytes(repo: Repo, revs: Sequence[str]) -> bytes:
 
 def read_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> History:
     return History(tuple(revs), tuple(parse_log(log_bytes(repo, revs))), shallow)
-
-
-@dataclass(frozen=True)
-class Streamed:
-    history: History
-    parse_seconds: float  # time spent parsing, while git was still writing
-
-
-def stream_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> Streamed:
-    """``read_history`` with git and the parser working at once: a thread drains git's output
-    (so git never waits on a full pipe) while commits are parsed as it arrives."""
-    import queue
-    import subprocess
-    import tempfile
-    import threading
-    import time
-
-    from aibom.errors import GitError
-    from aibom.gitutil import _git_env
-
-    argv = ["git", "-C", repo.cwd, *log_argv(revs)]
-    chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-    commits: list[Commit] = []
-    parsing = 0.0
-    with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=errors, env=_git_env(), bufsize=0
-        )
-        assert proc.stdout is not None
-        stdout = proc.stdout
-
-        def drain() -> None:
-            try:
-                while chunk := stdout.read(1 << 20):
-                    chunks.put(chunk)
-            finally:
-                chunks.put(None)
-
-        reader = threading.Thread(target=drain, daemon=True)
-        reader.start()
-        pending = b""
-        try:
-            while (chunk := chunks.get(timeout=LOG_TIMEOUT)) is not None:
-                pending += chunk
-                cut = pending.rfind(_START_BYTES)
-                if cut <= 0:
-                    continue
-                started = time.perf_counter()
-                commits += parse_log(pending[:cut])
-                parsing += time.perf_counter() - started
-                pending = pending[cut:]
-        except queue.Empty as exc:
-            proc.kill()
-            raise GitError(argv, -1, f"timed out after {LOG_TIMEOUT:.0f}s") from exc
-        finally:
-            code = proc.wait()
-            reader.join()
-            stdout.close()
-        if code != 0:
-            errors.seek(0)
-            raise GitError(argv, code, errors.read().decode("utf-8", "replace"))
-    started = time.perf_counter()
-    commits += parse_log(pending)
-    parsing += time.perf_counter() - started
-    return Streamed(History(tuple(revs), tuple(commits), shallow), parsing)
 
 
 def parse_log(data: bytes) -> Iterator[Commit]:
