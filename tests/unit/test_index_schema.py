@@ -30,8 +30,8 @@ def test_a_new_database_gets_every_table_and_the_version(tmp_path: Path) -> None
 
 def test_every_statement_has_a_form_for_each_dialect() -> None:
     for statement in schema.CREATE:
-        sqlite_form = statement.format(clustered="WITHOUT ROWID")
-        postgres_form = statement.format(clustered="")
+        sqlite_form = statement.format(clustered="WITHOUT ROWID", commit_id="INTEGER")
+        postgres_form = statement.format(clustered="", commit_id="BIGINT")
         assert "{" not in sqlite_form and "{" not in postgres_form
         assert "ROWID" not in postgres_form
 

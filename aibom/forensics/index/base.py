@@ -42,6 +42,7 @@ class Database(ABC):
     location: str
     kind: str  # sqlite | postgresql
     clustered: str = ""  # table option that stores rows in primary-key order
+    commit_id: str = "BIGINT"  # column type of commit ids
 
     @abstractmethod
     def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]: ...

@@ -4,8 +4,9 @@ The index is a cache of what ``git log`` and the notes say: any index whose vers
 :data:`VERSION` (or whose tables cannot be read) is rebuilt from the repositories, which is
 the migration. Statements use ``?`` placeholders (the PostgreSQL backend rewrites them) and
 ``{clustered}``, which the SQLite backend turns into ``WITHOUT ROWID`` (rows kept in key
-order: a model's commits, a commit's files, are read in one range). Table names carry an
-``aibom_`` prefix so a fleet database can be shared with other tools.
+order: a model's commits, a commit's files, are read in one range), and ``{commit_id}``, the
+type of a commit's id (SQLite: ``INTEGER``, the row id itself; PostgreSQL: ``BIGINT``).
+Table names carry an ``aibom_`` prefix so a fleet database can be shared with other tools.
 
 Commits have an integer ``id`` (given by the indexer, which holds the writer lock); the
 lookup tables and the files refer to it, so queries join integers, not 40-digit shas.
@@ -37,7 +38,8 @@ CREATE = (
     " repo INTEGER NOT NULL, ref TEXT NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (repo, ref))",
     # models / sessions: the commit's ids joined with SEPARATOR (the lookup tables index them)
     "CREATE TABLE IF NOT EXISTS aibom_commits ("
-    " id BIGINT PRIMARY KEY, repo INTEGER NOT NULL, sha TEXT NOT NULL, parents TEXT NOT NULL,"
+    " id {commit_id} PRIMARY KEY, repo INTEGER NOT NULL, sha TEXT NOT NULL,"
+    " parents TEXT NOT NULL,"
     " author_name TEXT NOT NULL, author_email TEXT NOT NULL, committed BIGINT NOT NULL,"
     " subject TEXT NOT NULL, origin TEXT NOT NULL, agent TEXT, source TEXT NOT NULL,"
     " skipped INTEGER NOT NULL, models TEXT NOT NULL, sessions TEXT NOT NULL,"

@@ -30,6 +30,7 @@ BUSY_TIMEOUT = 30.0
 class SqliteDatabase(Database):
     kind = "sqlite"
     clustered = "WITHOUT ROWID"
+    commit_id = "INTEGER"  # INTEGER PRIMARY KEY is the row id: one B-tree, not two
 
     def __init__(self, path: str, *, create: bool) -> None:
         self.location = path

@@ -84,7 +84,7 @@ def prepare(db: Database, *, rebuild: bool) -> str:
         db.reset()
     with db.transaction():
         for statement in schema.CREATE:
-            db.execute(statement.format(clustered=db.clustered))
+            db.execute(statement.format(clustered=db.clustered, commit_id=db.commit_id))
         if not db.query("SELECT value FROM aibom_meta WHERE key = ?", ("schema_version",)):
             db.execute(
                 "INSERT INTO aibom_meta (key, value) VALUES (?, ?)",
