@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aibom.errors import ExitCode
 from aibom.forensics.index import numstat, repos
 from aibom.forensics.index.postgres import redact
 from aibom.forensics.index.source import structured
@@ -47,3 +55,47 @@ def test_passwords_never_reach_messages() -> None:
         "postgresql://aibom:***@db.internal:5432/x"
     )
     assert redact("postgresql://aibom@db.internal/x") == "postgresql://aibom@db.internal/x"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aibom.cli_index import _Progress
+
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    quiet = _Progress("indexing")
+    quiet("5000 commits new")
+    quiet.done()
+    assert piped.getvalue() == ""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    live = _Progress("indexing")
+    live("5000 commits new")
+    live.done()
+    assert "\rindexing: 5000 commits new" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r\033[K")
+
+
+def test_ctrl_c_says_how_to_carry_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aibom.cli import main
+    from aibom.forensics import index as ix
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    subprocess.run(["git", "init", "-q", str(tmp_path / "r")], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path / "r"), "commit", "-q", "--allow-empty", "-m", "x"],
+        check=True,
+    )
+    monkeypatch.setattr(ix, "build", interrupted)
+    code = main(["index", "--db", str(tmp_path / "i.sqlite3"), str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.INTERNAL
+    assert "interrupted" in err and "run the same aibom index again" in err
