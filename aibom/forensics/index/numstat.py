@@ -23,7 +23,7 @@ _MARK = b"\x00"
 _BLOCK = 1 << 20
 
 
-def stream(repo: Repo, revs: Sequence[str]) -> Iterator[tuple[str, tuple[FileChange, ...]]]:
+def stream(repo: Repo, revs: Sequence[str]) -> Iterator[tuple[str, list[Count]]]:
     argv = [
         "git",
         "-c",
@@ -70,30 +70,37 @@ def stream(repo: Repo, revs: Sequence[str]) -> Iterator[tuple[str, tuple[FileCha
                 pipe.close()
 
 
-def _entries(data: bytes) -> Iterator[tuple[str, tuple[FileChange, ...]]]:
+Count = tuple[str, int, int]  # path, lines added, lines deleted
+
+
+def _entries(data: bytes) -> Iterator[tuple[str, list[Count]]]:
     text = data.decode("utf-8", "surrogateescape")
     for entry in text.split("\x00"):
         if not entry:
             continue
         sha, _, body = entry.partition("\n")
-        yield sha.strip(), parse(body)
+        yield sha.strip(), counts(body)
+
+
+def counts(body: str) -> list[Count]:
+    """``added<TAB>deleted<TAB>path`` lines (``-`` for a binary file counts 0)."""
+    found = []
+    for line in body.split("\n"):
+        parts = line.split("\t", 2)
+        if len(parts) == 3:
+            added, deleted, path = parts
+            found.append(
+                (
+                    path,
+                    int(added) if added.isdigit() else 0,
+                    int(deleted) if deleted.isdigit() else 0,
+                )
+            )
+    return found
 
 
 def parse(body: str) -> tuple[FileChange, ...]:
-    changes = []
-    for line in body.split("\n"):
-        parts = line.split("\t", 2)
-        if len(parts) != 3:
-            continue
-        added, deleted, path = parts
-        changes.append(
-            FileChange(
-                path,
-                int(added) if added.isdigit() else 0,
-                int(deleted) if deleted.isdigit() else 0,
-            )
-        )
-    return tuple(changes)
+    return tuple(FileChange(path, added, deleted) for path, added, deleted in counts(body))
 
 
 def _widen(fd: int) -> None:

@@ -54,7 +54,8 @@ class IndexSource:
     def __init__(self, db: Database) -> None:
         self.db = db
         check_readable(db)
-        self._labels = {r.id: r.label for r in self.repositories()}
+        rows = db.query("SELECT id, label FROM aibom_repositories")
+        self._labels: dict[int, str] = {int(i): str(label) for i, label in rows}
 
     def label(self) -> str:
         return f"index {self.db.location}"

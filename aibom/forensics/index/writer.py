@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from aibom.errors import AibomError
-from aibom.forensics.facts import CommitFacts, FileChange, scan
+from aibom.forensics.facts import CommitFacts, scan
 from aibom.forensics.index import numstat, repos, schema
 from aibom.forensics.index.base import Database, IndexCorruptError
 from aibom.gitutil import Repo
@@ -25,7 +25,7 @@ _CHUNK = 500  # shas per IN (...) query
 _SCAN_CHUNK = 5000  # shas per git log --no-walk
 
 Progress = Callable[[str], None]
-_Entry = tuple[CommitFacts, tuple[FileChange, ...]]  # a commit and its files, line-counted
+_Entry = tuple[CommitFacts, Sequence[numstat.Count]]  # a commit and its files' line counts
 
 
 @dataclass(frozen=True)
@@ -216,10 +216,10 @@ def _walk(
 
 
 def _with_numstat(
-    facts: Iterator[CommitFacts], counts: Iterator[tuple[str, tuple[FileChange, ...]]]
+    facts: Iterator[CommitFacts], counts: Iterator[tuple[str, list[numstat.Count]]]
 ) -> Iterator[_Entry]:
     for commit in facts:
-        sha, files = next(counts, ("", ()))
+        sha, files = next(counts, ("", []))
         if sha != commit.sha:  # the two walks disagree: never guess, fail loudly
             raise AibomError(
                 f"the numstat walk gave {sha or 'nothing'} where the log gave {commit.sha}"
@@ -259,7 +259,8 @@ def _renoted(
 def _scan_many(repo: Repo, shas: list[str]) -> Iterator[_Entry]:
     for start in range(0, len(shas), _SCAN_CHUNK):
         chunk = ["--no-walk", *shas[start : start + _SCAN_CHUNK]]
-        yield from ((f, f.files) for f in scan(repo, chunk, with_files=True))
+        for f in scan(repo, chunk, with_files=True):
+            yield f, [(c.path, c.added, c.deleted) for c in f.files]
 
 
 def _present(db: Database, repo_id: int, shas: Sequence[str]) -> set[str]:
@@ -344,7 +345,7 @@ def _insert(db: Database, repo_id: int, batch: Sequence[_Entry], known: dict[str
     )
     db.executemany(
         schema.INSERT_FILE,
-        [(i, pos, c.path, c.added, c.deleted) for i, (_, fs) in rows for pos, c in enumerate(fs)],
+        [(i, pos, *c) for i, (_, fs) in rows for pos, c in enumerate(fs)],
     )
 
 
