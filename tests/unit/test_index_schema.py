@@ -115,3 +115,13 @@ def test_rebuild_on_request(tmp_path: Path) -> None:
 def test_postgres_urls_are_told_apart_from_paths() -> None:
     assert ix.is_postgres("postgresql://u@h/db") and ix.is_postgres("postgres://h/db")
     assert not ix.is_postgres("fleet.sqlite3") and not ix.is_postgres("/tmp/postgresql.db")
+
+
+def test_an_unwritable_place_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(IndexUnavailableError, match="cannot create") as caught:
+        SqliteDatabase(str(blocker / "sub" / "i.sqlite3"), create=True)
+    assert caught.value.exit_code == ExitCode.USAGE
+    with pytest.raises(IndexUnavailableError, match="cannot open"):
+        SqliteDatabase(str(tmp_path), create=True)  # a directory

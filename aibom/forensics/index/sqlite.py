@@ -41,7 +41,13 @@ class SqliteDatabase(Database):
                 hint="build one first: aibom index --db " + path,
             )
         if create:
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            try:
+                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            except OSError as exc:
+                raise IndexUnavailableError(
+                    f"cannot create the index at {path}: {exc.strerror}",
+                    hint="give a writable place with --db PATH",
+                ) from exc
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -51,6 +57,8 @@ class SqliteDatabase(Database):
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
         except sqlite3.DatabaseError as exc:
             raise _translate(self.location, exc) from exc
+        except OSError as exc:  # pragma: no cover - sqlite reports most of these itself
+            raise IndexUnavailableError(f"cannot open {self.location}: {exc}") from exc
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -141,7 +149,10 @@ def _translate(location: str, exc: sqlite3.DatabaseError) -> Exception:
     if "syntax error" in text or "disk is full" in text or "readonly" in text:
         return AibomError(f"the index at {location} cannot be written: {text}")
     if "unable to open" in text:
-        return IndexUnavailableError(f"cannot open the index at {location}: {text}")
+        return IndexUnavailableError(
+            f"cannot open the index at {location}: {text}",
+            hint="give a writable place with --db PATH",
+        )
     return IndexCorruptError(location, text)
 
 
