@@ -110,6 +110,10 @@ def scan(
         f"--notes={NOTES_REF}",
         f"--format={_FORMAT}",
     ]
+    grep = wanted.grep() if isinstance(wanted, Prefilter) else None
+    if grep is not None:  # git itself picks the candidates (and diffs only those)
+        yield from _grep_scan(repo, argv, revs, grep, with_files, repository)
+        return
     if wanted is not None and with_files:  # few commits wanted: diff only those
         yield from _with_numstat(repo, [*argv, *revs, "--"], wanted, repository)
         return
@@ -120,6 +124,48 @@ def scan(
             facts = _facts(chunk, with_files, _per_commit(wanted), repository)
             if facts is not None:
                 yield facts
+
+
+_ENGINES = ("--perl-regexp", "--extended-regexp")  # PCRE is faster; not every git has it
+
+
+@dataclass(frozen=True)
+class GitGrep:
+    """``git log --grep`` patterns (POSIX ERE, which PCRE reads the same) that together match
+    the message or note of every commit a query can match: with ``--notes``, git greps the
+    notes too, so git drops all other commits before formatting or diffing them."""
+
+    patterns: tuple[str, ...]
+    ignore_case: bool = True
+
+
+def _grep_scan(
+    repo: Repo,
+    argv: Sequence[str],
+    revs: Sequence[str],
+    grep: GitGrep,
+    with_files: bool,
+    repository: str,
+) -> Iterator[CommitFacts]:
+    files = ["--name-only", "-z", "--no-renames"] if with_files else []
+    flags = ["-i"] if grep.ignore_case else []
+    joined = "|".join(f"({p})" for p in grep.patterns)  # one pattern: one regex pass per line
+    patterns = [f"--grep={joined}"]
+    for engine in _ENGINES:
+        yielded = False
+        try:
+            args = [*argv, *files, engine, *flags, *patterns, *revs, "--"]
+            for block in stream_log(repo, args):
+                for chunk in _chunks(block, None):
+                    facts = _facts(chunk, False, None, repository, names=with_files)
+                    if facts is not None:
+                        yielded = True
+                        yield facts
+            return
+        except GitError as exc:
+            if yielded or engine != _ENGINES[0] or "perl" not in exc.stderr.lower():
+                raise
+            # git built without PCRE: the same patterns as POSIX extended regexps
 
 
 def _with_numstat(
@@ -256,6 +302,10 @@ class Prefilter(abc.ABC):
         """Offsets in ``block`` (raw ``git log`` output) inside every commit that may
         match; commits without a hit are skipped unparsed."""
 
+    def grep(self) -> GitGrep | None:
+        """Patterns for git to select the candidates itself (None: read everything)."""
+        return None
+
 
 def _per_commit(wanted: Callable[[str], bool] | None) -> Callable[[str], bool] | None:
     """The per-commit check still to make once :func:`_chunks` selected the commits."""
@@ -357,7 +407,12 @@ def parse(
 
 
 def _facts(
-    chunk: str, with_files: bool, wanted: Callable[[str], bool] | None, repository: str = ""
+    chunk: str,
+    with_files: bool,
+    wanted: Callable[[str], bool] | None,
+    repository: str = "",
+    *,
+    names: bool = False,
 ) -> CommitFacts | None:
     if wanted is not None and not wanted(chunk):
         return None  # the whole chunk: a superset of trailers and note, never a miss
@@ -368,6 +423,10 @@ def _facts(
     body = fields[5] if len(fields) == 7 else "\x1f".join(fields[5:-1])
     rest = fields[-1]
     note, numstat = (rest, "")
+    paths: tuple[FileChange, ...] = ()
+    if names:  # --name-only -z: the note, NUL, LF, then NUL-terminated paths
+        note, _, listing = rest.partition("\0")
+        paths = tuple(FileChange(p, 0, 0, False) for p in listing.lstrip("\n").split("\0") if p)
     if with_files:
         note, _, numstat = rest.partition("\n\n")
         if not numstat and "\t" in note:
@@ -381,7 +440,7 @@ def _facts(
         committed=int(when) if when.isdigit() else 0,
         subject=subject_of(body),
         attribution=attribution,
-        files=_numstat(numstat) if with_files else (),
+        files=_numstat(numstat) if with_files else paths,
         skipped_lines=skipped,
         repository=repository,
     )

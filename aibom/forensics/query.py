@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from aibom.errors import UsageError
-from aibom.forensics.facts import CommitFacts, Prefilter
-from aibom.provenance.modelid import normalize_model
+from aibom.forensics.facts import CommitFacts, GitGrep, Prefilter
+from aibom.provenance.modelid import _ALIASES, normalize_model  # the alias table, read only
 
 __all__ = ["AgentQuery", "ModelQuery", "SessionQuery", "TraceQuery", "canonical_model"]
 
@@ -123,6 +123,9 @@ class _ModelPrefilter(Prefilter):
             if self._matches(text, lead != _BARE):
                 yield from _occurrences(block, b"odel" + (lead or b":") + text)
 
+    def grep(self) -> GitGrep:
+        return GitGrep(model_patterns(self.query), ignore_case=True)
+
     def _matches(self, value: bytes, full: bool) -> bool:
         if b"\\" in value or len(value) >= _LIMIT:
             return True  # escaped or cut off: the parser decides
@@ -133,6 +136,44 @@ class _ModelPrefilter(Prefilter):
         if found is None:
             found = self.seen[key] = self.family.matches(key.decode("utf-8", "replace"))
         return found
+
+
+_SEP = "[-._[:space:]]*"  # any run of separators, in POSIX ERE and PCRE alike
+_CLAUDE = ("opus", "sonnet", "haiku")
+
+
+def _escape(text: str) -> str:
+    return "".join(f"\\{c}" if c in ".^$*+?()[]{}|\\" else c for c in text)
+
+
+def model_patterns(query: ModelQuery) -> tuple[str, ...]:
+    """``git log --grep`` patterns that every spelling of a model of ``query``'s family
+    matches, as :func:`~aibom.provenance.modelid.normalize_model` reads spellings: its
+    tokens with any separators (display names, gateway and Bedrock ids contain them),
+    Claude ids in both word orders and without ``claude`` (``sonnet-4.5``), and the short
+    aliases that name the family (``4o``) as a whole trailer or attribution value."""
+    tokens = [_escape(t) for t in query.family.split("-") if t]
+    found = [_SEP.join(tokens)]
+    if query.provider == "anthropic" and len(tokens) > 2 and tokens[0] == "claude":
+        rest = tokens[1:]
+        if rest[0] in _CLAUDE:
+            family, version = rest[0], rest[1:]
+        elif rest[-1] in _CLAUDE:
+            family, version = rest[-1], rest[:-1]
+        else:
+            family, version = "", []
+        if family:
+            found = [
+                f"(claude{_SEP})?" + _SEP.join([family, *version]),
+                _SEP.join(["claude", *version, family]),
+            ]
+    for alias, target in _ALIASES.items():
+        model = normalize_model(target)
+        if model is not None and ModelQuery(query.provider, query.family).matches(model.slug):
+            word = _escape(alias)
+            found.append(f"ai-model:[[:space:]]*{word}[[:space:]]*$")
+            found.append(f'"model_id":"{word}"')
+    return tuple(found)
 
 
 def _occurrences(text: bytes, needle: bytes) -> Iterator[int]:
@@ -157,6 +198,10 @@ class _LiteralPrefilter(Prefilter):
 
     def hits(self, block: bytes) -> Iterator[int]:
         return _occurrences(block.lower() if self.fold else block, self.needle)
+
+    def grep(self) -> GitGrep:
+        text = self.needle.decode("utf-8", "surrogateescape")
+        return GitGrep((_escape(text),), ignore_case=self.fold)
 
 
 def _malformed(text: str) -> UsageError:
