@@ -97,8 +97,10 @@ def scan(
     """The commits ``revs`` select (git log arguments), newest first, with their attribution.
 
     ``wanted(raw)`` may reject a commit from its raw text before anything is parsed (a fast
-    pre-filter for trace queries): ``raw`` holds its trailers and note (and, around them,
-    the other fields of the log line, so a pre-filter may only ever say yes too often).
+    pre-filter for trace queries): ``raw`` holds its message and note (and, around them,
+    the other fields of the log line, so a pre-filter may only ever say yes too often). A
+    :class:`Prefilter` with :meth:`~Prefilter.grep` patterns has git select the candidates
+    (and, with ``with_files``, list only their paths, without line counts).
     """
     argv = [
         "-c",

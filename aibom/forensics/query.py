@@ -6,9 +6,11 @@ Display names and aliases (``Claude Opus 4.5``, ``4o``) resolve through
 :func:`aibom.provenance.modelid.normalize_model`; case and separators (``-`` ``.`` ``_``
 space) never matter.
 
-Each query also offers :meth:`wanted`, a pre-filter over the raw text of a commit's trailers
+Each query also offers :meth:`wanted`, a pre-filter over the raw text of a commit's message
 and note: it may say yes to a commit that does not match (the parsed facts decide), but never
-no to one that does. It lets a scan skip parsing the notes of most commits.
+no to one that does. Its :meth:`~aibom.forensics.facts.Prefilter.grep` patterns let git itself
+drop the other commits (``git log --grep`` reads notes too), so a scan formats, diffs and
+parses only the candidates; its ``hits`` find them in raw log output for other readers.
 """
 
 from __future__ import annotations
