@@ -107,12 +107,19 @@ def _rebuild(repo: Repo, bom: Mapping[str, Any], props: Mapping[str, list[str]])
     component = metadata.get("component") or {}
     release_props = _component_props(component)
     revs = tuple((_one(props, "revs") or "").split())
+    release = release_props.get(NS + "vcs:commit")
+    bad = [rev for rev in (*revs, release or "") if not _is_object_name(rev.removeprefix("^"))]
+    if bad or not revs:
+        raise UsageError(
+            f"the BOM's {NS}revs / {NS}vcs:commit are not commit ids: {' '.join(bad)[:200]!r}",
+            hint="aibom build writes full commit ids there; this BOM was edited",
+        )
     spec_text = str(bom.get("specVersion", ""))
     if spec_text not in {s.value for s in Spec}:
         raise UsageError(f"the BOM's specVersion {spec_text!r} is not one aibom builds")
     selection = Selection(
         revs=revs,
-        release=release_props.get(NS + "vcs:commit"),
+        release=release,
         ref=release_props.get(NS + "vcs:ref"),
     )
     options = BuildOptions(
@@ -134,6 +141,12 @@ def _vcs_url(component: Mapping[str, Any]) -> str | None:
         if isinstance(ref, dict) and ref.get("type") == "vcs" and ref.get("url"):
             return str(ref["url"])
     return None
+
+
+def _is_object_name(text: str) -> bool:
+    """A full object id: a BOM is input, and anything else would reach git log as a revision
+    (or, starting with "-", as an option)."""
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def _keyed(items: Iterable[Any], key: str) -> dict[str, Any]:

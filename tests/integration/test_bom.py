@@ -425,3 +425,21 @@ def test_verify_records_in_another_clone_with_a_later_tag(
     subprocess.run(["git", "-C", str(clone), "update-ref", "-d", "refs/notes/aibom"], check=True)
     gone = verify_records(discover(clone), out)
     assert not gone.ok and gone.problems[0].startswith("records digest:")
+
+
+def test_verify_records_never_passes_bom_text_to_git_as_options(
+    scripted: GitRepo, tmp_path: Path
+) -> None:
+    from aibom.errors import UsageError
+
+    build(scripted, tmp_path / "bom.json")
+    doc = json.loads((tmp_path / "bom.json").read_text())
+    target = tmp_path / "written-by-git"
+    for p in doc["metadata"]["properties"]:
+        if p["name"] == "aibom:revs":
+            p["value"] = f"--output={target} HEAD"
+    evil = tmp_path / "evil.json"
+    evil.write_text(json.dumps(doc))
+    with pytest.raises(UsageError):
+        verify_records(discover(scripted.path), evil)
+    assert not target.exists()
