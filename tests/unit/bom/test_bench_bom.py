@@ -20,3 +20,4 @@ def test_bench_runs_and_prints_json() -> None:
     assert {"history", "notes", "blame", "serialisation", "validation"} <= set(data["split"])
     assert data["validation"]["jsonschema"] > 0 and data["validation"]["jsonschema-rs"] > 0
     assert data["blame"]["files"] == 3
+    assert data["process_s"] > 0
