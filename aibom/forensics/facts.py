@@ -1,11 +1,12 @@
 """Commit facts for forensics, read in bulk: one ``git log`` pass that carries each commit's
-trailers and its aibom note (and, when asked, its per-file line counts).
+message and its aibom note (and, when asked, its changed files).
 
-Attribution per commit, strongest first: aibom records written by the hooks, records
-inferred by backfill, ``AI-*`` trailers, then foreign stores (git-ai notes, Agent Trace
-records) merged in by :mod:`aibom.forensics.foreign`. Records are not schema-validated here
-(they were on write; forensics reads tens of thousands): a line that is not a usable record
-is skipped and counted.
+Attribution per commit, strongest first: aibom generation records written by the hooks,
+records inferred by backfill, then ``AI-*`` trailers; the model ids, agents and sessions of
+the commit's ``attribution`` records (observed, carried by a rewrite, or imported from
+git-ai notes and Agent Trace records) are always part of it, and give it its origin when
+nothing else does. Records are not schema-validated here (they were on write; forensics
+reads tens of thousands): a line that is not a usable record is skipped and counted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import queue
 import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -642,10 +643,3 @@ def _numstat(text: str) -> tuple[FileChange, ...]:
         added, deleted, path = parts
         changes.append(_change(path, added, deleted))
     return tuple(changes)
-
-
-def with_foreign(facts: CommitFacts, foreign: Attribution | None) -> CommitFacts:
-    """A commit aibom knows nothing about takes a foreign store's attribution."""
-    if foreign is None or facts.attribution.source != "none":
-        return facts
-    return replace(facts, attribution=foreign)
