@@ -227,28 +227,50 @@ def _demo_in(repo: Path, fmt: Format) -> None:
         registry.load(DEMO_PACKAGES)
         say = build(repo, registry)
     env = _clean_env()
-    log_text = _aibom(["log"], repo, env)
+    log_json = _aibom(["log", "--format", "json"], repo, env) if fmt is Format.JSON else ""
+    say += _capture_sections(repo, env)
+    say += scenes(repo, env)
     if fmt is Format.JSON:
         import json
 
-        print(
-            dump_json(
-                {
-                    "repository": str(repo),
-                    "log": json.loads(_aibom(["log", "--format", "json"], repo, env)),
-                }
-            )
-        )
+        print(dump_json({"repository": str(repo), "log": json.loads(log_json), "narration": say}))
         return
     print("\n".join(say))
-    print("\n$ aibom log")
-    print(log_text.rstrip())
-    print("\n$ git log -1 --format=%B HEAD~3   # the trailers the commit-msg hook stamped")
-    print(_run(["git", "log", "-1", "--format=%B", "HEAD~3"], repo, env).rstrip())
-    print("\n$ aibom show HEAD~3")
-    print(_aibom(["show", "HEAD~3"], repo, env).rstrip())
-    print("\n$ git notes --ref=aibom show HEAD   # the dependency record of the last commit")
-    print(_dependency_record(repo, env))
+
+
+def _capture_sections(repo: Path, env: dict[str, str]) -> list[str]:
+    """What the hooks recorded so far: the log, one stamped message, one record."""
+    return [
+        "\n$ aibom log",
+        _aibom(["log"], repo, env).rstrip(),
+        "\n$ git log -1 --format=%B HEAD~3   # the trailers the commit-msg hook stamped",
+        _run(["git", "log", "-1", "--format=%B", "HEAD~3"], repo, env).rstrip(),
+        "\n$ aibom show HEAD~3",
+        _aibom(["show", "HEAD~3"], repo, env).rstrip(),
+        "\n$ git notes --ref=aibom show HEAD   # the dependency record of the last commit",
+        _dependency_record(repo, env),
+    ]
+
+
+def scenes(repo: Path, env: dict[str, str]) -> list[str]:
+    """Line-level capture and blame, the AI-BOM (built, signed, verified, tampered), trace
+    and stats by model, and interop, each on the demo history built so far."""
+    from aibom.attribution import demo_blame, demo_capture
+    from aibom.bom import demo as bom_demo
+    from aibom.forensics import demo as forensics_demo
+    from aibom.forensics.index import demo as index_demo
+    from aibom.interop import demo as interop_demo
+    from aibom.sign import demo as sign_demo
+
+    say = demo_capture.scene(repo, env)
+    say += demo_blame.scene(repo, env, demo_capture.PATH)
+    bom = repo.parent / "aibom.cdx.json"
+    say += bom_demo.scene(repo, env, bom)
+    say += sign_demo.scene(repo, env, bom)
+    say += forensics_demo.scene(repo, env)
+    say += index_demo.scene(repo, env)
+    say += interop_demo.scene(repo, env)
+    return say
 
 
 def _dependency_record(repo: Path, env: dict[str, str]) -> str:
