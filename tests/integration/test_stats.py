@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,3 +108,30 @@ def test_trailer_only_and_no_notes(make_repo: Callable[..., GitRepo]) -> None:
 def test_empty_repository(make_repo: Callable[..., GitRepo]) -> None:
     data = _stats(make_repo())
     assert data["commits"] == 0 and data["ai_alive_share"] is None
+
+
+def test_ctrl_c_leaves_nothing_half_written(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from aibom.testing import synthrepo
+
+    synth = synthrepo.generate(tmp_path / "r", commits=6000, files=50)
+    out = tmp_path / "stats.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aibom.cli", "stats", "--format", "json", "-o", str(out)],
+        cwd=synth.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(0.4)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:  # finished before the signal: the file is whole
+        assert json.loads(out.read_text())["commits"] == 6000
+    else:
+        assert proc.returncode == 3 and b"aborted" in err and b"Traceback" not in err
+        assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".aibom-")] == []
