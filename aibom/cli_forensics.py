@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from aibom.errors import FindingsError, UsageError
+
+if TYPE_CHECKING:
+    from aibom.forensics.facts import CommitFacts
+    from aibom.forensics.query import TraceQuery
+    from aibom.forensics.source import FactsSource
+    from aibom.forensics.stats import LineFates
+    from aibom.forensics.surviving import Surviving
+    from aibom.forensics.trace import TraceResult
 
 _TRACE_FORMATS = ("text", "json", "csv")
 _STATS_FORMATS = ("text", "json", "markdown")
@@ -56,7 +64,7 @@ def _revs(rev_range: str | None) -> list[str] | None:
     return [text]
 
 
-def _source(ctx: click.Context, db: str | None, warn: bool) -> Any:
+def _source(ctx: click.Context, db: str | None, warn: bool) -> FactsSource:
     """The facts source: the repository itself, or an index given with --db."""
     if db is not None:
         from aibom.forensics.index import open_source
@@ -83,7 +91,7 @@ def _source(ctx: click.Context, db: str | None, warn: bool) -> Any:
     return source
 
 
-def _close(source: Any) -> None:
+def _close(source: FactsSource) -> None:
     close = getattr(source, "close", None)
     if callable(close):
         close()
@@ -203,11 +211,16 @@ def trace(
         )
 
 
-def _surviving(source: Any, result: Any, query: Any, rev: str | None, progress: Progress) -> Any:
+def _surviving(
+    source: FactsSource, result: TraceResult, query: TraceQuery, rev: str | None, progress: Progress
+) -> Surviving | None:
     if rev is None:
         return None
+    from aibom.forensics.source import GitSource
     from aibom.forensics.surviving import surviving
 
+    if not isinstance(source, GitSource):
+        raise UsageError("--surviving needs the repository itself", hint="leave out --db")
     progress.note(f"blaming the files of {len(result.commits)} commits at {rev}")
     return surviving(source.repo, result, query, rev)
 
@@ -261,18 +274,19 @@ def stats(
       aibom stats --by month --format markdown >> $GITHUB_STEP_SUMMARY
     """
     from aibom.forensics import stats as st
+    from aibom.forensics.source import GitSource
     from aibom.report.forensics import StatsFormat, render_stats
 
     revs = _revs(rev_range)
     source = _source(ctx, db, warn=True)
     progress = Progress("reading commits")
     fates = None
-    if lines and db is None:
-        tip = _tip(rev_range)
+    if lines and isinstance(source, GitSource):
+        repo, tip = source.repo, _tip(rev_range)
 
-        def fates(commits: dict[str, Any]) -> Any:
+        def fates(commits: dict[str, CommitFacts]) -> LineFates:
             progress.note(f"replaying the history of {tip}")
-            return st.line_fates(source.repo, tip, lambda sha: _origin(commits, sha))
+            return st.line_fates(repo, tip, lambda sha: _origin(commits, sha))
 
     try:
         result = st.stats(source, revs, st.By(by), fates=fates, progress=progress)
@@ -290,7 +304,7 @@ def _tip(rev_range: str | None) -> str:
     return right or "HEAD"
 
 
-def _origin(commits: dict[str, Any], sha: str) -> str:
+def _origin(commits: dict[str, CommitFacts], sha: str) -> str:
     facts = commits.get(sha)
     return facts.origin if facts is not None else "unknown"
 
