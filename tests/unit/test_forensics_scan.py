@@ -128,3 +128,22 @@ def test_line_replay_counts_deletions_by_kind(tmp_path: Path) -> None:
     removed += sum(fates.by_unknown.values())
     assert sum(fates.alive.values()) + removed == added  # every line added is alive or removed
     assert fates.by_people and fates.by_ai and fates.by_unknown
+
+
+@pytest.mark.parametrize("mode", ["hits", "callable"])
+def test_other_prefilter_paths(
+    synth: synthrepo.SynthRepo, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without git-side patterns: the raw-text block hits, or a plain callable (then the
+    files come from one diff-tree --stdin)."""
+    query = TraceQuery.build(model="openai/gpt-4o")
+    prefilter = query.prefilter()
+    monkeypatch.setattr(type(prefilter), "grep", lambda self: None)
+    wanted = prefilter if mode == "hits" else (lambda raw: prefilter(raw))
+    source = GitSource(discover(synth.path))
+    fast = [f for f in source.commits(None, wanted=wanted, with_files=True) if query.matches(f)]
+    full = {f.sha: f for f in source.commits(None, with_files=True)}
+    assert [f.sha for f in fast] == [s for s, f in full.items() if query.matches(f)]
+    assert fast
+    for facts in fast:  # the paths equal git log's numstat
+        assert [c.path for c in facts.files] == [c.path for c in full[facts.sha].files]
