@@ -248,7 +248,7 @@ def test_corrupt_note_line_is_a_bad_line_on_the_hook_path() -> None:
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "from aibom.notes.records import parse_note\n"
-        "records, bad = parse_note('{\"kind\": \"generation\", \"x\": \"unterminated\\n')\n"
+        'records, bad = parse_note(\'{"kind": "generation", "x": "unterminated\\n\')\n'
         "assert not records and len(bad) == 1 and bad[0].reason.startswith('not JSON'), bad\n"
         "print('ok')\n"
     )
