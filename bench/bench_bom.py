@@ -89,7 +89,7 @@ def measure_blame(path: Path, sample: int) -> dict[str, float]:
     repo = discover(path)
     head = repo.out(["rev-parse", "HEAD"]).strip()
     history = hist.read_history(repo, [head], shallow=False)
-    chains = ln.path_chains(history, head)
+    chains = ln.chains_for(repo, history, head)
     paths = sorted(p for p in chains if p.endswith(".py"))[:sample]
     chained, a = timed(lambda: ln.blame(repo, head, paths, chains, workers=1))
     plain, b = timed(lambda: ln.blame(repo, head, paths, None, workers=1))

@@ -511,7 +511,7 @@ def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
             if (d.key[0].value, d.key[1]) not in recorded and d.location.path in tree.blobs
         }
     with clock.stage("blame"):
-        chains = ln.path_chains(history, release_sha)
+        chains = ln.chains_for(repo, history, release_sha) if paths or unrecorded else {}
         wanted = sorted(set(paths) | unrecorded)
         blamed = ln.blame(repo, release_sha, wanted, chains)
     return _Read(revs, release_sha, ref, history, tree, tuple(paths), declared, recorded, blamed)

@@ -211,3 +211,40 @@ def records_digest(history: History) -> tuple[str, int]:
     lines = sorted(f"{c.sha} {c.note_digest}" for c in history.commits if c.note_digest)
     body = "\n".join(lines).encode()
     return "sha256:" + hashlib.sha256(body).hexdigest(), len(lines)
+
+
+@dataclass(frozen=True)
+class Ancestor:
+    """A commit of the release's ancestry: only what it changed (for blame chains)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    paths: tuple[str, ...]
+    added: tuple[str, ...]
+    deletes: bool
+
+
+_ANCESTRY_FORMAT = "%x1eC%x1f%H%x1f%P%x1eE"
+
+
+def read_ancestry(repo: Repo, release: str) -> tuple[Ancestor, ...]:
+    """Every commit reachable from ``release``, newest first, with the paths it changed: one
+    ``git log`` without notes or trailers."""
+    argv = [
+        "-c",
+        "core.quotePath=false",
+        "log",
+        f"--format={_ANCESTRY_FORMAT}",
+        "--name-status",
+        "--no-renames",
+        release,
+        "--",
+    ]
+    text = repo.git(argv, timeout=LOG_TIMEOUT).stdout.decode("utf-8", "surrogateescape")
+    found = []
+    for chunk in text.split(_START)[1:]:
+        head, _, names = chunk.partition(_END)
+        sha, _, parents = head.partition("\x1f")
+        paths, added, deletes = _changes(names)
+        found.append(Ancestor(sha, tuple(parents.split()), paths, added, deletes))
+    return tuple(found)

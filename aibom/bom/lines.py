@@ -19,9 +19,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from aibom.bom.history import Commit, History
+from aibom.bom.history import History, read_ancestry
 from aibom.gitutil import Repo
 
 BLAME_TIMEOUT = 600.0
@@ -68,16 +68,31 @@ class LineFact:
     session: str | None
 
 
-def path_chains(history: History, release: str) -> dict[str, tuple[str, ...]]:
-    """For each path, the commits of ``history`` that touched it, newest first, when that list
-    is the path's whole simplified history: ``history`` is the full ancestry of ``release``
-    and linear. Paths whose first commit may be a rename (it adds the path and deletes
-    another) are left out: plain ``git blame`` follows the rename."""
-    if history.revs != (release,) or any(len(c.parents) > 1 for c in history.commits):
+class Touching(Protocol):
+    """A commit as far as chains need it (a history ``Commit`` or an ``Ancestor``)."""
+
+    @property
+    def sha(self) -> str: ...
+    @property
+    def parents(self) -> tuple[str, ...]: ...
+    @property
+    def paths(self) -> tuple[str, ...]: ...
+    @property
+    def added(self) -> tuple[str, ...]: ...
+    @property
+    def deletes(self) -> bool: ...
+
+
+def path_chains(ancestry: Sequence[Touching]) -> dict[str, tuple[str, ...]]:
+    """For each path, the commits of ``ancestry`` (the whole ancestry of the release, newest
+    first) that touched it: the path's simplified history, when that history is linear.
+    Paths whose first commit may be a rename (it adds the path and deletes another) are left
+    out: plain ``git blame`` follows the rename."""
+    if any(len(c.parents) > 1 for c in ancestry):
         return {}
     chains: dict[str, list[str]] = {}
-    first: dict[str, Commit] = {}
-    for commit in history.commits:
+    first: dict[str, Touching] = {}
+    for commit in ancestry:
         for path in commit.paths:
             chains.setdefault(path, []).append(commit.sha)
             first[path] = commit
@@ -86,6 +101,14 @@ def path_chains(history: History, release: str) -> dict[str, tuple[str, ...]]:
         for path, shas in chains.items()
         if not (first[path].deletes and first[path].parents and path in first[path].added)
     }
+
+
+def chains_for(repo: Repo, history: History, release: str) -> dict[str, tuple[str, ...]]:
+    """Chains for a build: from its own history when that is the release's whole ancestry,
+    else from one more ``git log`` of the ancestry's paths (a range or ``--all``)."""
+    if history.revs == (release,):
+        return path_chains(history.commits)
+    return path_chains(read_ancestry(repo, release))
 
 
 def _graft_lines(release: str, chain: Sequence[str]) -> str:

@@ -18,7 +18,7 @@ def _plain_and_chained(repo: GitRepo) -> tuple[Blamed, Blamed, dict[str, tuple[s
     r = discover(repo.path)
     head = repo.head()
     history = hist.read_history(r, [head], shallow=False)
-    chains = ln.path_chains(history, head)
+    chains = ln.chains_for(r, history, head)
     paths = sorted(repo.git("ls-files").stdout.split())
     plain = ln.blame(r, head, paths)
     chained = ln.blame(r, head, paths, chains)
@@ -49,18 +49,30 @@ def test_a_renamed_file_keeps_plain_blame(make_repo: Callable[..., GitRepo]) -> 
     assert plain == chained
 
 
-def test_no_chains_for_merges_or_ranges(make_repo: Callable[..., GitRepo]) -> None:
+def test_no_chains_for_merges(make_repo: Callable[..., GitRepo]) -> None:
     repo = make_repo()
     repo.diverge()
     repo.git("merge", "-q", "--no-ff", "--no-edit", "topic")
     r = discover(repo.path)
     head = repo.head()
-    assert ln.path_chains(hist.read_history(r, [head], shallow=False), head) == {}
-    linear = make_repo()
-    linear.commit("a", files={"a": "1\n"})
-    linear.commit("b", files={"a": "2\n"})
-    history = hist.read_history(discover(linear.path), ["HEAD~1..HEAD"], shallow=False)
-    assert ln.path_chains(history, linear.head()) == {}
+    assert ln.chains_for(r, hist.read_history(r, [head], shallow=False), head) == {}
+
+
+def test_a_range_takes_its_chains_from_the_whole_ancestry(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    repo = make_repo()
+    build_scripted(repo.path)
+    repo.commit("later", files={"src/util.py": "def add(a, b):\n    return b + a\n"})
+    r = discover(repo.path)
+    head = repo.head()
+    ranged = hist.read_history(r, [f"^{repo.head()}~1", head], shallow=False)
+    chains = ln.chains_for(r, ranged, head)
+    assert len(ranged.commits) == 1 and len(chains["src/util.py"]) == 3
+    full = ln.chains_for(r, hist.read_history(r, [head], shallow=False), head)
+    assert chains == full
+    paths = ["src/util.py", "src/app.py", "requirements.txt"]
+    assert ln.blame(r, head, paths, chains) == ln.blame(r, head, paths)
 
 
 def _fact(
