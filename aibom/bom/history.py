@@ -86,6 +86,7 @@ def log_argv(revs: Sequence[str]) -> list[str]:
         f"--format={_FORMAT}",
         "--name-status",
         "--no-renames",
+        "-z",  # paths exactly as stored: no C quoting of tabs, quotes, newlines
         *revs,
         "--",
     ]
@@ -132,13 +133,14 @@ def parse_log(data: bytes) -> Iterator[Commit]:
 
 
 def _changes(text: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    """--name-status lines -> (paths touched, paths added, whether a path was deleted)."""
+    """``--name-status -z`` output (NUL-separated status, path pairs) -> (paths touched,
+    paths added, whether a path was deleted)."""
+    fields = text.lstrip("\0\n").split("\0")
     paths: list[str] = []
     added: list[str] = []
     deletes = False
-    for line in text.split("\n"):
-        status, tab, path = line.partition("\t")
-        if not tab:
+    for status, path in zip(fields[::2], fields[1::2], strict=False):
+        if not path:
             continue
         paths.append(path)
         if status == "A":
@@ -237,6 +239,7 @@ def read_ancestry(repo: Repo, release: str) -> tuple[Ancestor, ...]:
         f"--format={_ANCESTRY_FORMAT}",
         "--name-status",
         "--no-renames",
+        "-z",
         release,
         "--",
     ]

@@ -443,3 +443,15 @@ def test_verify_records_never_passes_bom_text_to_git_as_options(
     with pytest.raises(UsageError):
         verify_records(discover(scripted.path), evil)
     assert not target.exists()
+
+
+def test_odd_file_names_are_files_of_the_bom(scripted: GitRepo, tmp_path: Path) -> None:
+    odd = 'we"ird\tname ü.py'
+    scripted.commit(
+        "ai: odd name\n\nAI-Origin: ai-generated\nAI-Model: " + OPUS,
+        files={odd: "x = 1\ny = 2\n"},
+    )
+    code, doc = build(scripted, tmp_path / "bom.json")
+    assert code == 0
+    comp = by_ref(doc)[f"file:{odd}"]
+    assert props(comp)["aibom:lines:ai"] == ["2"] and comp["name"] == odd
