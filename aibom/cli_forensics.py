@@ -97,22 +97,44 @@ def _close(source: FactsSource) -> None:
         close()
 
 
+def _check_output(output: str | None) -> None:
+    """Before any work: OUTPUT's folder exists and is writable, OUTPUT is not a folder."""
+    if output is None:
+        return
+    folder = os.path.dirname(os.path.abspath(output))
+    if os.path.isdir(output) or not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise _unwritable(output, "no writable folder for it")
+
+
+def _unwritable(output: str, why: str) -> UsageError:
+    return UsageError(
+        f"cannot write {output!r}: {why}",
+        hint="give -o a file path in an existing, writable folder",
+    )
+
+
 def _write(text: str, output: str | None) -> None:
     """To stdout, or to OUTPUT atomically (a temporary file renamed into place at the end:
-    Ctrl-C or an error leaves no half-written file)."""
+    Ctrl-C or an error leaves no half-written file). Undecodable bytes of git paths and
+    messages are written back as they were, as on stdout."""
     if output is None:
         sys.stdout.write(text)
         return
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(prefix=".aibom-", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fd, tmp = tempfile.mkstemp(prefix=".aibom-", dir=folder)
+    except OSError as exc:
+        raise _unwritable(output, exc.strerror or str(exc)) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as fh:
             fh.write(text)
         os.replace(tmp, output)
-    except BaseException:
+    except BaseException as exc:
         os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _unwritable(output, exc.strerror or str(exc)) from exc
         raise
 
 
@@ -157,7 +179,11 @@ _RANGE = click.option(
     show_default=True,
     help="Output format.",
 )
-@click.option("--fail-if-found", is_flag=True, help="Exit 1 when anything matches (for CI).")
+@click.option(
+    "--fail-if-found",
+    is_flag=True,
+    help="Exit 1 when anything matches (for CI); nothing found is exit 0.",
+)
 @_DB
 @_OUTPUT
 @click.pass_context
@@ -178,8 +204,9 @@ def trace(
     A family (anthropic/claude-opus-4-5) matches every snapshot of it; @VERSION matches one
     exactly; display names and aliases ('Claude Opus 4.5', 4o) work; case and separators do
     not matter. Commits known from aibom notes, AI-* trailers and imported git-ai / Agent
-    Trace records are all searched. An unknown model is an empty result (exit 0, or 1 with
-    --fail-if-found); a malformed one is a usage error (exit 2).
+    Trace records are all searched. --fail-if-found exits 1 only when something matches: an
+    unknown model is an empty result, exit 0 even with --fail-if-found; a malformed one is a
+    usage error (exit 2).
 
     \b
     Examples:
@@ -193,6 +220,7 @@ def trace(
     from aibom.report.forensics import TraceFormat, render_trace
 
     query = TraceQuery.build(model=model, agent=agent, session=session, revs=_revs(rev_range))
+    _check_output(output)
     if surviving is not None and db is not None:
         raise UsageError("--surviving needs the repository itself", hint="leave out --db")
     source = _source(ctx, db, warn=True)
@@ -278,6 +306,7 @@ def stats(
     from aibom.report.forensics import StatsFormat, render_stats
 
     revs = _revs(rev_range)
+    _check_output(output)
     source = _source(ctx, db, warn=True)
     progress = Progress("reading commits")
     fates = None

@@ -1,0 +1,99 @@
+"""Regressions found in review of ``aibom trace`` / ``aibom stats``: each test failed before
+its fix (output paths, non-UTF-8 output files, renames, help text)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import GitRepo
+
+OPUS = "anthropic/claude-opus-4-5-20251101"
+NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
+TEN = "".join(f"opus_{i} = {i}\n" for i in range(1, 11))
+
+
+def _ai_commit(repo: GitRepo, files: dict[str, str], model: str = OPUS) -> str:
+    repo.aibom("session", "start", "--agent", "claude-code/2.0.14", "--model", model)
+    sha = repo.commit("ai writes", files=files)
+    repo.aibom("session", "end")
+    return sha
+
+
+def _one_line_usage_error(proc: subprocess.CompletedProcess[str]) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-2].startswith("aibom: error: ") and lines[-1].strip().startswith("hint: ")
+
+
+@pytest.mark.parametrize("command", ["trace", "stats"])
+def test_output_into_a_missing_directory_is_a_usage_error(
+    repo: GitRepo, tmp_path: Path, command: str
+) -> None:
+    _ai_commit(repo, {"b.py": TEN})
+    target = tmp_path / "no" / "such" / "dir" / "out.json"
+    args = ["--model", "anthropic/claude-opus-4-5"] if command == "trace" else []
+    proc = repo.aibom(command, *args, "-o", str(target), check=False)
+    _one_line_usage_error(proc)
+    assert "out.json" in proc.stderr
+    assert not (tmp_path / "no").exists()
+
+
+def test_output_onto_a_directory_or_unwritable_place(repo: GitRepo, tmp_path: Path) -> None:
+    _ai_commit(repo, {"b.py": TEN})
+    for target in (str(tmp_path / "x" / ".."), "/proc/aibom-out.json"):
+        proc = repo.aibom("trace", "--model", OPUS, "-o", target, check=False)
+        _one_line_usage_error(proc)
+
+
+def _non_utf8_repo(make_repo: Callable[..., GitRepo]) -> GitRepo:
+    repo = make_repo()
+    name = b"caf\xe9.py"
+    with open(bytes(repo.path) + b"/" + name, "wb") as fh:
+        fh.write(b"x = 1\n")
+    repo.git("add", "-A")
+    message = b"r\xe9sum\xe9\n\nAI-Origin: ai-generated\nAI-Model: " + OPUS.encode() + b"\n"
+    subprocess.run(
+        ["git", *NO_HOOKS, "commit", "-q", "-F", "-"],
+        cwd=repo.path,
+        input=message,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return repo
+
+
+def test_csv_file_with_a_non_utf8_path_keeps_its_bytes(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    repo = _non_utf8_repo(make_repo)
+    out = tmp_path / "trace.csv"
+    proc = repo.aibom(
+        "trace", "--model", OPUS, "--surviving", "--format", "csv", "-o", str(out), check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    raw = out.read_bytes()
+    assert b"caf\xe9.py" in raw  # the path's own bytes, as git has them (and as stdout gets)
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8", "surrogateescape"))))
+    assert [r["kind"] for r in rows] == ["commit", "surviving"]
+
+
+def test_fail_if_found_help_says_unknown_models_exit_0(repo: GitRepo) -> None:
+    text = " ".join(repo.aibom("trace", "--help").stdout.split())
+    assert "exit 1 with --fail-if-found" not in text
+    assert "exit 0 even with --fail-if-found" in text
+    unknown = repo.aibom("trace", "--model", "acme/nothing-9", "--fail-if-found", check=False)
+    assert unknown.returncode == 0
+
+
+def _json(repo: GitRepo, *args: str) -> Any:
+    return json.loads(repo.aibom(*args, "--format", "json").stdout)
