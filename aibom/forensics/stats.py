@@ -3,10 +3,11 @@ AI lines are still alive at the tip; how many were later modified by people.
 
 Two git passes: the commit facts (one ``git log`` with notes and numstat, through a
 :class:`~aibom.forensics.source.FactsSource`), and, for the line figures, one
-``git log --reverse --first-parent -p -U0 -w`` over the history of the tip that replays every
-hunk on per-file line lists (each line remembers the commit that wrote it, as blame -w
-would). A line "modified by people" was deleted or rewritten by a commit whose origin is
-human; lines changed by unattributed commits are counted apart (unknown is not human).
+``git log --reverse --first-parent -p -U0 -w -M`` over the history of the tip that replays
+every hunk on per-file line lists (each line remembers the commit that wrote it, as blame -w
+would; a renamed file keeps its lines' authors). A line "modified by people" was deleted or
+rewritten by a commit whose origin is human; lines changed by unattributed commits are
+counted apart (unknown is not human).
 Merges count as their diff against the first parent.
 """
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
+from aibom.attribution.gitpath import unquote
 from aibom.errors import UsageError
 from aibom.forensics.facts import CommitFacts, stream_log
 from aibom.forensics.source import FactsSource
@@ -195,7 +197,7 @@ def line_fates(repo: Repo, tip: str, origin_of: Callable[[str], str]) -> LineFat
         "-p",
         "-U0",
         "-w",
-        "--no-renames",
+        "-M",
         "--no-color",
         "--no-ext-diff",
         "--format=%x1eC%x1f%H",
@@ -237,12 +239,21 @@ class _Replay:
                 self.old = self.new = None
             elif line.startswith("diff --git "):
                 self.old = self.new = None
+            elif line.startswith("rename from "):
+                self.old = unquote(line[12:])
+            elif line.startswith("rename to ") and self.old is not None:
+                self._renamed(self.old, unquote(line[10:]))
             elif line.startswith("--- "):
                 self.old = _path(line[4:], "a/")
             elif line.startswith("+++ "):
                 self._start_file(_path(line[4:], "b/"))
             elif line.startswith("@@ ") and self.new is not None:
                 self._hunk(line)
+
+    def _renamed(self, old: str, new: str) -> None:
+        """A rename (``-M``): the lines move with the file and keep their authors."""
+        self.files[new] = self.files.pop(old, [])
+        self.old = self.new = new
 
     def _start_file(self, new: str | None) -> None:
         self.new = new
@@ -279,7 +290,7 @@ def _kind(origin: str) -> str:
 
 
 def _path(text: str, prefix: str) -> str | None:
-    text = text.rstrip("\t")
+    text = unquote(text.rstrip("\t"))
     if text == "/dev/null":
         return None
     return text[len(prefix) :] if text.startswith(prefix) else text

@@ -97,3 +97,37 @@ def test_fail_if_found_help_says_unknown_models_exit_0(repo: GitRepo) -> None:
 
 def _json(repo: GitRepo, *args: str) -> Any:
     return json.loads(repo.aibom(*args, "--format", "json").stdout)
+
+
+def _renamed_history(repo: GitRepo) -> str:
+    """A person adds a line; AI writes 10 lines in b.py; a person renames b.py (git mv,
+    nothing else), then rewrites 2 of its lines under the new name."""
+    repo.commit("human", files={"README.md": "hello\n"})
+    sha = _ai_commit(repo, {"b.py": TEN})
+    repo.git("mv", "b.py", "lib.py")
+    repo.git("commit", "-q", "-m", "person renames b.py")
+    text = TEN.replace("opus_3 = 3", "person_3 = 3").replace("opus_7 = 7", "person_7 = 7")
+    repo.commit("person edits lib.py", files={"lib.py": text})
+    return sha
+
+
+def test_stats_follow_a_rename_by_a_person(repo: GitRepo) -> None:
+    _renamed_history(repo)
+    data = _json(repo, "stats")
+    assert data["ai_lines_added"] == 10
+    assert data["ai_lines_alive"] == 8  # was 0: the rename "deleted" all ten
+    assert data["ai_lines_modified_by_people"] == 2  # was 10
+
+
+def test_stats_replay_reads_quoted_paths(repo: GitRepo) -> None:
+    """A path git quotes (a double quote in its name), renamed and then deleted by people."""
+    _ai_commit(repo, {'we"ird.py': TEN})
+    repo.git("mv", 'we"ird.py', 'still "weird".py')
+    repo.git("commit", "-q", "-m", "person renames")
+    repo.commit("person edits", files={'still "weird".py': TEN.replace("opus_1 = 1", "p = 1")})
+    data = _json(repo, "stats")
+    assert (data["ai_lines_alive"], data["ai_lines_modified_by_people"]) == (9, 1)
+    repo.git("rm", "-q", 'still "weird".py')
+    repo.git("commit", "-q", "-m", "person deletes it")
+    data = _json(repo, "stats")
+    assert (data["ai_lines_alive"], data["ai_lines_modified_by_people"]) == (0, 10)
