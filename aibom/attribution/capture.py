@@ -109,6 +109,12 @@ def step(
         first, last = fresh[start], fresh[end]
         before = matched[first - 1] if first > 0 else -1
         after = matched[last + 1] if last + 1 < len(new) else len(old)
+        kept = linediff.reformatted(old[before + 1 : after], new[first : last + 1])
+        if kept is not None:  # a formatter re-wrapped the lines: each keeps its credit
+            for j, i in enumerate(kept, first):
+                out[j] = labels[before + 1 + i]
+            start = end + 1
+            continue
         label = writer
         if writer.kind == "human":  # a person rewrote AI lines: mixed
             replaced = [x for x in labels[before + 1 : after] if x.kind in ("ai", "mixed")]

@@ -169,6 +169,48 @@ def match_lines(a: Sequence[str], b: Sequence[str]) -> list[int]:
     return out
 
 
+_CLOSERS = (",)", ",]", ",}")
+
+
+def format_key(lines: Sequence[str]) -> str:
+    """A block's text as a formatter would not change it.
+
+    All whitespace (re-indenting, re-wrapping one line into many), ``'`` versus ``"``, a
+    trailing comma before a closing bracket and backslash continuations are ignored: what
+    black, ruff format or prettier do to code, and nothing a person's real edit is made of.
+    """
+    joined = "".join(_unbroken(line) for line in lines)
+    text = "".join(joined.split()).replace("'", '"')
+    for closer in _CLOSERS:
+        text = text.replace(closer, closer[1])
+    return text
+
+
+def _unbroken(line: str) -> str:
+    stripped = line.rstrip()
+    return stripped[:-1] if stripped.endswith("\\") else stripped
+
+
+def reformatted(old: Sequence[str], new: Sequence[str]) -> list[int] | None:
+    """For a block ``new`` that only re-formats the non-empty block ``old``: per new line, the
+    index of the old line its first character came from; otherwise None."""
+    if not old or not new or format_key(old) != format_key(new):
+        return None
+    starts: list[int] = []  # offset of every old line's first character in the key
+    offset = 0
+    for line in old:
+        starts.append(offset)
+        offset += len(format_key([line]))
+    out: list[int] = []
+    offset, i = 0, 0
+    for line in new:
+        while i + 1 < len(old) and starts[i + 1] <= offset:
+            i += 1
+        out.append(i)
+        offset += len(format_key([line]))
+    return out
+
+
 def changed_lines(old: Sequence[str], new: Sequence[str]) -> list[int]:
     """1-based numbers of the lines of ``new`` that are not (whitespace-equal) old lines."""
     return [j + 1 for j, i in enumerate(match_lines(old, new)) if i < 0]

@@ -414,3 +414,21 @@ def test_file_moved_between_pre_and_post_keeps_the_persons_lines(base_repo: GitR
     (record,) = attribution(repo)
     assert lines_by_type(record, "stats.py") == {"ai": {6, 7}}
     assert "calc.py" not in store_events(repo) and "stats.py" not in store_events(repo)
+
+
+def test_formatter_run_before_the_commit_keeps_ai_credit(base_repo: GitRepo) -> None:
+    repo = base_repo
+    claude(repo, "pre")
+    compact = BEFORE + "CONFIG={'mode':'fast','retries':3,'timeout':10,'verbose':True}\n"
+    (repo.path / "calc.py").write_text(compact)
+    claude(repo, "post")
+    black = BEFORE + (
+        'CONFIG = {\n    "mode": "fast",\n    "retries": 3,\n    "timeout": 10,\n'
+        '    "verbose": True,\n}\n'
+    )
+    (repo.path / "calc.py").write_text(black)  # a formatter (pre-commit's black) ran
+    repo.git("commit", "-q", "-am", "config")
+    (record,) = attribution(repo)
+    assert lines_by_type(record, "calc.py") == {"ai": set(range(7, 13))}
+    blamed = json.loads(repo.aibom("blame", "calc.py", "--format", "json").stdout)
+    assert {line["origin"] for line in blamed["lines"][6:]} == {"ai"}

@@ -101,6 +101,35 @@ def test_formatter_run_keeps_ai_credit() -> None:
     assert kinds(labels) == ["ai", "ai"]
 
 
+def test_black_style_rewrap_and_quotes_keep_ai_credit() -> None:
+    post = ["x=foo(1,2)", "y={'k':1}", "z=call(aaaa,bbbb,cccc)"]
+    black = [
+        "x = foo(1, 2)",
+        'y = {"k": 1}',
+        "z = call(",
+        "    aaaa,",
+        "    bbbb,",
+        "    cccc,",
+        ")",
+    ]
+    labels = capture.replay([], [([], HUMAN), (post, AI)], black)
+    assert kinds(labels) == ["ai"] * 7
+
+
+def test_reformat_with_a_real_edit_is_not_kept() -> None:
+    post = ["z=call(aaaa,bbbb,cccc)", "w = 1"]
+    final = ["z = call(", "    aaaa,", "    bbbb,", "    dddd,", ")", "w = 1"]
+    labels = capture.replay([], [([], HUMAN), (post, AI)], final)
+    assert kinds(labels) == ["mixed"] * 5 + ["ai"]
+
+
+def test_reformatted_maps_each_new_line_to_its_old_line() -> None:
+    old = ["a = f(x,", "      y)", "b = 'q'"]
+    assert linediff.reformatted(old, ["a = f(x, y)", 'b = "q"']) == [0, 2]
+    assert linediff.reformatted(old, ["a = f(x, z)", 'b = "q"']) is None
+    assert linediff.reformatted([], [""]) is None  # inserted blank lines are new lines
+
+
 def test_writers() -> None:
     pre = store.Event(1, 1.0, "codex", "pre", "a.py", "text", session="s", digest="d")
     post = store.Event(2, 2.0, "codex", "post", "a.py", "text", session="s", digest="e")
