@@ -1,7 +1,9 @@
 """``aibom trace --surviving``: which lines of a revision are still the traced commits' work.
 
-One blame pass per affected file (the blame engine: one ``git blame --porcelain`` per file,
-the notes of all blamed commits read in one bulk pass). A line survives when blame gives it
+One blame pass per affected file: every file the traced commits touched, under its name in
+the revision (renames since are followed, as blame follows them; the blame engine runs one
+``git blame --porcelain`` per file and reads the notes of all blamed commits in one bulk
+pass). A line survives when blame gives it
 to one of the traced commits *and* its per-line credit agrees with the query: a line an
 attribution record gives to a person, or to another model, is not the traced model's even
 in a traced commit; a line with no per-line model falls back to its commit being AI.
@@ -50,6 +52,8 @@ def surviving(repo: Repo, result: TraceResult, query: TraceQuery, rev: str = "HE
     commit = _resolve(repo, rev)
     matched = {c.sha for c in result.commits}
     touched = {f.path for c in result.commits for f in c.files}
+    if touched:  # renamed since? (blame follows a rename: so must the choice of files)
+        touched |= set(_renamed_to(repo, commit, touched).values())
     paths = sorted(touched & _tree_paths(repo, commit))
     if not paths:
         return Surviving(rev, (), 0, 0)
@@ -89,6 +93,27 @@ def _resolve(repo: Repo, rev: str) -> str:
     if proc.returncode != 0:
         raise UsageError(f"--surviving: {rev!r} is not a commit", hint="e.g. --surviving HEAD")
     return proc.stdout.decode().strip()
+
+
+def _renamed_to(repo: Repo, commit: str, paths: set[str]) -> dict[str, str]:
+    """Where each of ``paths`` went by ``commit``, following renames oldest first (one
+    ``git log -M --diff-filter=R`` over the history: tree diffs only)."""
+    argv = ["log", "--reverse", "-M", "--diff-filter=R", "--name-status", "-z", "--format="]
+    out = repo.git([*argv, commit, "--"]).stdout.decode("utf-8", "surrogateescape")
+    where = {p: p for p in paths}
+    holders: dict[str, set[str]] = {p: {p} for p in paths}  # current name -> original names
+    fields = [f.lstrip("\n") for f in out.split("\0")]
+    i = 0
+    while i + 2 < len(fields):
+        status, old, new = fields[i : i + 3]
+        if not status.startswith("R"):
+            i += 1
+            continue
+        i += 3
+        for original in holders.pop(old, ()):
+            where[original] = new
+            holders.setdefault(new, set()).add(original)
+    return where
 
 
 def _tree_paths(repo: Repo, commit: str) -> set[str]:

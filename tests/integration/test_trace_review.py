@@ -131,3 +131,24 @@ def test_stats_replay_reads_quoted_paths(repo: GitRepo) -> None:
     repo.git("commit", "-q", "-m", "person deletes it")
     data = _json(repo, "stats")
     assert (data["ai_lines_alive"], data["ai_lines_modified_by_people"]) == (0, 10)
+
+
+def test_surviving_follows_a_rename_by_a_person(repo: GitRepo) -> None:
+    sha = _renamed_history(repo)
+    data = _json(repo, "trace", "--model", "anthropic/claude-opus-4-5", "--surviving")
+    lines = data["surviving"]["lines"]
+    assert {line["path"] for line in lines} == {"lib.py"}  # was: nothing blamed at all
+    assert {line["commit"] for line in lines} == {sha}
+    assert [line["line"] for line in lines] == [1, 2, 4, 5, 6, 8, 9, 10]
+
+
+def test_surviving_follows_renames_in_a_chain(repo: GitRepo) -> None:
+    _ai_commit(repo, {"a.py": TEN})
+    for old, new in (("a.py", "b.py"), ("b.py", "pkg/c.py")):
+        (repo.path / "pkg").mkdir(exist_ok=True)
+        repo.git("mv", old, new)
+        repo.git("commit", "-q", "-m", f"person moves {old}")
+    repo.commit("an unrelated new a.py", files={"a.py": "human = 1\n"})
+    data = _json(repo, "trace", "--model", OPUS, "--surviving")
+    assert {line["path"] for line in data["surviving"]["lines"]} == {"pkg/c.py"}
+    assert len(data["surviving"]["lines"]) == 10
