@@ -24,6 +24,17 @@ Key = tuple[str, str, str]
 Hashes = dict[Key, tuple[tuple[str, str], ...]]
 
 _ALGS = {"sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512", "sha1": "SHA-1"}
+_HEX_SIZE = {"SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128}
+
+
+def _sized(name: str, hex_digest: str) -> tuple[str, str] | None:
+    """A digest of the length its algorithm gives, else None (a truncated or mistyped hash
+    in a lockfile must not make the BOM invalid: CycloneDX fixes the lengths)."""
+    if len(hex_digest) != _HEX_SIZE[name]:
+        return None
+    return name, hex_digest
+
+
 _HASH_OPT = re.compile(r"--hash[=\s]+(sha256|sha384|sha512):([0-9a-fA-F]+)")
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;\\]+)")
 
@@ -36,7 +47,7 @@ def _pair(text: object) -> tuple[str, str] | None:
     name = _ALGS.get(alg.lower())
     if name is None or not re.fullmatch(r"[0-9a-fA-F]+", value):
         return None
-    return name, value.lower()
+    return _sized(name, value.lower())
 
 
 def _sri(text: object) -> tuple[str, str] | None:
@@ -48,7 +59,7 @@ def _sri(text: object) -> tuple[str, str] | None:
     if name is None:
         return None
     try:
-        return name, base64.b64decode(value, validate=True).hex()
+        return _sized(name, base64.b64decode(value, validate=True).hex())
     except ValueError:
         return None
 

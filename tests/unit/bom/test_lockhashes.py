@@ -62,3 +62,20 @@ def test_broken_lockfiles_are_reported_not_raised() -> None:
     assert "package-lock.json" in (read_hashes("package-lock.json", "{", found) or "")
     assert read_hashes("README.md", "anything", found) is None
     assert found == {}
+
+
+def test_hashes_of_the_wrong_length_are_left_out() -> None:
+    """CycloneDX fixes each algorithm's digest length; a truncated hash made the BOM invalid."""
+    found: Hashes = {}
+    text = f"short==1.0 --hash=sha256:abc\nok==1.0 --hash=sha256:{H1} --hash=sha512:{H1}\n"
+    assert read_hashes("requirements.txt", text, found) is None
+    assert found == {("pypi", "ok", "1.0"): (("SHA-256", H1),)}
+    lock = {
+        "packages": {
+            "node_modules/a": {"version": "1.0", "integrity": "sha512-BBBB"},
+            "node_modules/b": {"version": "1.0", "integrity": "sha1-W95uCsYbSMTUr6V12d6pcAQFnzg="},
+        }
+    }
+    npm: Hashes = {}
+    assert read_hashes("package-lock.json", json.dumps(lock), npm) is None
+    assert npm == {("npm", "b", "1.0"): (("SHA-1", "5bde6e0ac61b48c4d4afa575d9dea97004059f38"),)}
