@@ -27,8 +27,19 @@ def _epoch() -> int | None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a BOM, and a failure leaves no file."""
-    target = path.resolve()
+    """Write atomically: a reader never sees half a BOM, and a failure leaves no file. A path
+    that cannot be written (no permission, a read-only or special file system, a full disk)
+    is a usage error with a hint."""
+    try:
+        _write_atomically(path.resolve(), text)
+    except OSError as exc:
+        raise UsageError(
+            f"-o {path}: cannot write there ({exc.strerror or type(exc).__name__})",
+            hint="choose a writable directory, or omit -o to write the BOM to standard output",
+        ) from exc
+
+
+def _write_atomically(target: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".aibom-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
