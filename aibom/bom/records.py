@@ -182,6 +182,8 @@ def _first_difference(old: Any, new: Any, where: str = "") -> str:
                 label = a.get("name") if isinstance(a, dict) and "name" in a else index
                 return _first_difference(a, b, f"{where}/{label}")
         return where
+    if isinstance(old, list) and isinstance(new, list):
+        return f"{where}: the BOM has {len(old)} entries, the repository now gives {len(new)}"
     return f"{where}: the BOM has {_short(old)}, the repository now gives {_short(new)}"
 
 
@@ -206,6 +208,15 @@ def compare(bom: Mapping[str, Any], rebuilt: Mapping[str, Any]) -> tuple[int, li
             elif old[key] != new[key]:
                 problems.append(f"{section} {key}: {_first_difference(old[key], new[key])}")
     return checked, problems
+
+
+def whole_difference(bom: Mapping[str, Any], rebuilt: Mapping[str, Any]) -> list[str]:
+    """What the entry-by-entry comparison cannot see: the rest of the document (serial number,
+    top-level and metadata keys it does not know) and the entries themselves as lists (a
+    duplicated entry collapses into one key, a reordered list keeps its keys)."""
+    if bom == rebuilt:
+        return []
+    return [f"document: {_first_difference(bom, rebuilt) or 'differs'}"]
 
 
 def _digest_problem(props: Mapping[str, list[str]], rebuilt: Mapping[str, Any]) -> list[str]:
@@ -236,6 +247,8 @@ def verify_records(repo: Repo, bom_path: Path) -> RecordsCheck:
         problems = _text_difference(bom[XML_TEXT], result.text)
     else:
         checked, problems = compare(bom, rebuilt)
+        if not problems:
+            problems = whole_difference(bom, json.loads(result.text))
     problems = _digest_problem(props, rebuilt) + problems
     return RecordsCheck(not problems, checked, _capped(problems))
 

@@ -1,0 +1,120 @@
+"""Regressions found in review of ``aibom build`` / ``verify --records`` (issue 5): each test
+failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aibom.bom.records import verify_records
+from aibom.cli import main
+from aibom.gitutil import discover
+from tests.conftest import GitRepo
+from tests.integration.test_bom import build, by_ref, independent_errors, scripted
+
+__all__ = ["scripted"]  # the fixture, re-used
+
+
+def _edited(tmp_path: Path, source: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    doc = json.loads(source.read_text())
+    change(doc)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _duplicate_first(doc: dict[str, Any]) -> None:
+    doc["components"].append(dict(doc["components"][0]))
+
+
+def _reverse(doc: dict[str, Any]) -> None:
+    doc["components"].reverse()
+
+
+def _serial(doc: dict[str, Any]) -> None:
+    doc["serialNumber"] = "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79"
+
+
+def _extra_key(doc: dict[str, Any]) -> None:
+    doc["externalReferences"] = [{"type": "website", "url": "https://example.invalid/"}]
+
+
+def _metadata_key(doc: dict[str, Any]) -> None:
+    doc["metadata"]["lifecycles"] = [{"phase": "design"}]
+
+
+@pytest.mark.parametrize("change", [_duplicate_first, _reverse, _serial, _extra_key, _metadata_key])
+def test_verify_records_sees_edits_outside_the_keyed_entries(
+    scripted: GitRepo, tmp_path: Path, change: Callable[[dict[str, Any]], None]
+) -> None:
+    """A duplicated component (same bom-ref), a reordered list, a changed serial number or an
+    added top-level/metadata key passed ``verify --records`` before: it compared only the
+    entries it keyed by bom-ref."""
+    assert build(scripted, tmp_path / "bom.json")[0] == 0
+    repo = discover(scripted.path)
+    assert verify_records(repo, tmp_path / "bom.json").ok
+    check = verify_records(repo, _edited(tmp_path, tmp_path / "bom.json", change))
+    assert not check.ok
+    assert len(check.problems) == 1 and check.problems[0].startswith("document: /")
+
+
+def test_verify_records_cli_exit_code_for_a_duplicated_component(
+    scripted: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert build(scripted, tmp_path / "bom.json")[0] == 0
+    edited = _edited(tmp_path, tmp_path / "bom.json", _duplicate_first)
+    assert main(["-C", str(scripted.path), "verify", "--records", str(edited)]) == 1
+    out = capsys.readouterr().out
+    assert "document: /components: the BOM has" in out and "entries" in out
+
+
+@pytest.mark.parametrize("target", ["/proc/aibom-review.json", "/sys/aibom-review.json"])
+def test_an_unwritable_output_path_is_a_usage_error(
+    scripted: GitRepo, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-o`` on a file system that refuses files was an internal error (exit 3) before."""
+    if not Path(target).parent.is_dir():
+        pytest.skip(f"{Path(target).parent} is not here")
+    assert main(["-C", str(scripted.path), "build", "-o", target]) == 2
+    err = capsys.readouterr().err
+    assert f"-o {target}: cannot write there" in err and "hint:" in err
+    assert "internal error" not in err and "Traceback" not in err
+    assert not Path(target).exists()
+
+
+def test_malformed_lockfile_integrity_gives_a_valid_bom(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """An npm integrity or a pip ``--hash`` of the wrong length made the BOM invalid against the
+    schema (exit 3, no BOM) before; now the bad hash is left out and the good ones stay."""
+    repo = make_repo("locks")
+    good = "sha1-W95uCsYbSMTUr6V12d6pcAQFnzg="
+    lock = {
+        "name": "app",
+        "version": "1.0.0",
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "app", "version": "1.0.0"},
+            "node_modules/@scope/pkg": {"version": "1.2.3", "integrity": "sha512-BBBB"},
+            "node_modules/left-pad": {"version": "1.3.0", "integrity": good},
+        },
+    }
+    requirements = "short==1.0 --hash=sha256:abcdef\nfull==2.0 --hash=sha256:" + "a" * 64 + "\n"
+    repo.commit(
+        "deps",
+        files={"package-lock.json": json.dumps(lock), "requirements.txt": requirements},
+    )
+    code, doc = build(repo, tmp_path / "bom.json")
+    assert code == 0
+    assert independent_errors(doc, "1.6") == []
+    comps = by_ref(doc)
+    assert "hashes" not in comps["pkg:npm/%40scope/pkg@1.2.3"]
+    assert "hashes" not in comps["pkg:pypi/short@1.0"]
+    assert comps["pkg:npm/left-pad@1.3.0"]["hashes"] == [
+        {"alg": "SHA-1", "content": "5bde6e0ac61b48c4d4afa575d9dea97004059f38"}
+    ]
+    assert comps["pkg:pypi/full@2.0"]["hashes"] == [{"alg": "SHA-256", "content": "a" * 64}]
