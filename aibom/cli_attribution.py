@@ -16,22 +16,32 @@ from aibom.errors import UsageError
 _FORMATS = ("text", "json", "porcelain")
 
 
+_TO_THE_END = 2**31 - 1  # git blame stops a range at the file's last line
+
+
 def parse_line_range(text: str) -> tuple[int, int]:
-    """``START,END`` or ``START,+COUNT`` (1-based, inclusive) as ``(start, end)``."""
+    """A numeric git ``-L``: ``START,END``, ``START,+COUNT``, ``START,-COUNT`` (COUNT lines
+    ending at START), ``START`` or ``START,`` (to the end) and ``,END`` (from line 1);
+    1-based, inclusive, as ``(start, end)``."""
     start_text, sep, end_text = text.partition(",")
     try:
-        start = int(start_text)
-        if end_text.startswith("+"):
+        start = int(start_text) if start_text or not sep else 1
+        if not end_text:
+            end = _TO_THE_END if start_text else 0
+        elif end_text[0] in "+-":
             count = int(end_text[1:])
             end = start + count - 1 if count > 0 else 0
+            if end_text[0] == "-" and count > 0:
+                start, end = max(1, start - count + 1), start
         else:
             end = int(end_text)
     except ValueError:
-        start, end, sep = 0, 0, ""
-    if not sep or start < 1 or end < start:
+        start, end = 0, 0
+    if start < 1 or end < start:
         raise UsageError(
             f"bad line range -L {text}",
-            hint="use -L START,END or -L START,+COUNT with 1 <= START <= END, e.g. -L 10,40",
+            hint="use -L START,END, START,+COUNT, START,-COUNT or START (to the end) with "
+            "1 <= START <= END, e.g. -L 10,40",
         )
     return start, end
 
@@ -62,7 +72,8 @@ def repo_path(repo: Any, file: str, base: str | None) -> str:
     "line_ranges",
     multiple=True,
     metavar="START,END",
-    help="Only these lines (START,END or START,+COUNT; 1-based). Repeatable.",
+    help="Only these lines (START,END, START,+COUNT, START,-COUNT or START to the end; "
+    "1-based). Repeatable.",
 )
 @click.option(
     "-w/--no-w",

@@ -319,7 +319,16 @@ def test_porcelain_headers_come_when_the_credit_of_a_commit_changes() -> None:
 
 # -- command-line helpers --------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("text", "expected"), [("1,1", (1, 1)), ("10,40", (10, 40)), ("90,+5", (90, 94))]
+    ("text", "expected"),
+    [
+        ("1,1", (1, 1)),
+        ("10,40", (10, 40)),
+        ("90,+5", (90, 94)),
+        ("5,-2", (4, 5)),  # git: COUNT lines ending at START
+        ("2,-9", (1, 2)),
+        ("5", (5, 2**31 - 1)),  # to the end (git stops at the last line)
+        (",3", (1, 3)),
+    ],
 )
 def test_line_range_forms(text: str, expected: tuple[int, int]) -> None:
     from aibom.cli_attribution import parse_line_range
@@ -327,7 +336,7 @@ def test_line_range_forms(text: str, expected: tuple[int, int]) -> None:
     assert parse_line_range(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "5", "0,3", "4,3", "a,b", "3,+0", "3,-2", "1,2,3"])
+@pytest.mark.parametrize("text", ["", ",", "0", "0,3", "4,3", "a,b", "3,+0", "3,-0", "1,2,3"])
 def test_bad_line_range_forms(text: str) -> None:
     from aibom.cli_attribution import parse_line_range
 
