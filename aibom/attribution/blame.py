@@ -255,10 +255,27 @@ def run_blame(repo: Repo, path: str, options: BlameOptions = BlameOptions()) -> 
     """One ``git blame --porcelain`` of ``path`` at ``options.rev``, parsed."""
     if options.rev.startswith("-"):
         raise UsageError(f"bad revision {options.rev!r}", hint="a revision cannot start with '-'")
+    if ".." in options.rev or options.rev.startswith("^"):
+        # git would blame the range's bottom commit for every line older than the range
+        # (a boundary), and that commit's own record would then wrongly claim those lines
+        raise UsageError(
+            f"{options.rev!r} is a range, not one revision",
+            hint="give the one commit to blame the file at, e.g. HEAD~3 or v1.2",
+        )
     proc = repo.git(blame_argv(path, options), check=False, timeout=_BLAME_TIMEOUT)
     if proc.returncode != 0:
         raise _blame_error(proc.args, proc.returncode, proc.stderr, path, options.rev)
     return RawBlame(path, proc.stdout, parse_porcelain(proc.stdout))
+
+
+_BAD_REVISION = (
+    "bad revision",
+    "unknown revision",
+    "ambiguous argument",
+    "Non commit",  # a tree or a blob (HEAD^{tree}, HEAD:path)
+    "expected commit type",
+    "but the object dereferences to",
+)
 
 
 def _blame_error(
@@ -271,7 +288,7 @@ def _blame_error(
             f"{path} is not in {rev}",
             hint=f"list the files of {rev} with: git ls-tree -r --name-only {rev}",
         )
-    if "bad revision" in text or "unknown revision" in text or "ambiguous argument" in text:
+    if any(sign in text for sign in _BAD_REVISION):
         hint = "give a commit, branch or tag: see git rev-parse REV"
         if rev == "HEAD":
             hint = "HEAD names no commit yet: commit first, or give a REV"

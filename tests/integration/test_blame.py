@@ -232,6 +232,27 @@ def test_errors_are_usage_errors(repo: GitRepo) -> None:
         blame(repo, "a.py", rev="--all")
 
 
+def test_a_range_is_refused_not_credited_to_its_bottom_commit(repo: GitRepo) -> None:
+    ai_commit(repo, "feat", {"a.py": "a\nb\n"}, {"a.py": [(1, 2)]})
+    repo.commit("human", files={"a.py": "a\nb\nc\n"})
+    repo.commit("human again", files={"a.py": "a\nb\nc\nd\n"})
+    # git would blame HEAD~1 (a boundary, a human commit) for the AI's lines 1-2
+    for rev in ("HEAD~1..HEAD", "^HEAD~1"):
+        with pytest.raises(UsageError, match="is a range"):
+            blame(repo, "a.py", rev=rev)
+    assert origins(blame(repo, "a.py")) == ["ai", "ai", "unknown", "unknown"]
+
+
+def test_git_line_range_forms(repo: GitRepo, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    repo.commit("one", files={"a.py": "".join(f"{n}\n" for n in range(1, 11))})
+    for form, expected in (("4,-2", [3, 4]), ("8", [8, 9, 10]), (",2", [1, 2]), ("2,+2", [2, 3])):
+        code, out, err = run_cli(
+            capsysbinary, "-C", str(repo.path), "blame", "a.py", "-L", form, "--format", "json"
+        )
+        assert code == 0, (form, err)
+        assert [line["line"] for line in json.loads(out)["lines"]] == expected, form
+
+
 def test_an_older_revision(repo: GitRepo) -> None:
     first = ai_commit(repo, "feat", {"a.py": "a\n"}, {"a.py": [(1, 1)]})
     repo.commit("human", files={"a.py": "A\n"})
@@ -398,6 +419,9 @@ def test_cli_paths_are_relative_to_where_it_runs(
         (("blame", "src/app.py", "-L", "x"), "bad line range -L x"),
         (("blame", "../outside.py"), "is outside the repository"),
         (("blame", "logo.png"), "logo.png is a binary file in HEAD"),
+        (("blame", "src/app.py", "HEAD^{tree}"), "bad revision 'HEAD^{tree}'"),
+        (("blame", "src/app.py", "HEAD:src/app.py"), "bad revision 'HEAD:src/app.py'"),
+        (("blame", "src/app.py", "HEAD~1..HEAD"), "is a range, not one revision"),
     ],
 )
 def test_cli_errors_are_one_line_with_a_hint_and_exit_2(
