@@ -7,6 +7,8 @@ read it through :func:`open_source`, a ``FactsSource`` like the index-free ``Git
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from aibom.forensics.index.base import (
     Database,
@@ -15,8 +17,10 @@ from aibom.forensics.index.base import (
     IndexUnavailableError,
 )
 from aibom.forensics.index.source import IndexSource, Repository
-from aibom.forensics.index.writer import IndexResult, RepoResult, build
 from aibom.gitutil import Repo
+
+if TYPE_CHECKING:  # the writer (and its git walks) loads only when an index is built
+    from aibom.forensics.index.writer import IndexResult, RepoResult
 
 __all__ = [
     "Database",
@@ -35,6 +39,27 @@ __all__ = [
 ]
 
 FILE_NAME = "index.sqlite3"
+
+
+def build(
+    db: Database,
+    targets: Sequence[Repo],
+    *,
+    rebuild: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> IndexResult:
+    """Index ``targets`` into ``db`` (see :func:`aibom.forensics.index.writer.build`)."""
+    from aibom.forensics.index import writer
+
+    return writer.build(db, targets, rebuild=rebuild, progress=progress)
+
+
+def __getattr__(name: str) -> object:
+    if name in ("IndexResult", "RepoResult"):
+        from aibom.forensics.index import writer
+
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def default_location(repo: Repo) -> str:

@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from aibom.errors import AibomError, UsageError
+from aibom.forensics.index import schema
 
 Row = tuple[Any, ...]
 LOCK_TIMEOUT = 600.0  # seconds an indexer waits for another one to finish
@@ -65,3 +66,34 @@ class Database(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+
+def stored_version(db: Database) -> int | None:
+    """The schema version of the index; None for an empty database (nothing there yet).
+
+    A database that has some of the tables but not the others, or a version that is not a
+    number, is damaged (IndexCorruptError).
+    """
+    present = tables(db)
+    if not present:
+        return None
+    if "aibom_meta" not in present:
+        raise IndexCorruptError(db.location, "the aibom_meta table is missing")
+    rows = db.query("SELECT value FROM aibom_meta WHERE key = ?", ("schema_version",))
+    if not rows or not str(rows[0][0]).isdigit():
+        raise IndexCorruptError(db.location, "it records no schema version")
+    version = int(rows[0][0])
+    if version == schema.VERSION and set(schema.TABLES) - present:
+        missing = ", ".join(sorted(set(schema.TABLES) - present))
+        raise IndexCorruptError(db.location, f"tables missing: {missing}")
+    return version
+
+
+def tables(db: Database) -> set[str]:
+    if db.kind == "sqlite":
+        rows = db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+    else:
+        rows = db.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+    return {str(r[0]) for r in rows if str(r[0]).startswith("aibom_")}

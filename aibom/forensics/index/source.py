@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from aibom.errors import UsageError
 from aibom.forensics.facts import Attribution, CommitFacts, FileChange
 from aibom.forensics.index import schema
-from aibom.forensics.index.base import Database, IndexCorruptError, IndexUnavailableError, Row
+from aibom.forensics.index.base import (
+    Database,
+    IndexCorruptError,
+    IndexUnavailableError,
+    Row,
+    stored_version,
+)
 from aibom.forensics.query import AgentQuery, ModelQuery, SessionQuery
 
 _ALL_REVS = ((), ("--all",), ("HEAD",))
@@ -248,8 +254,6 @@ def structured(
 
 def check_readable(db: Database) -> None:
     """Raise the right error for a missing, damaged or other-version index."""
-    from aibom.forensics.index.writer import stored_version
-
     version = stored_version(db)
     if version is None:
         raise IndexUnavailableError(

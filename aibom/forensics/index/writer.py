@@ -17,8 +17,10 @@ from itertools import islice
 from aibom.errors import AibomError
 from aibom.forensics.facts import CommitFacts, scan
 from aibom.forensics.index import numstat, repos, schema
-from aibom.forensics.index.base import Database, IndexCorruptError
+from aibom.forensics.index.base import Database, IndexCorruptError, stored_version, tables
 from aibom.gitutil import Repo
+
+__all__ = ["IndexResult", "RepoResult", "build", "prepare", "stored_version", "tables"]
 
 BATCH = 5000
 _CHUNK = 500  # shas per IN (...) query
@@ -91,37 +93,6 @@ def prepare(db: Database, *, rebuild: bool) -> str:
                 ("schema_version", str(schema.VERSION)),
             )
     return reason
-
-
-def stored_version(db: Database) -> int | None:
-    """The schema version of the index; None for an empty database (nothing there yet).
-
-    A database that has some of the tables but not the others, or a version that is not a
-    number, is damaged (IndexCorruptError).
-    """
-    present = tables(db)
-    if not present:
-        return None
-    if "aibom_meta" not in present:
-        raise IndexCorruptError(db.location, "the aibom_meta table is missing")
-    rows = db.query("SELECT value FROM aibom_meta WHERE key = ?", ("schema_version",))
-    if not rows or not str(rows[0][0]).isdigit():
-        raise IndexCorruptError(db.location, "it records no schema version")
-    version = int(rows[0][0])
-    if version == schema.VERSION and set(schema.TABLES) - present:
-        missing = ", ".join(sorted(set(schema.TABLES) - present))
-        raise IndexCorruptError(db.location, f"tables missing: {missing}")
-    return version
-
-
-def tables(db: Database) -> set[str]:
-    if db.kind == "sqlite":
-        rows = db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
-    else:
-        rows = db.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-        )
-    return {str(r[0]) for r in rows if str(r[0]).startswith("aibom_")}
 
 
 @dataclass(frozen=True)
