@@ -717,6 +717,16 @@ def render_jsonl(records: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
+def _mode_for(path: str) -> int:
+    """The mode the file keeps (an existing file's) or gets (0666 less the umask)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_jsonl(path: str, records: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
     """Write ``records`` into ``path`` atomically; returns (written, other lines kept)."""
     revisions = {r["vcs"]["revision"] for r in records}
@@ -731,10 +741,12 @@ def write_jsonl(path: str, records: Sequence[Mapping[str, Any]]) -> tuple[int, i
     text = "".join(line + "\n" for line in kept) + render_jsonl(records)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".traces.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write(text)
+            os.fchmod(fh.fileno(), mode)  # mkstemp's 0600 would hide a file meant to be shared
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -4,6 +4,7 @@ validated against the schema and imported back into a fresh clone."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -400,3 +401,19 @@ def test_export_to_an_unwritable_place_is_a_usage_error(make_repo: Callable[...,
     proc = repo.aibom("export", "agent-trace", "-o", "file.txt/traces.jsonl", check=False)
     assert proc.returncode == 2 and "cannot write it" in proc.stderr
     assert (repo.path / "file.txt").read_text() == "x\n"
+
+
+def test_export_writes_a_readable_file_and_keeps_an_existing_files_mode(
+    history: tuple[GitRepo, dict[str, str]],
+) -> None:
+    repo, _ = history
+    target = repo.path / ".agent-trace" / "traces.jsonl"
+    old = os.umask(0o022)
+    try:
+        repo.aibom("export", "agent-trace")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644  # committed and shared: not mkstemp's 0600
+    target.chmod(0o664)
+    repo.aibom("export", "agent-trace")
+    assert target.stat().st_mode & 0o777 == 0o664
