@@ -75,6 +75,13 @@ class History:
 
 
 def log_argv(revs: Sequence[str]) -> list[str]:
+    """The whole pass as one ``git log`` (commits, trailers, notes and paths): the floor the
+    benchmark compares a build with. The build itself runs it as two processes (see
+    ``read_history``)."""
+    return [*_commits_argv(revs)[:-1], "--name-status", "--no-renames", "-z", "--"]
+
+
+def _commits_argv(revs: Sequence[str]) -> list[str]:
     return [
         "-c",
         "log.showSignature=false",
@@ -84,6 +91,17 @@ def log_argv(revs: Sequence[str]) -> list[str]:
         "--encoding=UTF-8",
         f"--notes={NOTES_REF}",
         f"--format={_FORMAT}",
+        *revs,
+        "--",
+    ]
+
+
+def _changes_argv(revs: Sequence[str]) -> list[str]:
+    return [
+        "-c",
+        "core.quotePath=false",
+        "log",
+        f"--format={_ANCESTRY_FORMAT}",
         "--name-status",
         "--no-renames",
         "-z",  # paths exactly as stored: no C quoting of tabs, quotes, newlines
@@ -93,43 +111,101 @@ def log_argv(revs: Sequence[str]) -> list[str]:
 
 
 def log_bytes(repo: Repo, revs: Sequence[str]) -> bytes:
-    """The raw ``git log`` output for ``revs`` (see ``parse_log``)."""
-    return repo.git(log_argv(revs), timeout=LOG_TIMEOUT).stdout
+    """The raw ``git log`` output of commits, trailers and notes for ``revs`` (no paths)."""
+    return repo.git(_commits_argv(revs), timeout=LOG_TIMEOUT).stdout
+
+
+def changes_bytes(repo: Repo, revs: Sequence[str]) -> bytes:
+    """The raw ``git log --name-status`` output for ``revs`` (see ``parse_changes``)."""
+    return repo.git(_changes_argv(revs), timeout=LOG_TIMEOUT).stdout
+
+
+Changes = tuple[tuple[str, ...], tuple[str, ...], bool]  # paths, paths added, a path deleted
+_NO_CHANGES: Changes = ((), (), False)
+
+
+class Pending:
+    """A ``git log --name-status`` running in a thread while the caller reads the commits:
+    the second core tree-diffs 100,000 commits while the first parses notes."""
+
+    def __init__(self, repo: Repo, revs: Sequence[str]) -> None:
+        import threading
+
+        self._data: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(repo, tuple(revs)), daemon=True)
+        self._thread.start()
+
+    def _run(self, repo: Repo, revs: tuple[str, ...]) -> None:
+        try:
+            self._data = changes_bytes(repo, revs)
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def result(self) -> bytes:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._data or b""
 
 
 def read_history(repo: Repo, revs: Sequence[str], *, shallow: bool) -> History:
-    return History(tuple(revs), tuple(parse_log(log_bytes(repo, revs))), shallow)
+    pending = Pending(repo, revs)
+    heads = parse_heads(log_bytes(repo, revs))
+    return History(tuple(revs), tuple(join(heads, parse_changes(pending.result()))), shallow)
 
 
-def parse_log(data: bytes) -> Iterator[Commit]:
+def parse_log(data: bytes, changes: bytes) -> Iterator[Commit]:
+    """Commits from the two raw outputs (``log_bytes`` and ``changes_bytes``)."""
+    return join(parse_heads(data), parse_changes(changes))
+
+
+def parse_heads(data: bytes) -> list[dict[str, Any]]:
+    """Each commit of ``log_bytes`` output: everything of a ``Commit`` but its paths."""
     text = data.decode("utf-8", "surrogateescape")
+    heads: list[dict[str, Any]] = []
     for chunk in text.split(_START)[1:]:
-        head, _, names = chunk.partition(_END)
-        fields = head.split("\x1f")
+        fields = chunk.partition(_END)[0].split("\x1f")
         if len(fields) < 9:
             continue
         sha, parents, name, email, authored, committed, subject, trailer_text = fields[:8]
         note = "\x1f".join(fields[8:])
         attribution, skipped = attribute(trailer_text, note)
         records, bad = _records(note)
-        paths, added, deletes = _changes(names)
-        yield Commit(
-            sha=sha,
-            parents=tuple(parents.split()),
-            author_name=name,
-            author_email=email,
-            authored=_int(authored),
-            committed=_int(committed),
-            subject=subject,
-            attribution=attribution,
-            reviews=_reviews(trailer_text),
-            records=records,
-            note_digest=_note_digest(note),
-            paths=paths,
-            added=added,
-            deletes=deletes,
-            skipped_lines=max(skipped, bad),
+        heads.append(
+            {
+                "sha": sha,
+                "parents": tuple(parents.split()),
+                "author_name": name,
+                "author_email": email,
+                "authored": _int(authored),
+                "committed": _int(committed),
+                "subject": subject,
+                "attribution": attribution,
+                "reviews": _reviews(trailer_text),
+                "records": records,
+                "note_digest": _note_digest(note),
+                "skipped_lines": max(skipped, bad),
+            }
         )
+    return heads
+
+
+def join(heads: Sequence[Mapping[str, Any]], changes: Mapping[str, Changes]) -> Iterator[Commit]:
+    """``parse_heads`` output with each commit's paths from ``parse_changes``."""
+    for head in heads:
+        paths, added, deletes = changes.get(head["sha"], _NO_CHANGES)
+        yield Commit(**head, paths=paths, added=added, deletes=deletes)
+
+
+def parse_changes(data: bytes) -> dict[str, Changes]:
+    """``changes_bytes`` output -> each commit's (paths, paths added, whether it deleted)."""
+    text = data.decode("utf-8", "surrogateescape")
+    found: dict[str, Changes] = {}
+    for chunk in text.split(_START)[1:]:
+        head, _, names = chunk.partition(_END)
+        found[head.partition("\x1f")[0]] = _changes(names)
+    return found
 
 
 def _changes(text: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
