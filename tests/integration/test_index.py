@@ -5,6 +5,7 @@ commits, rewritten history); interrupted runs; corrupt and outdated indexes; con
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 import sqlite3
@@ -21,6 +22,7 @@ from aibom.cli import main
 from aibom.forensics import index as ix
 from aibom.forensics import stats as st
 from aibom.forensics.facts import CommitFacts
+from aibom.forensics.index import source as ix_source
 from aibom.forensics.index import writer
 from aibom.forensics.query import TraceQuery
 from aibom.forensics.source import GitSource
@@ -164,6 +166,55 @@ def test_trace_and_stats_match_git_on_a_fleet(fleet: list[gitutil.Repo], db_url:
             assert _stats(indexed, by) == _stats(git, by), by
     finally:
         indexed.close()
+
+
+def test_a_query_leaves_the_cycle_collector_as_it_found_it(
+    fleet: list[gitutil.Repo], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = str(tmp_path / "gc.sqlite3")
+    _build(url, fleet)
+    indexed = _source(url)
+    try:
+        assert gc.isenabled()
+        found = _traced(indexed, {"model": "openai/gpt-4o"}, counts=True)
+        assert found and gc.isenabled()
+        gc.disable()
+        try:
+            assert _traced(indexed, {"model": "openai/gpt-4o"}, counts=True) == found
+            assert not gc.isenabled()  # a caller's choice is kept
+        finally:
+            gc.enable()
+
+        def broken(*args: object) -> None:
+            assert not gc.isenabled()  # building the objects: paused
+            raise RuntimeError("broken")
+
+        monkeypatch.setattr(ix_source, "FileChange", broken)
+        with pytest.raises(RuntimeError, match="broken"):  # a failing query restores it too
+            _traced(indexed, {"model": "openai/gpt-4o"})
+        assert gc.isenabled()
+    finally:
+        indexed.close()
+
+
+def test_a_query_process_does_not_load_the_index_writer(
+    fleet: list[gitutil.Repo], tmp_path: Path
+) -> None:
+    url = str(tmp_path / "lazy.sqlite3")
+    _build(url, fleet)
+    script = (
+        "import sys\n"
+        "from aibom.cli import main\n"
+        f"code = main(['trace', '--model', 'openai/gpt-4o', '--db', {url!r}])\n"
+        "assert code == 0, code\n"
+        "print(sorted(m for m in sys.modules if m.startswith('aibom.forensics.index')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    loaded = out.strip().splitlines()[-1]
+    assert "aibom.forensics.index.source" in loaded  # the query really ran through the index
+    assert "writer" not in loaded and "numstat" not in loaded and "repos" not in loaded
 
 
 def test_trace_the_session_and_alias_of_trailer_only_commits(
