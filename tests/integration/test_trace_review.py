@@ -152,3 +152,36 @@ def test_surviving_follows_renames_in_a_chain(repo: GitRepo) -> None:
     data = _json(repo, "trace", "--model", OPUS, "--surviving")
     assert {line["path"] for line in data["surviving"]["lines"]} == {"pkg/c.py"}
     assert len(data["surviving"]["lines"]) == 10
+
+
+def _merged_history(repo: GitRepo) -> str:
+    """Pull-request style: AI writes b.py on a branch, a person edits 1 of its lines there,
+    main moves on, the branch is merged with a merge commit (--no-ff)."""
+    repo.commit("human", files={"README.md": "hello\n"})
+    branch = repo.git("symbolic-ref", "--short", "HEAD").stdout.strip()
+    repo.git("checkout", "-q", "-b", "feature")
+    sha = _ai_commit(repo, {"b.py": TEN})
+    repo.commit("person fixes one", files={"b.py": TEN.replace("opus_2 = 2", "fixed = 2")})
+    repo.git("checkout", "-q", branch)
+    repo.commit("person elsewhere", files={"m.txt": "m\n"})
+    repo.git("merge", "-q", "--no-ff", "feature", "-m", "Merge feature")
+    return sha
+
+
+def test_stats_credit_lines_merged_from_a_branch_to_their_authors(repo: GitRepo) -> None:
+    _merged_history(repo)
+    data = _json(repo, "stats")
+    assert data["ai_lines_added"] == 10
+    assert data["ai_lines_alive"] == 9  # was 0: the merge commit took all of them
+    assert data["ai_lines_modified_by_people"] == 1  # the branch's fix, counted once
+    repo.commit("person edits after the merge", files={"b.py": TEN.replace("opus_", "p_", 3)})
+    data = _json(repo, "stats")
+    assert (data["ai_lines_alive"], data["ai_lines_modified_by_people"]) == (7, 3)
+
+
+def test_stats_alive_agrees_with_blame_across_merges(repo: GitRepo) -> None:
+    sha = _merged_history(repo)
+    blamed = _json(repo, "trace", "--model", OPUS, "--surviving")["surviving"]["lines"]
+    by_model = _json(repo, "stats", "--by", "model")["groups"]
+    (opus,) = [g for g in by_model if g["key"] == OPUS]
+    assert opus["ai_lines_alive"] == len([b for b in blamed if b["commit"] == sha]) == 9
