@@ -252,7 +252,7 @@ class SessionQuery:
     @classmethod
     def parse(cls, text: str) -> SessionQuery:
         raw = text.strip()
-        if not raw or len(raw) > 256:
+        if not raw or len(raw) > 256 or not raw.isprintable():  # a trailer value: one line
             raise UsageError("malformed session id", hint="expected the AI-Session value")
         return cls(raw)
 

@@ -185,3 +185,14 @@ def test_stats_alive_agrees_with_blame_across_merges(repo: GitRepo) -> None:
     by_model = _json(repo, "stats", "--by", "model")["groups"]
     (opus,) = [g for g in by_model if g["key"] == OPUS]
     assert opus["ai_lines_alive"] == len([b for b in blamed if b["commit"] == sha]) == 9
+
+
+@pytest.mark.parametrize(
+    "option", [("--session", "a\nb"), ("--session", "a\x1bb"), ("--agent", "codex\n(x")]
+)
+def test_control_characters_in_agent_or_session_are_usage_errors(
+    repo: GitRepo, option: tuple[str, str]
+) -> None:
+    _ai_commit(repo, {"b.py": TEN})
+    proc = repo.aibom("trace", *option, check=False)
+    _one_line_usage_error(proc)  # was: git's "missing closing parenthesis", exit 3
