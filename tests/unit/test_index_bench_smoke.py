@@ -24,4 +24,5 @@ def test_index_bench_runs_and_checks_its_counts() -> None:
     assert result["family_count_ok"] is True and result["expected_family_commits"] > 0
     assert set(result["query_cli_ms"]) == set(result["query_library_ms"])
     assert result["build_ratio"] > 0 and result["incremental_ms"] > 0
+    assert result["numstat_floor_ratio"] > 0 and result["numstat_floor_cpu_ratio"] > 0
     assert result["target_build_ratio"] == 3.0 and result["target_query_ms"] == 100.0
