@@ -290,10 +290,11 @@ def stats(
 ) -> None:
     """How much code did AI write here, and how much of it is still alive?
 
-    Commits and lines added by origin, model, agent, author or month; the share of AI lines
-    still alive at the tip; the share of AI lines later modified by people (commits whose
-    origin is human; unattributed commits are counted apart). The line figures replay the
-    first-parent history hunk by hunk (like blame -w); --no-lines skips them.
+    Commits and lines added by origin, model, agent, author or month (of the commit date, in
+    UTC); the share of AI lines still alive at the tip; the share of AI lines later modified
+    by people (commits whose origin is human; unattributed commits are counted apart). The
+    line figures replay the history hunk by hunk like blame -w (renames followed, a merged
+    branch's lines kept by their authors); --no-lines skips them.
 
     \b
     Examples:

@@ -196,3 +196,12 @@ def test_control_characters_in_agent_or_session_are_usage_errors(
     _ai_commit(repo, {"b.py": TEN})
     proc = repo.aibom("trace", *option, check=False)
     _one_line_usage_error(proc)  # was: git's "missing closing parenthesis", exit 3
+
+
+def test_months_are_utc_and_say_so(repo: GitRepo) -> None:
+    """Late on 31 January in New York is February in UTC: the month the help promises."""
+    when = "2026-01-31T23:30:00-05:00"
+    repo.commit("late", files={"a.py": "a\n"}, env={"GIT_COMMITTER_DATE": when})
+    groups = _json(repo, "stats", "--by", "month", "--no-lines")["groups"]
+    assert [g["key"] for g in groups] == ["2026-02"]
+    assert "UTC" in repo.aibom("stats", "--help").stdout
