@@ -192,7 +192,7 @@ class _Crediter:
         if found is None:
             return self.resolve.UNKNOWN
         if not found.files:
-            return found.credit
+            return found.fallback(raw.orig_path)
         key = (raw.commit, raw.orig_path)
         if key not in self.owners:
             entries = found.entries(raw.orig_path, self.blobs.get(key))
@@ -204,7 +204,7 @@ class _Crediter:
         else:
             owner = self.resolve.owner(self.entries[key], raw.orig_line)
         if owner is None:
-            return found.credit
+            return found.fallback(raw.orig_path)
         credit = self.converted.get(id(owner))
         if credit is None:
             credit = self.converted[id(owner)] = self.resolve.from_conversation(owner)

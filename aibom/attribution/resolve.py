@@ -59,6 +59,10 @@ class Credit:
 
 
 UNKNOWN = Credit("unknown", None, None, None, 0.0, "none")
+# A line of an AI commit that the commit's own checkpoint record does not cover (a file no
+# agent edit hook reported): the hooks were watching and saw no agent write it, like a line
+# changed after the last post hook. Never the commit-level AI credit.
+UNOBSERVED = Credit("human", None, None, None, 0.6, "hook-observed")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,16 @@ class CommitCredit:
     commit: str
     credit: Credit
     files: Mapping[str, tuple[model.FileAttribution, ...]]
+    # paths line-level capture reported in this commit (None: no checkpoint record, or a
+    # commit-level credit that is not AI): a file outside them no agent hook saw written
+    observed: frozenset[str] | None = None
+
+    def fallback(self, path: str) -> Credit:
+        """The credit of a line of ``path`` no (current) attribution entry covers: the
+        commit-level credit, except in files the commit's checkpoint records leave out."""
+        if self.observed is not None and path not in self.observed:
+            return UNOBSERVED
+        return self.credit
 
     def entries(self, path: str, blob: str | None) -> tuple[model.FileAttribution, ...]:
         """The entries for ``path`` that describe ``blob`` (stale ones left out)."""
@@ -78,7 +92,7 @@ class CommitCredit:
     def line(self, path: str, blob: str | None, line: int) -> Credit:
         """The credit of 1-based ``line`` of ``path`` in this commit (``blob`` recorded there)."""
         found = owner(self.entries(path, blob), line)
-        return from_conversation(found) if found is not None else self.credit
+        return from_conversation(found) if found is not None else self.fallback(path)
 
 
 def owner(entries: Iterable[model.FileAttribution], line: int) -> model.Conversation | None:
@@ -204,8 +218,29 @@ def commit_credit(sha: str, trailer_text: str, note: str) -> CommitCredit:
     records, kept = _records(note)
     attribution, _ = attribute(trailer_text, "\n".join(kept))
     credit = _credit(attribution, [r for r in records if r.get("kind") == "generation"])
-    files = _files([r for r in records if r.get("kind") == "attribution"])
-    return CommitCredit(sha, credit, files)
+    ranged = [r for r in records if r.get("kind") == "attribution"]
+    files = _files(ranged)
+    return CommitCredit(sha, credit, files, observed_paths(credit, ranged))
+
+
+def observed_paths(credit: Credit, ranged: Sequence[Mapping[str, Any]]) -> frozenset[str] | None:
+    """The paths of the commit's ``checkpoint`` records, when its commit-level credit is AI.
+
+    A commit whose agents' edits were observed line by line says which files they wrote;
+    its commit-level AI origin must not spill over to a file no hook reported (a person's
+    edit in another file of the same commit). Other attribution records (imported, carried
+    by a rewrite) change nothing.
+    """
+    if credit.origin not in ("ai", "mixed"):
+        return None
+    paths: set[str] = set()
+    observed = False
+    for record in ranged:
+        if _source_type(record) != "checkpoint" or not isinstance(record.get("files"), list):
+            continue
+        observed = True
+        paths.update(f["path"] for f in record["files"] if isinstance(f, dict) and "path" in f)
+    return frozenset(paths) if observed else None
 
 
 def _records(note: str) -> tuple[list[dict[str, Any]], list[str]]:

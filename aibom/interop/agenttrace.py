@@ -505,6 +505,19 @@ def _attributions(note: Note) -> list[Record]:
     return [r for r in note.records if r.kind == "attribution"]
 
 
+def _observed(note: Note) -> frozenset[str] | None:
+    """The paths line-level capture (agent edit hooks) recorded here; None: no such record."""
+    records = [
+        r
+        for r in _attributions(note)
+        if not isinstance(r.data.get("source"), dict)
+        or r.data["source"].get("type") == "checkpoint"
+    ]
+    if not records:
+        return None
+    return frozenset(f["path"] for r in records for f in r.data.get("files") or ())
+
+
 def _best_generation(note: Note) -> Record | None:
     generations = [r for r in note.records if r.kind == "generation"]
     if not generations:
@@ -544,7 +557,8 @@ def export(repo: Repo, revs: Sequence[str]) -> ExportResult:
         covered.setdefault(commit, set()).update(f.path for f in files)
     from_ranges = len(records)
     pending = {c: g for c, note in notes.items() if (g := _best_generation(note)) is not None}
-    records.extend(_from_generations(repo, pending, epochs, covered))
+    observed = {c: seen for c, note in notes.items() if (seen := _observed(note)) is not None}
+    records.extend(_from_generations(repo, pending, epochs, covered, observed))
     order = {sha: i for i, (sha, _) in enumerate(reversed(commits))}
     records.sort(key=lambda r: (order[r["vcs"]["revision"]], r["id"]))
     return ExportResult(
@@ -658,38 +672,68 @@ def _generation_vendor(record: Record) -> dict[str, Any]:
     return vendor
 
 
+def _unobserved_vendor(record: Record) -> dict[str, Any]:
+    from aibom.attribution.resolve import UNOBSERVED
+
+    return {
+        "basis": "unobserved",
+        "record": record.id,
+        "confidence": UNOBSERVED.confidence,
+        "evidence": UNOBSERVED.evidence,
+        "models": [],
+    }
+
+
 def _from_generations(
     repo: Repo,
     pending: Mapping[str, Record],
     epochs: Mapping[str, int],
     covered: Mapping[str, set[str]],
+    observed: Mapping[str, frozenset[str]],
 ) -> list[dict[str, Any]]:
     """The lines each commit added, in the files no line range of it covers, credited to the
-    commit's generation record (what blame falls back to for those lines)."""
+    commit's generation record (what blame falls back to for those lines) - except that in a
+    commit whose agents' edits were observed line by line (``observed``: the paths of its
+    checkpoint records), the lines of files those records leave out were not written by an
+    agent a hook saw: human, never the commit's AI origin (as in blame)."""
     added = added_lines(_diff(repo, list(pending)), pending)
     traces = []
     for commit, record in pending.items():
         kind = _ORIGIN_TYPE.get(record.data["origin"], "unknown")
-        vendor = _generation_vendor(record)
-        model_id = vendor["models"][0] if vendor["models"] else None
-        files = [
-            {
-                "path": path,
-                "conversations": [
-                    {
-                        "contributor": _contributor(kind, model_id),
-                        "ranges": [
-                            {"start_line": s, "end_line": e} for s, e in model.compress(lines)
-                        ],
-                    }
-                ],
-            }
+        paths = [
+            (path, lines)
             for path, lines in sorted(added.get(commit, {}).items())
             if lines and path not in covered.get(commit, ())
         ]
-        if files:
-            traces.append(_envelope(commit, epochs[commit], files, vendor))
+        seen = observed.get(commit) if kind in ("ai", "mixed") else None
+        hidden = [p for p in paths if seen is not None and p[0] not in seen]
+        groups = (
+            ([p for p in paths if p not in hidden], kind, _generation_vendor(record)),
+            (hidden, "human", _unobserved_vendor(record)),
+        )
+        for group, group_kind, vendor in groups:
+            if group:
+                files = _generation_files(group, group_kind, vendor)
+                traces.append(_envelope(commit, epochs[commit], files, vendor))
     return traces
+
+
+def _generation_files(
+    paths: Sequence[tuple[str, Sequence[int]]], kind: str, vendor: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    model_id = vendor["models"][0] if vendor["models"] else None
+    return [
+        {
+            "path": path,
+            "conversations": [
+                {
+                    "contributor": _contributor(kind, model_id),
+                    "ranges": [{"start_line": s, "end_line": e} for s, e in model.compress(lines)],
+                }
+            ],
+        }
+        for path, lines in paths
+    ]
 
 
 # -- writing a JSONL file ----------------------------------------------------------------------

@@ -432,3 +432,27 @@ def test_formatter_run_before_the_commit_keeps_ai_credit(base_repo: GitRepo) -> 
     assert lines_by_type(record, "calc.py") == {"ai": set(range(7, 13))}
     blamed = json.loads(repo.aibom("blame", "calc.py", "--format", "json").stdout)
     assert {line["origin"] for line in blamed["lines"][6:]} == {"ai"}
+
+
+def test_a_persons_edit_in_another_file_of_an_ai_commit_is_not_ai(base_repo: GitRepo) -> None:
+    repo = base_repo
+    (repo.path / "notes.txt").write_text("kept\n")
+    repo.git("add", "notes.txt")
+    repo.git("commit", "-q", "-m", "notes")
+    claude(repo, "pre")
+    (repo.path / "calc.py").write_text(AI_RESULT)
+    claude(repo, "post")
+    (repo.path / "notes.txt").write_text("kept\nwritten by a person\n")  # no hook saw this
+    repo.git("commit", "-q", "-am", "AI edit plus a person's note")
+    blamed = json.loads(repo.aibom("blame", "notes.txt", "--format", "json").stdout)
+    assert [line["origin"] for line in blamed["lines"]] == ["human", "human"]
+    assert blamed["lines"][1]["model"] is None
+    ai = json.loads(repo.aibom("blame", "calc.py", "--format", "json").stdout)
+    assert [line["origin"] for line in ai["lines"][5:7]] == ["ai", "ai"]
+    exported = repo.aibom("export", "agent-trace", "HEAD~1..HEAD", "-o", "-").stdout
+    kinds = {
+        f["path"]: {c["contributor"]["type"] for c in f["conversations"]}
+        for line in exported.splitlines()
+        for f in json.loads(line)["files"]
+    }
+    assert kinds == {"calc.py": {"ai"}, "notes.txt": {"human"}}

@@ -60,6 +60,26 @@ def test_a_range_beats_the_commit_origin() -> None:
     assert found.line("src/b.py", BLOB, 2).origin == "human"  # the entry is for another path
 
 
+def test_files_no_checkpoint_record_covers_do_not_get_the_commits_ai_origin() -> None:
+    observed = attribution([("src/a.py", BLOB, [conversation("ai", [(2, 3)], slug=SONNET)])])
+    found = commit_credit(SHA, "", note_text(generation("ai-generated", OPUS), observed))
+    assert found.line("src/a.py", BLOB, 2).origin == "ai"
+    assert found.line("src/a.py", BLOB, 4).model == OPUS  # a reported file: commit level
+    other = found.line("src/b.py", BLOB, 1)  # a file no edit hook reported
+    assert (other.origin, other.model, other.confidence) == ("human", None, 0.6)
+    # imported ranges, or no ranges at all: the commit-level credit still applies
+    imported = attribution(
+        [("src/a.py", BLOB, [conversation("ai", [(2, 3)], slug=SONNET)])], ("git-ai", None)
+    )
+    for note in (
+        note_text(generation("ai-generated", OPUS), imported),
+        note_text(generation("ai-generated", OPUS)),
+    ):
+        assert commit_credit(SHA, "", note).line("src/b.py", BLOB, 1).origin == "ai"
+    human = commit_credit(SHA, "", note_text(generation("human", None), observed))
+    assert human.line("src/b.py", BLOB, 1) == human.credit
+
+
 def test_entries_for_another_blob_are_stale_and_ignored() -> None:
     note = note_text(
         generation("ai-assisted"),
