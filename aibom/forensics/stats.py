@@ -182,7 +182,16 @@ def _added(commits: dict[str, CommitFacts]) -> int:
 
 # -- line replay -------------------------------------------------------------------------------
 _SEP = "\x1eC\x1f"
-_DIFF = ["-p", "-U0", "-w", "-M", "--no-color", "--no-ext-diff"]
+_DIFF = [
+    "-p",
+    "-U0",
+    "-w",
+    "-M",
+    "--no-color",
+    "--no-ext-diff",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+]
 _FROM_PARENT = ""  # owner placeholder while a merge's lines are matched to its parents
 
 

@@ -205,3 +205,13 @@ def test_months_are_utc_and_say_so(repo: GitRepo) -> None:
     groups = _json(repo, "stats", "--by", "month", "--no-lines")["groups"]
     assert [g["key"] for g in groups] == ["2026-02"]
     assert "UTC" in repo.aibom("stats", "--help").stdout
+
+
+def test_stats_replay_ignores_diff_prefix_configuration(repo: GitRepo) -> None:
+    """diff.noprefix (a common setting) must not change what the replay reads."""
+    repo.git("config", "diff.noprefix", "true")
+    _ai_commit(repo, {"b/x.py": TEN})
+    repo.git("rm", "-q", "b/x.py")
+    repo.git("commit", "-q", "-m", "person deletes b/x.py")
+    data = _json(repo, "stats")
+    assert (data["ai_lines_alive"], data["ai_lines_modified_by_people"]) == (0, 10)
