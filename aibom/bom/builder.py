@@ -1,9 +1,9 @@
 """``build``: history + notes + blame + manifests -> a validated CycloneDX AI-BOM.
 
-Stages (each timed, see ``BuildSummary.timings``): history (one ``git log`` carrying
-trailers and notes, while a second ``git log --name-status`` lists the touched paths in a
-thread), notes (parsing records and attribution), paths (waiting for and parsing the second
-log), tree (one ``ls-tree`` and one
+Stages (each timed, see ``BuildSummary.timings``): history (waiting for one ``git log``
+carrying trailers and notes, while a second ``git log --name-status`` lists the touched paths
+in a thread), notes (parsing records and attribution, done as the first log's output
+arrives), paths (waiting for and parsing the second log), tree (one ``ls-tree`` and one
 ``cat-file --batch``), blame (one blame per AI-touched file and per manifest whose
 dependencies lack a record), manifests, facts (models, files, sessions, reviews and metrics
 from what was read), serialisation, validation.
@@ -112,6 +112,12 @@ class _Clock:
             yield
         finally:
             self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - start
+
+    def move(self, source: str, target: str, seconds: float) -> None:
+        """Book ``seconds`` of stage ``source`` under ``target`` (work interleaved in one
+        stage, e.g. notes parsed while git log still writes)."""
+        self.spent[source] = self.spent.get(source, 0.0) - seconds
+        self.spent[target] = self.spent.get(target, 0.0) + seconds
 
 
 def iso(epoch: int) -> str:
@@ -495,12 +501,11 @@ class _Read:
 def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
     revs, release_sha, ref = resolve(repo, options.selection)
     shallow = _shallow(repo)
+    parsing: list[float] = []
     with clock.stage("history"):
         pending = hist.Pending(repo, revs)  # the paths, in a second git process meanwhile
-        raw = hist.log_bytes(repo, revs)
-    with clock.stage("notes"):
-        heads = hist.parse_heads(raw)
-    del raw
+        heads = hist.stream_heads(repo, revs, parsing)  # parsed while git writes
+    clock.move("history", "notes", sum(parsing))
     with clock.stage("paths"):
         changes = hist.parse_changes(pending.result())
         history = hist.History(revs, tuple(hist.join(heads, changes)), shallow)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -162,8 +163,82 @@ def parse_log(data: bytes, changes: bytes) -> Iterator[Commit]:
 
 def parse_heads(data: bytes) -> list[dict[str, Any]]:
     """Each commit of ``log_bytes`` output: everything of a ``Commit`` but its paths."""
-    text = data.decode("utf-8", "surrogateescape")
     heads: list[dict[str, Any]] = []
+    _parse_into(data.decode("utf-8", "surrogateescape"), heads)
+    return heads
+
+
+_START_BYTES = _START.encode()
+_READ_SIZE = 1 << 20
+
+
+def stream_heads(
+    repo: Repo, revs: Sequence[str], parsing: list[float] | None = None
+) -> list[dict[str, Any]]:
+    """``parse_heads(log_bytes(repo, revs))``, parsed while git still writes: a thread drains
+    the pipe (git never waits for the parser) and whole commits are parsed as they arrive.
+    The seconds spent parsing (the rest is waiting for git) are appended to ``parsing``."""
+    import queue
+    import subprocess
+    import threading
+    import time
+
+    from aibom.errors import GitError
+    from aibom.gitutil import _git_env
+
+    argv = ["git", "-C", repo.cwd, *_commits_argv(revs)]
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_git_env(), bufsize=0
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+    errors: list[bytes] = []
+    out, err = proc.stdout, proc.stderr
+
+    def drain() -> None:
+        while block := os.read(out.fileno(), _READ_SIZE):
+            chunks.put(block)
+        chunks.put(b"")
+
+    threads = [threading.Thread(target=drain, daemon=True)]
+    threads.append(threading.Thread(target=lambda: errors.append(err.read()), daemon=True))
+    watchdog = threading.Timer(LOG_TIMEOUT, proc.kill)
+    for thread in (*threads, watchdog):
+        thread.start()
+    heads: list[dict[str, Any]] = []
+    spent = 0.0
+    try:
+        pending = b""
+        while block := chunks.get():
+            start = time.perf_counter()
+            pending += block
+            cut = pending.rfind(_START_BYTES)
+            if cut > 0:
+                _parse_into(pending[:cut].decode("utf-8", "surrogateescape"), heads)
+                pending = pending[cut:]
+            spent += time.perf_counter() - start
+        start = time.perf_counter()
+        _parse_into(pending.decode("utf-8", "surrogateescape"), heads)
+        spent += time.perf_counter() - start
+        code = proc.wait()
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for thread in threads:
+            thread.join()
+        out.close()
+        err.close()
+    if code != 0:
+        message = b"".join(errors).decode("utf-8", "replace") or f"killed ({code})"
+        raise GitError(argv, code, message)
+    if parsing is not None:
+        parsing.append(spent)
+    return heads
+
+
+def _parse_into(text: str, heads: list[dict[str, Any]]) -> None:
     for chunk in text.split(_START)[1:]:
         fields = chunk.partition(_END)[0].split("\x1f")
         if len(fields) < 9:
@@ -188,7 +263,6 @@ def parse_heads(data: bytes) -> list[dict[str, Any]]:
                 "skipped_lines": max(skipped, bad),
             }
         )
-    return heads
 
 
 def join(heads: Sequence[Mapping[str, Any]], changes: Mapping[str, Changes]) -> Iterator[Commit]:

@@ -118,3 +118,30 @@ def test_malformed_lockfile_integrity_gives_a_valid_bom(
         {"alg": "SHA-1", "content": "5bde6e0ac61b48c4d4afa575d9dea97004059f38"}
     ]
     assert comps["pkg:pypi/full@2.0"]["hashes"] == [{"alg": "SHA-256", "content": "a" * 64}]
+
+
+def test_streamed_log_parses_as_the_whole_output(
+    scripted: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build parses ``git log`` while it is written (reads of a few bytes here, so commits
+    are cut across reads); the commits equal parsing the whole output at once."""
+    from aibom.bom import history as hist
+
+    repo = discover(scripted.path)
+    head = scripted.head()
+    whole = hist.parse_heads(hist.log_bytes(repo, [head]))
+    monkeypatch.setattr(hist, "_READ_SIZE", 7)
+    parsing: list[float] = []
+    assert hist.stream_heads(repo, [head], parsing) == whole and len(whole) >= 5
+    assert len(parsing) == 1 and parsing[0] > 0
+    commits = list(hist.join(whole, hist.parse_changes(hist.changes_bytes(repo, [head]))))
+    assert [c.sha for c in commits] == scripted.git("rev-list", head).stdout.split()
+    assert all(c.paths for c in commits)
+
+
+def test_streamed_log_failure_is_a_git_error(scripted: GitRepo) -> None:
+    from aibom.bom import history as hist
+    from aibom.errors import GitError
+
+    with pytest.raises(GitError, match="failed"):
+        hist.stream_heads(discover(scripted.path), ["0" * 40])
