@@ -1,6 +1,7 @@
-"""The history a BOM covers, read in one ``git log`` pass: each commit's attribution (the same
-rules as :mod:`aibom.forensics.facts`), its ``Reviewed-by`` trailers, the records of its note
-and the paths it touched.
+"""The history a BOM covers, read by two ``git log`` processes at once (commits, trailers and
+notes, parsed as they arrive; and the paths each commit touched): each commit's attribution
+(the same rules as :mod:`aibom.forensics.facts`), its ``Reviewed-by`` trailers, the records of
+its note and the paths it touched.
 
 Note lines are parsed as JSON but not schema-validated (they were on write, and a release of
 100,000 commits carries tens of thousands of notes); a line that is not a usable record is
