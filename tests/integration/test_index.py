@@ -496,3 +496,31 @@ def test_the_demo_scene(make_repo: Callable[..., GitRepo]) -> None:
     assert "payments-service  300 new" in said and "repository  app" in said
     assert "app:" in said and "payments-service:" in said  # one trace, both repositories
     assert "0 new, 0 re-read" in said
+
+
+def test_commits_in_one_second_come_in_git_order(
+    make_repo: Callable[..., GitRepo], db_url: str
+) -> None:
+    """Ties on the commit time keep git log's order, across incremental runs too."""
+    repo = make_repo("same-second")
+    same = {"GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z", "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z"}
+    ai = "\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5-codex"
+    for n in range(4):
+        repo.commit(f"first {n}{ai}", files={f"a{n}.py": "a\n"}, env=same)
+    target = gitutil.discover(repo.path)
+
+    def orders() -> tuple[list[str], list[str]]:
+        _build(db_url, [target])
+        source = _source(db_url)
+        try:
+            indexed = [f.sha for f in source.commits(None)]
+        finally:
+            source.close()
+        return indexed, [f.sha for f in GitSource(target).commits(None)]
+
+    indexed, git = orders()
+    assert indexed == git and len(git) == 4
+    for n in range(3):
+        repo.commit(f"later {n}{ai}", files={f"b{n}.py": "b\n"}, env=same)
+    indexed, git = orders()
+    assert indexed == git and len(git) == 7

@@ -14,7 +14,7 @@ lookup tables and the files refer to it, so queries join integers, not 40-digit 
 
 from __future__ import annotations
 
-VERSION = 1
+VERSION = 2  # 2: ids follow the walk order (writer._Ids)
 
 TABLES = (
     "aibom_files",

@@ -152,7 +152,7 @@ class IndexSource:
     def _load(self, chosen: _Filter, with_files: bool) -> list[CommitFacts]:
         rows = self.db.query(
             f"SELECT {_COLUMNS} FROM aibom_commits c{chosen.where('c.id')}"
-            " ORDER BY c.committed DESC, c.repo, c.sha",
+            " ORDER BY c.committed DESC, c.repo, c.id",
             chosen.params,
         )
         with _collector_paused():

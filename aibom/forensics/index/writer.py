@@ -24,6 +24,7 @@ __all__ = ["IndexResult", "RepoResult", "build", "prepare", "stored_version", "t
 
 BATCH = 5000
 _CHUNK = 500  # shas per IN (...) query
+ID_GAP = 1 << 40  # ids one walk may take (see _Ids)
 _SCAN_CHUNK = 5000  # shas per git log --no-walk
 
 Progress = Callable[[str], None]
@@ -285,28 +286,48 @@ def _write(
 ) -> set[str]:
     """Write the commits in batches; ``replace``: some may be in the index already."""
     written: set[str] = set()
+    ids = _Ids(db)
     stream = iter(entries)
     while batch := list(islice(stream, BATCH)):
         with db.transaction():
             known = _known(db, repo_id, [f.sha for f, _ in batch]) if replace else {}
             if known:
                 _clear_children(db, list(known.values()))
-            _insert(db, repo_id, batch, {sha: k.id for sha, k in known.items()})
+            _insert(db, repo_id, batch, {sha: k.id for sha, k in known.items()}, ids)
         written.update(f.sha for f, _ in batch)
         if progress is not None:
             progress(f"{len(written)} commits {what}")
     return written
 
 
-def _insert(db: Database, repo_id: int, batch: Sequence[_Entry], known: dict[str, int]) -> None:
-    next_id = int(db.query("SELECT COALESCE(MAX(id), 0) + 1 FROM aibom_commits")[0][0])
-    ids: list[int] = []
-    for f, _ in batch:
-        found = known.get(f.sha)
-        if found is None:
-            found, next_id = next_id, next_id + 1
-        ids.append(found)
-    rows = list(zip(ids, batch, strict=True))
+class _Ids:
+    """Commit ids in walk order: ``ORDER BY committed DESC, id`` is then git log's own order,
+    ties in one second included.
+
+    A walk lists the newest commits first and takes ascending ids; a later walk (commits
+    newer than every indexed one) starts :data:`ID_GAP` below the smallest id in use, so
+    its commits sort before their parents. 64-bit ids leave room for millions of runs.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._next: int | None = None
+
+    def take(self) -> int:
+        if self._next is None:
+            row = self._db.query("SELECT MIN(id) FROM aibom_commits")[0][0]
+            self._next = 0 if row is None else int(row) - ID_GAP
+        taken, self._next = self._next, self._next + 1
+        return taken
+
+
+def _insert(
+    db: Database, repo_id: int, batch: Sequence[_Entry], known: dict[str, int], ids: _Ids
+) -> None:
+    rows: list[tuple[int, _Entry]] = []
+    for entry in batch:
+        found = known.get(entry[0].sha)
+        rows.append((ids.take() if found is None else found, entry))
     db.executemany(schema.UPSERT_COMMIT, [_commit_row(i, repo_id, f) for i, (f, _) in rows])
     db.executemany(
         schema.INSERT_MODEL, [(m, i) for i, (f, _) in rows for m in f.attribution.models]
