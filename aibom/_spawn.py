@@ -33,6 +33,46 @@ def run(
     """Run ``argv`` (looked up on PATH); returns (returncode, stdout, stderr)."""
     if not hasattr(os, "posix_spawnp"):  # pragma: no cover - Windows
         return _run_subprocess(argv, input, env, timeout)
+    return start(argv, env=env, input=input).wait(timeout)
+
+
+class Started:
+    """A child started by :func:`start`; :meth:`wait` pumps its pipes and reaps it."""
+
+    def __init__(self, pid: int, in_w: int, out_r: int, err_r: int, data: bytes) -> None:
+        self.pid, self._data = pid, data
+        self._fds: tuple[int, ...] = (in_w, out_r, err_r)  # () once closed
+
+    def wait(self, timeout: float = 120.0) -> tuple[int, bytes, bytes]:
+        """(returncode, stdout, stderr) once the child exits; kills it after ``timeout``."""
+        in_w, out_r, err_r = self._fds
+        self._fds = ()  # _pump closes them, whatever happens
+        try:
+            out, err = _pump(in_w, out_r, err_r, self._data, timeout)
+        except SpawnTimeout:
+            self.kill()
+            raise
+        _, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status), out, err
+
+    def kill(self) -> None:
+        """Stop the child and reap it (its pipes are closed)."""
+        try:
+            os.kill(self.pid, 9)
+        except ProcessLookupError:  # pragma: no cover - already gone
+            pass
+        finally:
+            fds, self._fds = self._fds, ()
+            for fd in fds:
+                os.close(fd)
+            os.waitpid(self.pid, 0)
+
+
+def start(
+    argv: Sequence[str], *, env: Mapping[str, str] | None = None, input: bytes | None = None
+) -> Started:
+    """Start ``argv`` (looked up on PATH) with piped stdin, stdout and stderr; the caller
+    goes on with other work and collects it with :meth:`Started.wait`."""
     environ = dict(os.environ if env is None else env)
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
@@ -53,16 +93,7 @@ def run(
     os.close(in_r)
     os.close(out_w)
     os.close(err_w)
-    try:
-        out, err = _pump(in_w, out_r, err_r, input or b"", timeout)
-    except SpawnTimeout:
-        try:
-            os.kill(pid, 9)
-        finally:
-            os.waitpid(pid, 0)
-        raise
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), out, err
+    return Started(pid, in_w, out_r, err_r, input or b"")
 
 
 def _pump(in_w: int, out_r: int, err_r: int, data: bytes, timeout: float) -> tuple[bytes, bytes]:

@@ -1,67 +1,18 @@
 """``aibom`` commands of the attribution area (registered by :func:`aibom.cli._register`).
 
-Imported for every ``aibom`` command: the blame engine is imported inside the command.
+Imported for every ``aibom`` command: the blame engine is imported inside the command. The
+common forms of ``aibom blame`` do not come here at all: :mod:`aibom.attribution.fastblame`
+runs them without click (see :mod:`aibom._entry`), and hands everything else to this command.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Any
 
 import click
 
+from aibom.attribution.blameargs import FORMATS, parse_line_range, repo_path
 from aibom.errors import UsageError
-
-_FORMATS = ("text", "json", "porcelain")
-
-
-_TO_THE_END = 2**31 - 1  # git blame stops a range at the file's last line
-
-
-def parse_line_range(text: str) -> tuple[int, int]:
-    """A numeric git ``-L``: ``START,END``, ``START,+COUNT``, ``START,-COUNT`` (COUNT lines
-    ending at START), ``START`` or ``START,`` (to the end) and ``,END`` (from line 1);
-    1-based, inclusive, as ``(start, end)``."""
-    start_text, sep, end_text = text.partition(",")
-    try:
-        start = int(start_text) if start_text or not sep else 1
-        if not end_text:
-            end = _TO_THE_END if start_text else 0
-        elif end_text[0] in "+-":
-            count = int(end_text[1:])
-            end = start + count - 1 if count > 0 else 0
-            if end_text[0] == "-" and count > 0:
-                start, end = max(1, start - count + 1), start
-        else:
-            end = int(end_text)
-    except ValueError:
-        start, end = 0, 0
-    if start < 1 or end < start:
-        raise UsageError(
-            f"bad line range -L {text}",
-            hint="use -L START,END, START,+COUNT, START,-COUNT or START (to the end) with "
-            "1 <= START <= END, e.g. -L 10,40",
-        )
-    return start, end
-
-
-def repo_path(repo: Any, file: str, base: str | None) -> str:
-    """FILE (relative to where aibom was started, or -C PATH) relative to the work tree top."""
-    if repo.toplevel is None:
-        return file.lstrip("/")  # a bare repository: paths are given from its root
-    start = base if base is not None else os.getcwd()
-    full = os.path.abspath(os.path.join(start, file))
-    # resolve symlinked directories but not the file itself: a symlink is blamed as itself
-    parent = os.path.realpath(os.path.dirname(full))
-    top = os.path.realpath(repo.toplevel)
-    rel = os.path.relpath(os.path.join(parent, os.path.basename(full)), top)
-    if rel == os.curdir or rel.startswith(os.pardir + os.sep) or rel == os.pardir:
-        raise UsageError(
-            f"{file} is outside the repository at {repo.toplevel}",
-            hint="give a file of this work tree, or pass -C PATH before the command",
-        )
-    return rel.replace(os.sep, "/")
 
 
 @click.command("blame")
@@ -94,7 +45,7 @@ def repo_path(repo: Any, file: str, base: str | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_FORMATS),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="text (aligned), json (lines and summary) or porcelain (git's, plus aibom-* headers).",

@@ -13,7 +13,9 @@ Measured, interleaved (floor, aibom, floor, aibom, ...), medians compared:
    process ``git blame --porcelain FILE``. Target: at most 1.5x. ``aibom --version`` is timed
    too: the start-up every ``aibom`` command pays (Python, click, command registration), so
    ``aibom blame`` minus it is what blaming itself adds; and ``python -c 'import click'``, the
-   floor of any click command;
+   floor of any click command. The common forms of ``aibom blame`` do not use click
+   (:mod:`aibom.attribution.fastblame`): ``aibom blame (click)`` is the same command through
+   click, for comparison;
 2. the library call :func:`aibom.attribution.blame.blame_files` against ``git blame
    --porcelain`` started from the same Python process (the git run the library cannot avoid).
 
@@ -225,6 +227,10 @@ def measure(
         "aibom blame --format porcelain": _process(
             [*aibom_argv(), "blame", FILE, "--format", "porcelain"], path, env
         ),
+        # the same command through click (what every form the fast path does not take pays)
+        "aibom blame (click)": _process(
+            [sys.executable, "-m", "aibom.cli", "blame", FILE], path, env
+        ),
         "blame_files (library)": lambda: blame_files(repo, [FILE]),
         # the floor of any aibom command: Python, click and the registration of all commands
         "aibom --version": _process([*aibom_argv(), "--version"], path, env),
@@ -278,7 +284,9 @@ def _table(result: dict[str, Any]) -> str:
     for name, ratio in result["ratios"].items():
         cpu = result["cpu_ratios"][name]
         if name.startswith("aibom --version"):
-            note = "start-up floor of every aibom command"
+            note = "start-up floor of every click command of aibom"
+        elif "(click)" in name:
+            note = "the same command through click, for comparison"
         elif name.startswith("python -c"):
             note = "floor of any click command"
         else:

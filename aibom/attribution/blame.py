@@ -140,14 +140,24 @@ class _Prefetch:
 
 
 def attribute_lines(
-    repo: Repo, raws: Sequence[RawBlame], known: resolve.History | None = None
+    repo: Repo,
+    raws: Sequence[RawBlame],
+    known: resolve.History | None = None,
+    credited: Mapping[str, resolve.CommitCredit] | None = None,
 ) -> dict[str, tuple[BlameLine, ...]]:
-    """Credit the lines of several blames: what ``known`` lacks is read in one bulk pass."""
+    """Credit the lines of several blames: what ``known`` lacks is read in one bulk pass.
+
+    ``credited``: commit credits already worked out from ``known`` (the fast path does that
+    while git blame runs); the others ``known`` holds are worked out here.
+    """
     from aibom.attribution import resolve
 
     texts = [raw for raw in raws if not raw.binary]
     blamed = {line.commit for raw in texts for line in raw.lines}
-    credits = known.credits(blamed) if known is not None else {}
+    ready = credited or {}
+    credits = {sha: ready[sha] for sha in blamed if sha in ready}
+    if known is not None:
+        credits.update(known.credits(blamed - credits.keys()))
     blobs = dict(known.blobs) if known is not None else {}
     credits.update(resolve.lookup(repo, sorted(blamed - credits.keys())))
     blobs.update(resolve.real_blobs(repo, _described(credits, texts) - blobs.keys()))

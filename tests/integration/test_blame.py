@@ -492,6 +492,7 @@ def test_benchmark_runs_and_reports_ratios() -> None:
     assert set(result["ratios"]) == {
         "aibom blame / git blame --porcelain",
         "aibom blame --format porcelain / git blame --porcelain",
+        "aibom blame (click) / git blame --porcelain",
         "blame_files (library) / git blame --porcelain",
         "aibom --version / git blame --porcelain",
         "python -c 'import click' / git blame --porcelain",

@@ -351,21 +351,21 @@ def test_porcelain_headers_come_when_the_credit_of_a_commit_changes() -> None:
     ],
 )
 def test_line_range_forms(text: str, expected: tuple[int, int]) -> None:
-    from aibom.cli_attribution import parse_line_range
+    from aibom.attribution.blameargs import parse_line_range
 
     assert parse_line_range(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", ",", "0", "0,3", "4,3", "a,b", "3,+0", "3,-0", "1,2,3"])
 def test_bad_line_range_forms(text: str) -> None:
-    from aibom.cli_attribution import parse_line_range
+    from aibom.attribution.blameargs import parse_line_range
 
     with pytest.raises(UsageError, match="bad line range"):
         parse_line_range(text)
 
 
 def test_repo_paths_resolve_directories_but_not_the_file(tmp_path: Path) -> None:
-    from aibom.cli_attribution import repo_path
+    from aibom.attribution.blameargs import repo_path
     from aibom.gitutil import Repo
 
     top = tmp_path / "top"
