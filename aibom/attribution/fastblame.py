@@ -105,7 +105,7 @@ def main(argv: Sequence[str]) -> int | None:
         return None
     from aibom import _spawn
     from aibom.attribution.blameargs import parse_line_range
-    from aibom.errors import AibomError
+    from aibom.errors import AibomError, ExitCode
     from aibom.gitutil import _git_env
 
     try:
@@ -125,8 +125,13 @@ def main(argv: Sequence[str]) -> int | None:
     except BrokenPipeError:
         _quiet_stdout()
         return 0
-    except AibomError:
-        return None  # the click command says what is wrong
+    except KeyboardInterrupt:
+        sys.stderr.write("aborted\n")
+        return int(ExitCode.INTERNAL)
+    except Exception:  # an AibomError or a bug: the click command says what is wrong
+        if os.environ.get("AIBOM_DEBUG"):
+            raise
+        return None
 
 
 def _finish(args: Args, started: Started) -> int | None:

@@ -122,3 +122,37 @@ def test_a_reader_that_stops_early(repo: GitRepo) -> None:
     )
     assert proc.stdout.count("\n") == 1 and "row 0" in proc.stdout
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
+
+
+def test_a_failure_inside_falls_back_and_stops_git(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aibom._spawn import Started
+    from aibom.attribution import resolve
+
+    started: list[Started] = []
+    real_start = fastblame_spawn_start()
+
+    def spy(*args: object, **kwargs: object) -> Started:
+        found = real_start(*args, **kwargs)
+        started.append(found)
+        return found
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.chdir(repo.path)
+    monkeypatch.delenv("AIBOM_DEBUG", raising=False)
+    monkeypatch.setattr("aibom._spawn.start", spy)
+    monkeypatch.setattr(resolve, "history", broken)
+    assert fastblame.main(["src/app.py"]) is None
+    assert started  # git blame first, then the git runs of discovery
+    for child in started:
+        with pytest.raises(ChildProcessError):  # killed or waited for, never left behind
+            os.waitpid(child.pid, os.WNOHANG)
+
+
+def fastblame_spawn_start() -> Callable[..., object]:
+    from aibom import _spawn
+
+    return _spawn.start
