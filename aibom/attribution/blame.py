@@ -10,7 +10,7 @@ moved or copied from other files) are read afterwards in one more bulk pass. The
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -112,7 +112,7 @@ def blame_many(
         raws = [run_blame(repo, path, options) for path in paths]
     finally:
         known = background.result()
-    lines = attribute_lines(repo, raws, known)
+    lines = attribute_lines(repo, raws, known, options=options)
     return [
         FileBlame(raw.path, options.rev, raw.binary, lines[raw.path], raw.porcelain) for raw in raws
     ]
@@ -144,41 +144,98 @@ def attribute_lines(
     raws: Sequence[RawBlame],
     known: resolve.History | None = None,
     credited: Mapping[str, resolve.CommitCredit] | None = None,
+    options: BlameOptions | None = None,
 ) -> dict[str, tuple[BlameLine, ...]]:
     """Credit the lines of several blames: what ``known`` lacks is read in one bulk pass.
 
     ``credited``: commit credits already worked out from ``known`` (the fast path does that
-    while git blame runs); the others ``known`` holds are worked out here.
+    while git blame runs); the others ``known`` holds are worked out here. With ``options``
+    that ignore whitespace (``-w``, the default), a line a formatting-only commit last
+    touched is credited to the line it re-formatted (:mod:`aibom.attribution.formatting`).
     """
     from aibom.attribution import resolve
 
     texts = [raw for raw in raws if not raw.binary]
-    blamed = {line.commit for raw in texts for line in raw.lines}
-    ready = credited or {}
-    credits = {sha: ready[sha] for sha in blamed if sha in ready}
-    if known is not None:
-        credits.update(known.credits(blamed - credits.keys()))
+    ready = dict(credited or {})
+    credits: dict[str, resolve.CommitCredit] = {}
+
+    def credit_of(commits: set[str]) -> None:
+        """Fill ``credits`` for ``commits``: from what is ready, then from ``known``."""
+        credits.update({sha: ready[sha] for sha in commits - credits.keys() if sha in ready})
+        if known is not None:
+            credits.update(known.credits(commits - credits.keys()))
+
+    credit_of({line.commit for raw in texts for line in raw.lines})
+    through = _formatting(repo, texts, options, known, credits, credit_of)
+    wanted = {line.commit for raw in texts for line in raw.lines}
+    wanted.update(commit for commit, _, _ in through.values())
+    credit_of(wanted)
     blobs = dict(known.blobs) if known is not None else {}
-    credits.update(resolve.lookup(repo, sorted(blamed - credits.keys())))
-    blobs.update(resolve.real_blobs(repo, _described(credits, texts) - blobs.keys()))
+    credits.update(resolve.lookup(repo, sorted(wanted - credits.keys())))
+    blobs.update(resolve.real_blobs(repo, _described(credits, texts, through) - blobs.keys()))
     crediter = _Crediter(credits, blobs)
     result: dict[str, tuple[BlameLine, ...]] = {raw.path: () for raw in raws}
     for raw in texts:
-        result[raw.path] = tuple(crediter.line(line) for line in raw.lines)
+        result[raw.path] = tuple(crediter.line(line, through) for line in raw.lines)
     return result
 
 
+def _formatting(
+    repo: Repo,
+    texts: Sequence[RawBlame],
+    options: BlameOptions | None,
+    known: resolve.History | None,
+    credits: Mapping[str, resolve.CommitCredit],
+    credit_of: Callable[[set[str]], None],
+) -> dict[tuple[str, str, int], tuple[str, str, int]]:
+    """Where the lines formatting-only commits last touched came from (``-w`` only).
+
+    Skipped when no commit in the files' history says anything of AI: looking through a
+    formatter run cannot change a credit there (most files, in most repositories).
+    """
+    if options is None or not options.ignore_whitespace or not texts:
+        return {}
+    if known is not None and not options.detect_copies and not _mentions_ai(known):
+        return {}
+    from aibom.attribution import formatting
+
+    def has_ranges(commit: str, path: str) -> bool:
+        if commit not in credits:
+            credit_of({commit})
+        found = credits.get(commit)
+        return found is not None and path in found.files
+
+    keys = {(line.commit, line.orig_path, line.orig_line) for raw in texts for line in raw.lines}
+    return formatting.look_through(repo, keys, has_ranges, blame_flags(options))
+
+
+_AI_MARKS = ("ai-generated", "ai-assisted", '"ai"', '"mixed"', "AI-Model", "ai-model")
+
+
+def _mentions_ai(known: resolve.History) -> bool:
+    """Some trailer or note of the history may credit AI (it may say yes too often)."""
+    return any(mark in text for texts in known.raw.values() for text in texts for mark in _AI_MARKS)
+
+
 def _described(
-    credits: Mapping[str, resolve.CommitCredit], raws: Sequence[RawBlame]
+    credits: Mapping[str, resolve.CommitCredit],
+    raws: Sequence[RawBlame],
+    through: Mapping[tuple[str, str, int], tuple[str, str, int]],
 ) -> set[tuple[str, str]]:
     """(commit, path) pairs some attribution record describes: only their blobs are needed."""
     pairs = set()
     for raw in raws:
         for line in raw.lines:
-            found = credits.get(line.commit)
-            if found is not None and line.orig_path in found.files:
-                pairs.add((line.commit, line.orig_path))
+            commit, path, _ = through.get((line.commit, line.orig_path, line.orig_line), _NO_KEY)
+            if not commit:
+                commit, path = line.commit, line.orig_path
+            found = credits.get(commit)
+            if found is not None and path in found.files:
+                pairs.add((commit, path))
     return pairs
+
+
+_NO_KEY = ("", "", 0)
 
 
 class _Crediter:
@@ -197,31 +254,37 @@ class _Crediter:
         self.entries: dict[tuple[str, str], tuple[FileAttribution, ...]] = {}
         self.converted: dict[int, resolve.Credit] = {}
 
-    def credit(self, raw: RawLine) -> resolve.Credit:
-        found = self.credits.get(raw.commit)
+    def credit(self, commit: str, path: str, number: int) -> resolve.Credit:
+        found = self.credits.get(commit)
         if found is None:
             return self.resolve.UNKNOWN
         if not found.files:
-            return found.fallback(raw.orig_path)
-        key = (raw.commit, raw.orig_path)
+            return found.fallback(path)
+        key = (commit, path)
         if key not in self.owners:
-            entries = found.entries(raw.orig_path, self.blobs.get(key))
+            entries = found.entries(path, self.blobs.get(key))
             self.entries[key] = entries
             self.owners[key] = self.resolve.owners(entries)
         by_line = self.owners[key]
         if by_line is not None:
-            owner = by_line.get(raw.orig_line)
+            owner = by_line.get(number)
         else:
-            owner = self.resolve.owner(self.entries[key], raw.orig_line)
+            owner = self.resolve.owner(self.entries[key], number)
         if owner is None:
-            return found.fallback(raw.orig_path)
+            return found.fallback(path)
         credit = self.converted.get(id(owner))
         if credit is None:
             credit = self.converted[id(owner)] = self.resolve.from_conversation(owner)
         return credit
 
-    def line(self, raw: RawLine) -> BlameLine:
-        credit = self.credit(raw)
+    def line(
+        self, raw: RawLine, through: Mapping[tuple[str, str, int], tuple[str, str, int]]
+    ) -> BlameLine:
+        source = through.get((raw.commit, raw.orig_path, raw.orig_line)) if through else None
+        if source is None:
+            credit = self.credit(raw.commit, raw.orig_path, raw.orig_line)
+        else:
+            credit = self.credit(*source)
         return BlameLine(  # positional: a third cheaper than keywords, 1000s of times a file
             raw.line,
             line_text(raw.content),
@@ -245,13 +308,16 @@ def line_text(content: bytes) -> str:
 
 
 # -- git blame -------------------------------------------------------------------------------
-def blame_argv(path: str, options: BlameOptions) -> list[str]:
-    argv = ["-c", "core.quotePath=false", "blame", "--porcelain"]
-    if options.ignore_whitespace:
-        argv.append("-w")
+def blame_flags(options: BlameOptions) -> list[str]:
+    """``-w``, ``-M`` and ``-C`` as ``options`` ask."""
+    flags = ["-w"] if options.ignore_whitespace else []
     if options.detect_moves:
-        argv.append("-M")
-    argv += ["-C"] * max(0, min(options.detect_copies, 3))
+        flags.append("-M")
+    return flags + ["-C"] * max(0, min(options.detect_copies, 3))
+
+
+def blame_argv(path: str, options: BlameOptions) -> list[str]:
+    argv = ["-c", "core.quotePath=false", "blame", "--porcelain", *blame_flags(options)]
     for start, end in options.line_ranges:
         if start < 1 or end < start:
             raise UsageError(

@@ -161,7 +161,8 @@ def _finish(args: Args, started: Started) -> int | None:
     raw = blame.RawBlame(path, porcelain, blame.parse_porcelain(porcelain))
     if raw.binary:
         return None
-    lines = blame.attribute_lines(repo, [raw], known, credited)[path]
+    options = blame.BlameOptions(args.rev, (), args.whitespace, args.moves, args.copies)
+    lines = blame.attribute_lines(repo, [raw], known, credited, options)[path]
     found = blame.FileBlame(path, args.rev, False, lines, porcelain)
     from aibom.report.blame import BlameFormat, render
 

@@ -1,0 +1,136 @@
+"""Blame through formatter runs: a commit that only re-formats lines (quotes, trailing commas,
+wrapping, indentation) does not take their credit, in either direction."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from aibom.attribution import formatting
+from tests.blame_support import SONNET, generation
+from tests.conftest import GitRepo
+from tests.integration.test_blame import add_note, ai_commit, blame, origins
+
+AI_CODE = "def f(x):\n    return g('a', x)\n\n\nvalues = [1, 2, 3,]\n"
+# what black would make of it: double quotes, the magic trailing comma explodes the list
+FORMATTED = 'def f(x):\n    return g("a", x)\n\n\nvalues = [\n    1,\n    2,\n    3,\n]\n'
+
+
+@pytest.fixture
+def repo(make_repo: Callable[..., GitRepo]) -> GitRepo:
+    repo = make_repo()
+    repo.commit("start", files={"README": "r\n"})
+    return repo
+
+
+def _human(repo: GitRepo, message: str, files: dict[str, str]) -> str:
+    sha = repo.commit(message, files=files)
+    add_note(repo, sha, generation("human", None, agent=None, session=None, confidence=0.6))
+    return sha
+
+
+def test_a_formatter_commit_keeps_the_ais_lines(repo: GitRepo) -> None:
+    ai_commit(repo, "ai", {"m.py": AI_CODE}, {"m.py": [(1, 5)]}, slug=SONNET)
+    fmt = _human(repo, "black", {"m.py": FORMATTED})
+    lines = blame(repo, "m.py")
+    assert [line.text for line in lines] == FORMATTED.splitlines()
+    assert origins(lines) == ["ai"] * 9 and {line.model for line in lines} == {SONNET}
+    assert lines[1].commit == fmt  # git's answer for the commit, the AI's for the credit
+    assert origins(blame(repo, "m.py", ignore_whitespace=False))[1] == "human"  # --no-w
+
+
+def test_an_ai_formatting_pass_does_not_take_a_persons_lines(repo: GitRepo) -> None:
+    _human(repo, "person", {"m.py": AI_CODE})
+    repo.commit(
+        "ai: format\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5-codex",
+        files={"m.py": FORMATTED},
+    )
+    assert set(origins(blame(repo, "m.py"))) == {"human"}
+
+
+def test_formatted_twice_and_real_edits(repo: GitRepo) -> None:
+    ai_commit(repo, "ai", {"m.py": AI_CODE}, {"m.py": [(1, 5)]}, slug=SONNET)
+    _human(repo, "black", {"m.py": FORMATTED})
+    twice = FORMATTED.replace("    return", "        return").replace('"a"', "'a'")
+    _human(repo, "reindent", {"m.py": twice})
+    assert set(origins(blame(repo, "m.py"))) == {"ai"}
+    # a real change in the same hunk as re-formatting: the person takes the hunk
+    edited = twice.replace("        return g('a', x)", '        return h("a", x)')
+    _human(repo, "edit", {"m.py": edited})
+    assert origins(blame(repo, "m.py"))[1] == "human"
+
+
+def test_the_cli_shows_it(repo: GitRepo) -> None:
+    ai_commit(repo, "ai", {"m.py": AI_CODE}, {"m.py": [(1, 5)]}, slug=SONNET)
+    _human(repo, "black", {"m.py": FORMATTED})
+    for module in ("aibom", "aibom.cli"):
+        proc = repo._run([sys.executable, "-m", module, "blame", "m.py"], None, None, True)
+        rows = proc.stdout.splitlines()
+        assert [row.split()[1] for row in rows[:9]] == ["ai"] * 9 and "9 lines" in rows[9]
+
+
+def test_hunks_are_read_by_their_counts() -> None:
+    sha = "a" * 40
+    patch = (
+        f"{sha}\n"
+        "diff --git a/x.py b/x.py\n"
+        "index 1..2 100644\n"
+        "--- a/x.py\n"
+        "+++ b/x.py\n"
+        "@@ -2,2 +2 @@\n"
+        "--- a removed line that looks like a header\n"
+        "-x\n"
+        "++++ an added one too\n"
+        "\\ No newline at end of file\n"
+        "@@ -9 +8,0 @@\n"
+        "-gone\n"
+    ).encode()
+    assert list(formatting._hunks(patch)) == [
+        (
+            sha,
+            sha + "^",
+            "x.py",
+            2,
+            ["-- a removed line that looks like a header", "x"],
+            2,
+            ["+++ an added one too"],
+        ),
+        (sha, sha + "^", "x.py", 9, ["gone"], 8, []),
+    ]
+
+
+def test_verdicts_are_cached_and_a_corrupt_cache_is_rebuilt(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aibom.gitutil import discover
+
+    ai_commit(repo, "ai", {"m.py": AI_CODE}, {"m.py": [(1, 5)]}, slug=SONNET)
+    _human(repo, "black", {"m.py": FORMATTED})
+    diffs: list[int] = []
+    real = formatting._diffed
+
+    def counted(*args: object) -> object:
+        diffs.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(formatting, "_diffed", counted)
+    assert set(origins(blame(repo, "m.py"))) == {"ai"}
+    assert set(origins(blame(repo, "m.py"))) == {"ai"}
+    assert len(diffs) == 1  # the second blame read the verdicts back
+    cache = formatting._Cache(discover(repo.path)).path
+    with open(cache, "wb") as fh:
+        fh.write(b"not a database at all" * 100)
+    assert set(origins(blame(repo, "m.py"))) == {"ai"}
+    assert set(origins(blame(repo, "m.py"))) == {"ai"}
+    assert len(diffs) == 2  # the corrupt file went, the next blame rebuilt it
+
+
+def test_files_without_ai_in_their_history_are_not_diffed(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _human(repo, "person", {"m.py": AI_CODE})
+    _human(repo, "black", {"m.py": FORMATTED})
+    monkeypatch.setattr(formatting, "_diffed", lambda *a: pytest.fail("diffed"))
+    assert set(origins(blame(repo, "m.py"))) == {"human"}
