@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from aibom.cli import FORMAT_OPTION
 from aibom.errors import AibomError, UsageError
 from aibom.report import Format, emit
+
+if TYPE_CHECKING:
+    from aibom.forensics.facts import CommitFacts
 
 
 class _Progress:
@@ -146,9 +149,10 @@ def _resolved(rev: str, cwd: str | None) -> str:
     return proc.stdout.decode().strip()
 
 
-def _facts_json(facts: Any) -> dict[str, Any]:
-    data = dataclasses.asdict(facts)
-    data["files"] = [dataclasses.asdict(f) for f in facts.files]
+def _facts_json(facts: CommitFacts) -> dict[str, Any]:
+    data = facts.asdict()
+    data["attribution"] = facts.attribution.asdict()
+    data["files"] = [f.asdict() for f in facts.files]
     return data
 
 

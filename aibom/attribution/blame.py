@@ -9,15 +9,14 @@ moved or copied from other files) are read afterwards in one more bulk pass. The
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from aibom._value import Value
 from aibom.attribution.gitpath import unquote
 from aibom.errors import GitError, UsageError
 from aibom.gitutil import Repo
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from aibom.attribution import resolve
     from aibom.attribution.model import Conversation, FileAttribution
@@ -27,17 +26,47 @@ _BLAME_TIMEOUT = 600.0
 _BINARY_PROBE = 8000  # git's own test: a NUL in the first 8000 bytes
 
 
-@dataclass(frozen=True)
-class BlameOptions:
-    rev: str = "HEAD"
-    line_ranges: tuple[tuple[int, int], ...] = ()  # -L
-    ignore_whitespace: bool = True  # -w (whitespace-only changes never flip credit)
-    detect_moves: bool = False  # -M
-    detect_copies: int = 0  # -C given 0..3 times
+class BlameOptions(Value):
+    __slots__ = ("detect_copies", "detect_moves", "ignore_whitespace", "line_ranges", "rev")
+    rev: str
+    line_ranges: tuple[tuple[int, int], ...]  # -L
+    ignore_whitespace: bool  # -w (whitespace-only changes never flip credit)
+    detect_moves: bool  # -M
+    detect_copies: int  # -C given 0..3 times
+
+    def __init__(
+        self,
+        rev: str = "HEAD",
+        line_ranges: tuple[tuple[int, int], ...] = (),
+        ignore_whitespace: bool = True,
+        detect_moves: bool = False,
+        detect_copies: int = 0,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "rev", rev)
+        setter(self, "line_ranges", line_ranges)
+        setter(self, "ignore_whitespace", ignore_whitespace)
+        setter(self, "detect_moves", detect_moves)
+        setter(self, "detect_copies", detect_copies)
 
 
-@dataclass(frozen=True)
-class BlameLine:
+DEFAULTS = BlameOptions()
+
+
+class BlameLine(Value):
+    __slots__ = (
+        "agent",
+        "commit",
+        "confidence",
+        "evidence",
+        "line",
+        "model",
+        "orig_line",
+        "orig_path",
+        "origin",
+        "session",
+        "text",
+    )
     line: int  # 1-based in options.rev
     text: str
     commit: str
@@ -50,25 +79,68 @@ class BlameLine:
     confidence: float
     evidence: str  # hook-observed | inferred | identity | imported | rewrite | trailer | none
 
+    def __init__(
+        self,
+        line: int,
+        text: str,
+        commit: str,
+        orig_path: str,
+        orig_line: int,
+        origin: str,
+        model: str | None,
+        agent: str | None,
+        session: str | None,
+        confidence: float,
+        evidence: str,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "line", line)
+        setter(self, "text", text)
+        setter(self, "commit", commit)
+        setter(self, "orig_path", orig_path)
+        setter(self, "orig_line", orig_line)
+        setter(self, "origin", origin)
+        setter(self, "model", model)
+        setter(self, "agent", agent)
+        setter(self, "session", session)
+        setter(self, "confidence", confidence)
+        setter(self, "evidence", evidence)
 
-@dataclass(frozen=True)
-class RawLine:
+
+class RawLine(Value):
     """One line of ``git blame --porcelain``, before attribution."""
 
+    __slots__ = ("commit", "content", "line", "orig_line", "orig_path")
     line: int
     commit: str
     orig_path: str
     orig_line: int
     content: bytes  # without the line feed
 
+    def __init__(
+        self, line: int, commit: str, orig_path: str, orig_line: int, content: bytes
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "line", line)
+        setter(self, "commit", commit)
+        setter(self, "orig_path", orig_path)
+        setter(self, "orig_line", orig_line)
+        setter(self, "content", content)
 
-@dataclass(frozen=True)
-class RawBlame:
+
+class RawBlame(Value):
     """What git said about one file: its porcelain output and the lines parsed from it."""
 
+    __slots__ = ("lines", "path", "porcelain")
     path: str
     porcelain: bytes
     lines: tuple[RawLine, ...]
+
+    def __init__(self, path: str, porcelain: bytes, lines: tuple[RawLine, ...]) -> None:
+        setter = object.__setattr__
+        setter(self, "path", path)
+        setter(self, "porcelain", porcelain)
+        setter(self, "lines", lines)
 
     @property
     def binary(self) -> bool:
@@ -76,19 +148,29 @@ class RawBlame:
         return b"\0" in probe[:_BINARY_PROBE]
 
 
-@dataclass(frozen=True)
-class FileBlame:
+class FileBlame(Value):
     """One file's blame: its credited lines and git's porcelain output they came from."""
 
+    __slots__ = ("binary", "lines", "path", "porcelain", "rev")
     path: str
     rev: str
     binary: bool
     lines: tuple[BlameLine, ...]
     porcelain: bytes
 
+    def __init__(
+        self, path: str, rev: str, binary: bool, lines: tuple[BlameLine, ...], porcelain: bytes
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "path", path)
+        setter(self, "rev", rev)
+        setter(self, "binary", binary)
+        setter(self, "lines", lines)
+        setter(self, "porcelain", porcelain)
+
 
 def blame_files(
-    repo: Repo, paths: Sequence[str], options: BlameOptions = BlameOptions()
+    repo: Repo, paths: Sequence[str], options: BlameOptions = DEFAULTS
 ) -> dict[str, tuple[BlameLine, ...]]:
     """Blame each path (relative to the top of the work tree) at ``options.rev``.
 
@@ -98,43 +180,59 @@ def blame_files(
     return {found.path: found.lines for found in blame_many(repo, paths, options)}
 
 
-def blame_file(repo: Repo, path: str, options: BlameOptions = BlameOptions()) -> FileBlame:
+def blame_file(repo: Repo, path: str, options: BlameOptions = DEFAULTS) -> FileBlame:
     """:func:`blame_files` for one path, keeping git's porcelain output and the binary flag."""
     return blame_many(repo, [path], options)[0]
 
 
 def blame_many(
-    repo: Repo, paths: Sequence[str], options: BlameOptions = BlameOptions()
+    repo: Repo, paths: Sequence[str], options: BlameOptions = DEFAULTS
 ) -> list[FileBlame]:
     """:func:`blame_files` keeping each file's porcelain output and binary flag, in order."""
-    background = _Prefetch(repo, options.rev, paths)
+    background = _Prefetch(repo, paths, options)
     try:
         raws = [run_blame(repo, path, options) for path in paths]
     finally:
-        known = background.result()
-    lines = attribute_lines(repo, raws, known, options=options)
+        known, credited, verdicts = background.result()
+    lines = attribute_lines(repo, raws, known, credited, options, verdicts)
     return [
         FileBlame(raw.path, options.rev, raw.binary, lines[raw.path], raw.porcelain) for raw in raws
     ]
 
 
 class _Prefetch:
-    """The history of ``paths`` (notes, trailers, blobs) read while ``git blame`` runs."""
+    """Read while ``git blame`` runs: the history of ``paths`` (notes, trailers, blobs),
+    the credit of its commits and what :func:`formatting_verdicts` says of them."""
 
-    def __init__(self, repo: Repo, rev: str, paths: Sequence[str]) -> None:
-        self._found: resolve.History | None = None
-        self._thread = threading.Thread(target=self._run, args=(repo, rev, paths), daemon=True)
+    def __init__(self, repo: Repo, paths: Sequence[str], options: BlameOptions) -> None:
+        import threading
+
+        self._found: tuple[
+            resolve.History | None,
+            dict[str, resolve.CommitCredit],
+            dict[tuple[str, str], dict[int, int]],
+        ] = (None, {}, {})
+        self._thread = threading.Thread(target=self._run, args=(repo, paths, options), daemon=True)
         self._thread.start()
 
-    def _run(self, repo: Repo, rev: str, paths: Sequence[str]) -> None:
+    def _run(self, repo: Repo, paths: Sequence[str], options: BlameOptions) -> None:
         from aibom.attribution import resolve  # imported here, while git blame runs
 
         try:
-            self._found = resolve.history(repo, rev, paths)
+            known = resolve.history(repo, options.rev, paths)
+            credited = known.credits(known.raw)
+            verdicts = formatting_verdicts(repo, known, credited, paths, options)
+            self._found = (known, credited, verdicts)
         except Exception:  # only a head start: blame reports a bad revision, and the bulk
-            self._found = None  # lookup after it reads the same facts without this
+            pass  # lookup after it reads the same facts without this
 
-    def result(self) -> resolve.History | None:
+    def result(
+        self,
+    ) -> tuple[
+        resolve.History | None,
+        dict[str, resolve.CommitCredit],
+        dict[tuple[str, str], dict[int, int]],
+    ]:
         self._thread.join()
         return self._found
 
@@ -145,13 +243,15 @@ def attribute_lines(
     known: resolve.History | None = None,
     credited: Mapping[str, resolve.CommitCredit] | None = None,
     options: BlameOptions | None = None,
+    verdicts: Mapping[tuple[str, str], dict[int, int]] | None = None,
 ) -> dict[str, tuple[BlameLine, ...]]:
     """Credit the lines of several blames: what ``known`` lacks is read in one bulk pass.
 
     ``credited``: commit credits already worked out from ``known`` (the fast path does that
     while git blame runs); the others ``known`` holds are worked out here. With ``options``
     that ignore whitespace (``-w``, the default), a line a formatting-only commit last
-    touched is credited to the line it re-formatted (:mod:`aibom.attribution.formatting`).
+    touched is credited to the line it re-formatted (:mod:`aibom.attribution.formatting`;
+    ``verdicts``: its answers already read for some commits, see :func:`formatting_verdicts`).
     """
     from aibom.attribution import resolve
 
@@ -166,7 +266,7 @@ def attribute_lines(
             credits.update(known.credits(commits - credits.keys()))
 
     credit_of({line.commit for raw in texts for line in raw.lines})
-    through = _formatting(repo, texts, options, known, credits, credit_of)
+    through = _formatting(repo, texts, options, known, credits, credit_of, verdicts)
     wanted = {line.commit for raw in texts for line in raw.lines}
     wanted.update(commit for commit, _, _ in through.values())
     credit_of(wanted)
@@ -187,6 +287,7 @@ def _formatting(
     known: resolve.History | None,
     credits: Mapping[str, resolve.CommitCredit],
     credit_of: Callable[[set[str]], None],
+    verdicts: Mapping[tuple[str, str], dict[int, int]] | None,
 ) -> dict[tuple[str, str, int], tuple[str, str, int]]:
     """Where the lines formatting-only commits last touched came from (``-w`` only).
 
@@ -195,7 +296,7 @@ def _formatting(
     """
     if options is None or not options.ignore_whitespace or not texts:
         return {}
-    if known is not None and not options.detect_copies and not _mentions_ai(known):
+    if known is not None and not options.detect_copies and not mentions_ai(known):
         return {}
     from aibom.attribution import formatting
 
@@ -206,13 +307,33 @@ def _formatting(
         return found is not None and path in found.files
 
     keys = {(line.commit, line.orig_path, line.orig_line) for raw in texts for line in raw.lines}
-    return formatting.look_through(repo, keys, has_ranges, blame_flags(options))
+    return formatting.look_through(repo, keys, has_ranges, blame_flags(options), verdicts)
+
+
+def formatting_verdicts(
+    repo: Repo,
+    known: resolve.History,
+    credits: Mapping[str, resolve.CommitCredit],
+    paths: Sequence[str],
+    options: BlameOptions,
+) -> dict[tuple[str, str], dict[int, int]]:
+    """What :mod:`~aibom.attribution.formatting` says of every commit of ``known`` without
+    line ranges for ``paths``, read ahead (while git blame runs); {} when not needed."""
+    if not options.ignore_whitespace or not mentions_ai(known):
+        return {}
+    from aibom.attribution import formatting
+
+    pairs: set[tuple[str, str]] = set()
+    for sha in known.raw:
+        found = credits.get(sha)
+        pairs.update((sha, p) for p in paths if found is None or p not in found.files)
+    return formatting.verdicts(repo, pairs)
 
 
 _AI_MARKS = ("ai-generated", "ai-assisted", '"ai"', '"mixed"', "AI-Model", "ai-model")
 
 
-def _mentions_ai(known: resolve.History) -> bool:
+def mentions_ai(known: resolve.History) -> bool:
     """Some trailer or note of the history may credit AI (it may say yes too often)."""
     return any(mark in text for texts in known.raw.values() for text in texts for mark in _AI_MARKS)
 
@@ -327,7 +448,7 @@ def blame_argv(path: str, options: BlameOptions) -> list[str]:
     return [*argv, options.rev, "--", path]
 
 
-def run_blame(repo: Repo, path: str, options: BlameOptions = BlameOptions()) -> RawBlame:
+def run_blame(repo: Repo, path: str, options: BlameOptions = DEFAULTS) -> RawBlame:
     """One ``git blame --porcelain`` of ``path`` at ``options.rev``, parsed."""
     if options.rev.startswith("-"):
         raise UsageError(f"bad revision {options.rev!r}", hint="a revision cannot start with '-'")

@@ -151,6 +151,14 @@ def _finish(args: Args, started: Started) -> int | None:
         except AibomError:  # only a head start: the bulk lookup after blame reads the same
             known = None
         credited = known.credits(known.raw) if known is not None else {}
+        options = blame.BlameOptions(args.rev, (), args.whitespace, args.moves, args.copies)
+        verdicts = (
+            blame.formatting_verdicts(repo, known, credited, [path], options)
+            if known is not None
+            else {}
+        )
+        from aibom.report.blame import BlameFormat, render
+
         code, porcelain, _ = started.wait(_BLAME_TIMEOUT)
         done = True
     finally:
@@ -161,10 +169,8 @@ def _finish(args: Args, started: Started) -> int | None:
     raw = blame.RawBlame(path, porcelain, blame.parse_porcelain(porcelain))
     if raw.binary:
         return None
-    options = blame.BlameOptions(args.rev, (), args.whitespace, args.moves, args.copies)
-    lines = blame.attribute_lines(repo, [raw], known, credited, options)[path]
+    lines = blame.attribute_lines(repo, [raw], known, credited, options, verdicts)[path]
     found = blame.FileBlame(path, args.rev, False, lines, porcelain)
-    from aibom.report.blame import BlameFormat, render
 
     sys.stdout.buffer.write(render(found, BlameFormat(args.fmt)))
     sys.stdout.buffer.flush()

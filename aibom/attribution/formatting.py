@@ -18,21 +18,17 @@ answer: only a change that is entirely formatting is looked through.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from aibom.attribution.gitpath import unquote
 from aibom.attribution.linediff import reformatted
 from aibom.gitutil import Repo
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    import sqlite3
-
 ROUNDS = 3
 _TIMEOUT = 600.0
 
 Key = tuple[str, str, int]  # (commit, path in that commit, line in its blob)
+Mapping_ = dict[int, int]  # new line -> the old line it re-formats (formatting-only hunks)
 
 
 def look_through(
@@ -40,16 +36,18 @@ def look_through(
     lines: Iterable[Key],
     has_ranges: Callable[[str, str], bool],
     blame_flags: Sequence[str] = ("-w",),
+    ready: Mapping[tuple[str, str], Mapping_] | None = None,
 ) -> dict[Key, Key]:
     """For blamed lines that a formatting-only change last touched: where each came from
     (the commit, path and line that wrote its code). ``has_ranges(commit, path)``: that
-    commit's records give line ranges for the path (then git's answer stands)."""
+    commit's records give line ranges for the path (then git's answer stands). ``ready``:
+    :func:`verdicts` already read (while git blame ran) for some of the pairs."""
     found: dict[Key, Key] = {}
     pending = {key for key in lines if not has_ranges(key[0], key[1])}
     for _ in range(ROUNDS):
         if not pending:
             break
-        moved = _parents_lines(repo, pending)
+        moved = _parents_lines(repo, pending, ready or {})
         if not moved:
             break
         sources = _blame_parents(repo, moved, blame_flags)
@@ -68,9 +66,9 @@ def look_through(
 
 
 # -- the hunks -------------------------------------------------------------------------------
-def _parents_lines(repo: Repo, keys: set[Key]) -> dict[Key, Key]:
-    """For each key in a formatting-only hunk of its commit: (parent, old path, old line)."""
-    pairs = {(commit, path) for commit, path, _ in keys}
+def verdicts(repo: Repo, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Mapping_]:
+    """The formatting-only hunks of each (commit, path): from the cache, the rest diffed
+    (with one ``git diff-tree``) and cached."""
     cache = _Cache(repo)
     known = cache.get(pairs)
     missing = pairs - known.keys()
@@ -78,15 +76,23 @@ def _parents_lines(repo: Repo, keys: set[Key]) -> dict[Key, Key]:
         found = _diffed(repo, missing)
         cache.put(found)
         known.update(found)
+    return known
+
+
+def _parents_lines(
+    repo: Repo, keys: set[Key], ready: Mapping[tuple[str, str], Mapping_]
+) -> dict[Key, Key]:
+    """For each key in a formatting-only hunk of its commit: (parent, old path, old line)."""
+    pairs = {(commit, path) for commit, path, _ in keys}
+    known = {pair: ready[pair] for pair in pairs if pair in ready}
+    if pairs - known.keys():
+        known.update(verdicts(repo, pairs - known.keys()))
     moved: dict[Key, Key] = {}
     for commit, path, line in keys:
         old = known.get((commit, path), {}).get(line)
         if old is not None:
             moved[(commit, path, line)] = (commit + "^", path, old)
     return moved
-
-
-Mapping_ = dict[int, int]  # new line -> the old line it re-formats (formatting-only hunks)
 
 
 def _diffed(repo: Repo, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Mapping_]:
@@ -127,86 +133,64 @@ def _diffed(repo: Repo, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Ma
 
 class _Cache:
     """Formatting-only hunks per (commit, path): facts of immutable commits, so kept for
-    good in ``<git common dir>/aibom/blame-cache.sqlite3``; a repeated blame diffs nothing.
-    Any trouble with the file (read-only, locked) only means no cache; a corrupt one goes."""
+    good under ``<git common dir>/aibom/blame-cache/``, a repeated blame diffs nothing.
 
-    TABLE = "formatting_v1"  # a new rule for formatting-only hunks takes a new table
+    Files by the first three hex digits of the commit, lines ``commit TAB path TAB
+    new:old ...`` appended in one write each; a line that does not parse is skipped (its
+    pair is diffed again). Any trouble with the files only means no cache.
+    """
+
+    DIR = "formatting-v1"  # a new rule for formatting-only hunks takes a new directory
 
     def __init__(self, repo: Repo) -> None:
-        self.path = os.path.join(repo.shared_dir, "blame-cache.sqlite3")
+        self.root = os.path.join(repo.shared_dir, "blame-cache", self.DIR)
 
     def get(self, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Mapping_]:
-        import sqlite3
-
-        if not pairs or not os.path.exists(self.path):
-            return {}
         found: dict[tuple[str, str], Mapping_] = {}
-        commits = sorted({c for c, _ in pairs})
-        try:
-            with closing(self._open()) as db:
-                for start in range(0, len(commits), 500):
-                    chunk = commits[start : start + 500]
-                    rows = db.execute(
-                        f"SELECT commit_id, path, lines FROM {self.TABLE}"
-                        f" WHERE commit_id IN ({', '.join('?' * len(chunk))})",
-                        chunk,
-                    ).fetchall()
-                    for commit, path, lines in rows:
-                        if (commit, path) in pairs:
-                            found[(commit, path)] = _decode(lines)
-        except sqlite3.DatabaseError as exc:
-            self._discard(exc)
-            return {}
-        except (OSError, ValueError):
-            return {}
+        for shard in sorted({commit[:3] for commit, _ in pairs}):
+            try:
+                with open(os.path.join(self.root, shard), encoding="utf-8", errors="replace") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            for row in text.split("\n"):
+                commit, _, rest = row.partition("\t")
+                path, _, lines = rest.partition("\t")
+                if (commit, path) in pairs:
+                    mapping = _decode(lines)
+                    if mapping is not None:
+                        found[(commit, path)] = mapping
         return found
 
     def put(self, found: dict[tuple[str, str], Mapping_]) -> None:
-        import sqlite3
-
-        if not found:
-            return
-        rows = [(c, p, _encode(m)) for (c, p), m in sorted(found.items())]
+        shards: dict[str, list[str]] = {}
+        for (commit, path), mapping in sorted(found.items()):
+            if _is_sha(commit) and not any(c in path for c in "\t\n\r"):
+                shards.setdefault(commit[:3], []).append(f"{commit}\t{path}\t{_encode(mapping)}\n")
         try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with closing(self._open()) as db:
-                db.execute("BEGIN IMMEDIATE")
-                db.executemany(f"INSERT OR REPLACE INTO {self.TABLE} VALUES (?, ?, ?)", rows)
-                db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            self._discard(exc)
+            os.makedirs(self.root, exist_ok=True)
+            for shard, rows in shards.items():
+                with open(os.path.join(self.root, shard), "a", encoding="utf-8") as fh:
+                    fh.write("".join(rows))
         except OSError:
             pass
 
-    def _open(self) -> sqlite3.Connection:
-        import sqlite3
-
-        db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
-        db.execute(
-            f"CREATE TABLE IF NOT EXISTS {self.TABLE} (commit_id TEXT NOT NULL,"
-            " path TEXT NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (commit_id, path))"
-            " WITHOUT ROWID"
-        )
-        return db
-
-    def _discard(self, exc: Exception) -> None:
-        """A file that is not a database (or a damaged one) goes; it is rebuilt as blames
-        run. A locked, busy or read-only one stays."""
-        import sqlite3
-
-        if isinstance(exc, sqlite3.OperationalError):
-            return
-        with suppress(OSError):
-            os.remove(self.path)
-
 
 def _encode(mapping: Mapping_) -> str:
-    return " ".join(f"{new}:{old}" for new, old in sorted(mapping.items()))
+    return " ".join(f"{new}:{old}" for new, old in sorted(mapping.items())) or "-"
 
 
-def _decode(text: str) -> Mapping_:
-    pairs = (item.partition(":") for item in text.split())
-    return {int(new): int(old) for new, _, old in pairs}
+def _decode(text: str) -> Mapping_ | None:
+    """The mapping of a cache line, or None for a line that does not parse."""
+    if text == "-":
+        return {}
+    found: Mapping_ = {}
+    for item in text.split(" "):
+        new, sep, old = item.partition(":")
+        if not sep or not new.isdigit() or not old.isdigit():
+            return None
+        found[int(new)] = int(old)
+    return found or None
 
 
 def _hunks(

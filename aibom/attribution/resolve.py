@@ -19,16 +19,19 @@ Resolution for line ``n`` of ``path`` in ``commit`` (the contract of
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
+from aibom._fastjson import loads as json_loads
+from aibom._value import Value
 from aibom.attribution import model
 from aibom.attribution.gitpath import unquote
 from aibom.forensics.facts import Attribution, attribute, normalized
 from aibom.gitutil import NOTES_REF, Repo
 from aibom.provenance.types import BASE_CONFIDENCE, SourceKind
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 LINE_EVIDENCE = (*model.EVIDENCE, "trailer", "none")
 
@@ -46,16 +49,33 @@ _LOG_TIMEOUT = 600.0
 _normalized = functools.lru_cache(maxsize=1024)(normalized)
 
 
-@dataclass(frozen=True)
-class Credit:
+class Credit(Value):
     """Who wrote a line (or, at commit level, a commit)."""
 
+    __slots__ = ("agent", "confidence", "evidence", "model", "origin", "session")
     origin: str  # human | ai | mixed | unknown
     model: str | None
     agent: str | None
     session: str | None
     confidence: float
     evidence: str  # one of LINE_EVIDENCE
+
+    def __init__(
+        self,
+        origin: str,
+        model: str | None,
+        agent: str | None,
+        session: str | None,
+        confidence: float,
+        evidence: str,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "origin", origin)
+        setter(self, "model", model)
+        setter(self, "agent", agent)
+        setter(self, "session", session)
+        setter(self, "confidence", confidence)
+        setter(self, "evidence", evidence)
 
 
 UNKNOWN = Credit("unknown", None, None, None, 0.0, "none")
@@ -65,16 +85,29 @@ UNKNOWN = Credit("unknown", None, None, None, 0.0, "none")
 UNOBSERVED = Credit("human", None, None, None, 0.6, "hook-observed")
 
 
-@dataclass(frozen=True)
-class CommitCredit:
+class CommitCredit(Value):
     """A commit's commit-level credit and its attribution records' file entries, by path."""
 
+    __slots__ = ("commit", "credit", "files", "observed")
     commit: str
     credit: Credit
     files: Mapping[str, tuple[model.FileAttribution, ...]]
     # paths line-level capture reported in this commit (None: no checkpoint record, or a
     # commit-level credit that is not AI): a file outside them no agent hook saw written
-    observed: frozenset[str] | None = None
+    observed: frozenset[str] | None
+
+    def __init__(
+        self,
+        commit: str,
+        credit: Credit,
+        files: Mapping[str, tuple[model.FileAttribution, ...]],
+        observed: frozenset[str] | None = None,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "commit", commit)
+        setter(self, "credit", credit)
+        setter(self, "files", files)
+        setter(self, "observed", observed)
 
     def fallback(self, path: str) -> Credit:
         """The credit of a line of ``path`` no (current) attribution entry covers: the
@@ -131,13 +164,20 @@ def from_conversation(c: model.Conversation) -> Credit:
 
 
 # -- bulk read -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class History:
+class History(Value):
     """What one ``git log`` said: each commit's trailers and note text (parsed only for the
     commits asked about), and ``(commit, path) -> blob``."""
 
+    __slots__ = ("blobs", "raw")
     raw: Mapping[str, tuple[str, str]]
     blobs: Mapping[tuple[str, str], str]
+
+    def __init__(
+        self, raw: Mapping[str, tuple[str, str]], blobs: Mapping[tuple[str, str], str]
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "raw", raw)
+        setter(self, "blobs", blobs)
 
     def credits(self, commits: Iterable[str]) -> dict[str, CommitCredit]:
         found = {}
@@ -262,7 +302,7 @@ def _json_line(line: str) -> dict[str, Any] | None:
     if not line.startswith("{"):
         return None
     try:
-        data = json.loads(line)
+        data = json_loads(line)
     except ValueError:
         return None
     return data if isinstance(data, dict) else None

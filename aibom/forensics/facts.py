@@ -12,26 +12,28 @@ reads tens of thousands): a line that is not a usable record is skipped and coun
 from __future__ import annotations
 
 import abc
-import json
-import queue
-import subprocess
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
+from aibom._fastjson import loads as json_loads
+from aibom._value import Value
 from aibom.errors import GitError, UsageError
 from aibom.gitutil import NOTES_REF, Repo, _git_env
 from aibom.provenance import trailers as tr
 from aibom.provenance.modelid import normalize_model
 from aibom.provenance.trailers import parse_kv_lines
 from aibom.provenance.types import Origin, combine_origins
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
+    import threading
+    from typing import Any
 
 UNKNOWN = "unknown"
 SCAN_TIMEOUT = 3600.0  # seconds for one git log over the whole history
@@ -43,30 +45,63 @@ _SEP = "\x1eC\x1f"
 _FORMAT = "%x1eC%x1f" + "%x1f".join(["%H", "%P", "%an", "%ae", "%ct", "%B", "%N"])
 
 
-@dataclass(frozen=True)
-class Attribution:
+class Attribution(Value):
     """One source's claim about a commit. ``models``: normalised ``provider/model`` ids."""
 
+    __slots__ = ("agent", "models", "origin", "sessions", "source")
     origin: str  # human | ai-assisted | ai-generated | unknown
-    models: tuple[str, ...] = ()
-    agent: str | None = None  # name or name/version
-    sessions: tuple[str, ...] = ()
-    source: str = "record"  # record | inferred-record | trailer | git-ai | agent-trace
+    models: tuple[str, ...]
+    agent: str | None  # name or name/version
+    sessions: tuple[str, ...]
+    source: str  # record | inferred-record | trailer | git-ai | agent-trace
+
+    def __init__(
+        self,
+        origin: str,
+        models: tuple[str, ...] = (),
+        agent: str | None = None,
+        sessions: tuple[str, ...] = (),
+        source: str = "record",
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "origin", origin)
+        setter(self, "models", models)
+        setter(self, "agent", agent)
+        setter(self, "sessions", sessions)
+        setter(self, "source", source)
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(Value):
     """A file a commit changed; ``counted`` False when the source gave the path without
     line counts (``added``/``deleted`` are then 0 and mean nothing)."""
 
+    __slots__ = ("added", "counted", "deleted", "path")
     path: str
     added: int
     deleted: int
-    counted: bool = True
+    counted: bool
+
+    def __init__(self, path: str, added: int, deleted: int, counted: bool = True) -> None:
+        setter = object.__setattr__
+        setter(self, "path", path)
+        setter(self, "added", added)
+        setter(self, "deleted", deleted)
+        setter(self, "counted", counted)
 
 
-@dataclass(frozen=True)
-class CommitFacts:
+class CommitFacts(Value):
+    __slots__ = (
+        "attribution",
+        "author_email",
+        "author_name",
+        "committed",
+        "files",
+        "parents",
+        "repository",
+        "sha",
+        "skipped_lines",
+        "subject",
+    )
     sha: str
     parents: tuple[str, ...]
     author_name: str
@@ -74,9 +109,34 @@ class CommitFacts:
     committed: int  # committer time, seconds since the epoch
     subject: str
     attribution: Attribution
-    files: tuple[FileChange, ...] = field(default=())
-    skipped_lines: int = 0  # note lines that were not usable records
-    repository: str = ""  # which repository (set by sources that span several)
+    files: tuple[FileChange, ...]
+    skipped_lines: int  # note lines that were not usable records
+    repository: str  # which repository (set by sources that span several)
+
+    def __init__(
+        self,
+        sha: str,
+        parents: tuple[str, ...],
+        author_name: str,
+        author_email: str,
+        committed: int,
+        subject: str,
+        attribution: Attribution,
+        files: tuple[FileChange, ...] = (),
+        skipped_lines: int = 0,
+        repository: str = "",
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "sha", sha)
+        setter(self, "parents", parents)
+        setter(self, "author_name", author_name)
+        setter(self, "author_email", author_email)
+        setter(self, "committed", committed)
+        setter(self, "subject", subject)
+        setter(self, "attribution", attribution)
+        setter(self, "files", files)
+        setter(self, "skipped_lines", skipped_lines)
+        setter(self, "repository", repository)
 
     @property
     def origin(self) -> str:
@@ -132,14 +192,19 @@ def scan(
 _ENGINES = ("--perl-regexp", "--extended-regexp")  # PCRE is faster; not every git has it
 
 
-@dataclass(frozen=True)
-class GitGrep:
+class GitGrep(Value):
     """``git log --grep`` patterns (POSIX ERE, which PCRE reads the same) that together match
     the message or note of every commit a query can match: with ``--notes``, git greps the
     notes too, so git drops all other commits before formatting or diffing them."""
 
+    __slots__ = ("ignore_case", "patterns")
     patterns: tuple[str, ...]
-    ignore_case: bool = True
+    ignore_case: bool
+
+    def __init__(self, patterns: tuple[str, ...], ignore_case: bool = True) -> None:
+        setter = object.__setattr__
+        setter(self, "patterns", patterns)
+        setter(self, "ignore_case", ignore_case)
 
 
 def _grep_scan(
@@ -205,6 +270,10 @@ class DiffTree:
     busy git never stalls the caller), the paths they changed out."""
 
     def __init__(self, repo: Repo, timeout: float = SCAN_TIMEOUT) -> None:
+        import queue
+        import subprocess
+        import threading
+
         argv = ["git", "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root"]
         self.proc = subprocess.Popen(
             [*argv, "--name-only", "--no-renames", "-z"],
@@ -335,6 +404,9 @@ def stream_log(repo: Repo, argv: Sequence[str], timeout: float = SCAN_TIMEOUT) -
     of whole entries, read while git still writes (a large pipe lets git run ahead while
     the caller parses). A bad revision is a usage error; a repository without commits
     yields nothing."""
+    import subprocess
+    import threading
+
     proc = subprocess.Popen(
         ["git", *argv],
         cwd=repo.cwd,
@@ -596,7 +668,7 @@ def _note_records(note: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
         if not line:
             continue
         try:
-            data = json.loads(line)
+            data = json_loads(line)
         except ValueError:
             skipped += 1
             continue

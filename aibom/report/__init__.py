@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Format(StrEnum):
@@ -16,6 +18,8 @@ class Format(StrEnum):
 def dump_json(data: Any) -> str:
     """Readable UTF-8 JSON; ASCII escapes when text holds undecodable bytes (lone surrogates
     from non-UTF-8 file names or messages), so the output is always valid UTF-8."""
+    import json
+
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
     try:
         text.encode("utf-8")

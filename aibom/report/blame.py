@@ -22,10 +22,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
-from typing import Any, assert_never
 
+from aibom._never import assert_never
 from aibom.attribution.blame import ORIGINS, BlameLine, FileBlame
 from aibom.report import dump_json
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SHORT = 8
 AIBOM_KEYS = ("origin", "model", "agent", "session", "confidence", "evidence")

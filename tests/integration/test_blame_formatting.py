@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -101,7 +102,7 @@ def test_hunks_are_read_by_their_counts() -> None:
     ]
 
 
-def test_verdicts_are_cached_and_a_corrupt_cache_is_rebuilt(
+def test_verdicts_are_cached_and_a_damaged_cache_is_not_trusted(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from aibom.gitutil import discover
@@ -119,12 +120,12 @@ def test_verdicts_are_cached_and_a_corrupt_cache_is_rebuilt(
     assert set(origins(blame(repo, "m.py"))) == {"ai"}
     assert set(origins(blame(repo, "m.py"))) == {"ai"}
     assert len(diffs) == 1  # the second blame read the verdicts back
-    cache = formatting._Cache(discover(repo.path)).path
-    with open(cache, "wb") as fh:
-        fh.write(b"not a database at all" * 100)
+    root = Path(formatting._Cache(discover(repo.path)).root)
+    (shard,) = root.iterdir()
+    shard.write_bytes(b"\xff not a cache line\n" + shard.read_bytes().replace(b":", b";"))
     assert set(origins(blame(repo, "m.py"))) == {"ai"}
     assert set(origins(blame(repo, "m.py"))) == {"ai"}
-    assert len(diffs) == 2  # the corrupt file went, the next blame rebuilt it
+    assert len(diffs) == 2  # lines that do not parse are skipped; the next blame re-diffed
 
 
 def test_files_without_ai_in_their_history_are_not_diffed(

@@ -45,3 +45,10 @@ def test_a_timeout_kills() -> None:
         started.wait(0.2)
     with pytest.raises(ChildProcessError):
         os.waitpid(started.pid, os.WNOHANG)
+
+
+def test_assert_never_raises() -> None:
+    from aibom._never import assert_never
+
+    with pytest.raises(AssertionError, match="unhandled value: 'x'"):
+        assert_never("x")  # type: ignore[arg-type]
