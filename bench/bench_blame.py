@@ -54,6 +54,7 @@ AGENTS = ("claude-code/2.0.14", "claude-code/2.0.14", "codex/0.46.0")
 
 def clean_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AIBOM_"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # warm-ups write .pyc, as installs have them
     env.update(
         HOME=str(home),
         GIT_CONFIG_GLOBAL=os.devnull,

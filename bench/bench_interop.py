@@ -49,6 +49,7 @@ SESSIONS = (
 
 def clean_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AIBOM_"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # warm-ups write .pyc, as installs have them
     env.update(
         HOME=str(home),
         GIT_CONFIG_GLOBAL=os.devnull,

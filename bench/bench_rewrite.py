@@ -47,6 +47,7 @@ HOOKLESS = ["-c", "core.hooksPath=/dev/null", "-c", "notes.rewrite.rebase=false"
 
 def clean_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AIBOM_"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # warm-ups write .pyc, as installs have them
     env = {k: v for k, v in env.items() if not k.startswith(("CLAUDE", "CODEX", "CURSOR"))}
     env.update(
         HOME=str(home),
