@@ -4,7 +4,8 @@ On the machines aibom targets, ``import dataclasses`` (with ``inspect`` and ``re
 than the whole start-up of Python, and the hooks must run in under twice ``python -c pass``.
 Core types therefore subclass :class:`Value`: ``__slots__``, an explicit ``__init__``, and
 equality, hashing, ``repr`` and ``replace`` over the slots. Modules off the hook path (CLI,
-reports, BOM) use frozen dataclasses as usual.
+reports, BOM) use frozen dataclasses as usual; the types on the path of ``aibom blame``
+(timed as a whole process against ``git blame``) are Value classes too.
 """
 
 from __future__ import annotations
