@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     from aibom.provenance.checkpoint import Checkpoint
 
 _PATH_KEYS = ("file_path", "filePath", "path", "absolute_path", "target_file", "notebook_path")
+_TOOL_KEYS = ("tool_name", "toolName")
+# tools that write files (Claude Code, Gemini CLI, Codex, Copilot, Cursor), lower case
+_EDIT_TOOLS = frozenset(
+    (
+        *("write", "edit", "multiedit", "notebookedit", "write_file", "replace", "edit_file"),
+        *("apply_patch", "create_file", "editfiles", "str_replace_editor", "insert_edit_into_file"),
+    )
+)
 _PATCH_MARKERS = ("*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: ")
 
 
@@ -206,6 +214,9 @@ def observe(
     warnings: list[str] = []
     targets = list(files) or edited_paths(payload)
     if not targets:
+        tool = next((payload[k] for k in _TOOL_KEYS if isinstance(payload.get(k), str)), "")
+        if tool.lower() in _EDIT_TOOLS:  # a file-writing tool, but no file named
+            return [], [f"{tool} payload names no file; no lines recorded"]
         return [], []
     phase = phase or phase_of(point.event)
     cwd = _payload_cwd(payload)

@@ -155,11 +155,11 @@ def parse(
             decoded = json.loads(raw[:MAX_PAYLOAD].decode("utf-8", "replace"))
         except _BAD_JSON as exc:
             warnings.append(f"payload is not JSON ({type(exc).__name__}); recorded as unknown")
-            decoded = None
-        if isinstance(decoded, dict):
-            payload = decoded
-        elif decoded is not None:
-            warnings.append("payload is not a JSON object; recorded as unknown")
+        else:
+            if isinstance(decoded, dict):
+                payload = decoded
+            else:  # null, a list, a string, a number
+                warnings.append("payload is not a JSON object; recorded as unknown")
     found_model = model or _first(payload, _MODEL_KEYS)
     transcript = payload.get("transcript_path")
     if not found_model and isinstance(transcript, str):

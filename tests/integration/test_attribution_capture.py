@@ -269,6 +269,15 @@ def test_unknown_payload_gives_no_ai_credit(base_repo: GitRepo) -> None:
     assert found == {"unknown": {6, 7}}
 
 
+def test_an_edit_payload_without_a_file_warns(base_repo: GitRepo) -> None:
+    for tool_input in (None, {}, {"file_path": 7}):
+        payload = {"hook_event_name": "PostToolUse", "tool_name": "Edit", "tool_input": tool_input}
+        proc = base_repo.aibom("checkpoint", "claude-code", input=json.dumps(payload))
+        assert proc.returncode == 0 and "Edit payload names no file" in proc.stderr
+    read = {"hook_event_name": "PostToolUse", "tool_name": "Read", "tool_input": None}
+    assert base_repo.aibom("checkpoint", "claude-code", input=json.dumps(read)).stderr == ""
+
+
 def test_bad_files_never_block_a_commit_nor_get_credit(base_repo: GitRepo, tmp_path: Path) -> None:
     repo = base_repo
     outside = tmp_path / "elsewhere.py"

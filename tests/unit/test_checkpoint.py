@@ -101,7 +101,18 @@ def test_payload_shapes(
 
 
 @pytest.mark.parametrize(
-    "raw", [b"", b"not json", b"[1, 2]", b'{"unrelated": true}', b"\xff\xfe garbage", b"{" * 5000]
+    "raw",
+    [
+        b"",
+        b"not json",
+        b"[1, 2]",
+        b"null",
+        b"42",
+        b'"text"',
+        b'{"unrelated": true}',
+        b"\xff\xfe garbage",
+        b"{" * 5000,
+    ],
 )
 def test_bad_payloads_never_raise(raw: bytes) -> None:
     point, warnings = cp.parse_payload("some-agent", raw, now=1.0)
