@@ -48,6 +48,11 @@ def repo_path(repo: Any, file: str, base: str | None) -> str:
         return file.lstrip("/")  # a bare repository: paths are given from its root
     start = base if base is not None else os.getcwd()
     full = os.path.abspath(os.path.join(start, file))
+    if os.path.isdir(full) and not os.path.islink(full):
+        raise UsageError(
+            f"{file} is a directory: aibom blame takes one file",
+            hint=f"list its files with: git ls-files {file}",
+        )
     # resolve symlinked directories but not the file itself: a symlink is blamed as itself
     parent = os.path.realpath(os.path.dirname(full))
     top = os.path.realpath(repo.toplevel)

@@ -377,9 +377,12 @@ def test_repo_paths_resolve_directories_but_not_the_file(tmp_path: Path) -> None
     assert repo_path(repo, "a.py", str(top / "src")) == "src/a.py"
     assert repo_path(repo, "a.py", str(tmp_path / "alias")) == "src/a.py"
     assert repo_path(repo, "link.py", str(top / "src")) == "src/link.py"  # not its target
-    for outside in ("../x.py", str(tmp_path / "x.py"), "."):
+    for outside in ("../x.py", str(tmp_path / "x.py")):
         with pytest.raises(UsageError, match="outside the repository"):
             repo_path(repo, outside, str(top))
+    for directory in (".", "src", str(top)):
+        with pytest.raises(UsageError, match="is a directory"):
+            repo_path(repo, directory, str(top))
     bare = Repo(str(top), str(top), None)
     assert repo_path(bare, "src/a.py", None) == "src/a.py"
 
