@@ -206,7 +206,9 @@ def trace(
     not matter. Commits known from aibom notes, AI-* trailers and imported git-ai / Agent
     Trace records are all searched. --fail-if-found exits 1 only when something matches: an
     unknown model is an empty result, exit 0 even with --fail-if-found; a malformed one is a
-    usage error (exit 2).
+    usage error (exit 2). In CSV, a text cell (path, model, agent, line...) that begins with
+    = + - @, TAB or CR gets a leading ' so that a spreadsheet does not run it as a formula;
+    the number columns are never changed.
 
     \b
     Examples:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import io
 import json
 from enum import StrEnum
 from typing import Any, assert_never
@@ -175,22 +174,51 @@ def _surviving_text(surviving: Surviving) -> list[str]:
     return out
 
 
+# A cell starting with one of these is a formula to a spreadsheet program (OWASP, "CSV
+# injection"); a text cell that does is written with a leading ' so it stays text.
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def _text_cell(text: str) -> str:
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+class _Records:
+    """What a csv writer writes to. The writer quotes a cell for the characters of its line
+    terminator, not for CR and LF as such: told to end rows with CR LF, it quotes a cell with
+    a bare CR (a path, a line of a CRLF file) too, instead of writing a CR that ends the row
+    early for every reader. Each row comes in one write; kept ending in LF, as before."""
+
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+
+    def write(self, row: str) -> None:
+        self.rows.append(row[:-2] + "\n")
+
+
 def _trace_csv(result: TraceResult, surviving: Surviving | None) -> str:
-    """One row per (commit, file); with --surviving, one row per surviving line after."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """One row per (commit, file); with --surviving, one row per surviving line after.
+
+    Every text cell taken from the source (repository, commit, origin, models, agent,
+    sessions, path, line text) goes through :func:`_text_cell`; ``lines_added`` and ``line``
+    are ints, written as they are."""
+    cell = _text_cell
+    records = _Records()
+    writer = csv.writer(records, lineterminator="\r\n")
     writer.writerow(_CSV_HEADER)
     for c in result.commits:
-        head = [c.repository, c.sha, _day(c.committed), c.origin, " ".join(c.models)]
-        head += [c.agent or "", " ".join(c.sessions)]
+        head = [cell(c.repository), cell(c.sha), _day(c.committed), cell(c.origin)]
+        head += [cell(" ".join(c.models)), cell(c.agent or ""), cell(" ".join(c.sessions))]
         for f in c.files or ():
-            writer.writerow(["commit", *head, f.path, f.added if f.counted else "", "", ""])
+            added = f.added if f.counted else ""
+            writer.writerow(["commit", *head, cell(f.path), added, "", ""])
         if not c.files:
             writer.writerow(["commit", *head, "", "", "", ""])
     for line in surviving.lines if surviving is not None else ():
-        row = ["surviving", result.source, line.commit, "", line.origin, line.model or ""]
-        writer.writerow([*row, line.agent or "", "", line.path, "", line.line, line.text])
-    return buffer.getvalue()
+        row = ["surviving", cell(result.source), cell(line.commit), "", cell(line.origin)]
+        row += [cell(line.model or ""), cell(line.agent or ""), "", cell(line.path), ""]
+        writer.writerow([*row, line.line, cell(line.text)])
+    return "".join(records.rows)
 
 
 # -- stats -----------------------------------------------------------------------------------
@@ -275,7 +303,9 @@ def _stats_text(stats: Stats) -> str:
 
 def _stats_markdown(stats: Stats) -> str:
     def esc(text: str) -> str:
-        return text.replace("|", "\\|")
+        """One line (a newline would end the row, heading or list item), its backslashes and
+        pipes escaped (a bare | would split the cell; a \\ before an escaped | would eat it)."""
+        return _clean(text).replace("\\", "\\\\").replace("|", "\\|")
 
     out = [f"## AI code statistics: {esc(stats.source)}", ""]
     out += [f"- {esc(line)}" for line in _summary(stats)]

@@ -215,3 +215,18 @@ def test_stats_replay_ignores_diff_prefix_configuration(repo: GitRepo) -> None:
     repo.git("commit", "-q", "-m", "person deletes b/x.py")
     data = _json(repo, "stats")
     assert (data["ai_lines_alive"], data["ai_lines_modified_by_people"]) == (0, 10)
+
+
+def test_csv_cells_a_spreadsheet_would_evaluate_are_neutralised(repo: GitRepo) -> None:
+    """A file name or line text starting with = + - @ is repository data, not a formula."""
+    _ai_commit(repo, {"=SUM(1).py": "-1+2\n@cmd\nok = 1\n"})
+    proc = repo.aibom("trace", "--model", OPUS, "--surviving", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    commit, *lines = rows
+    assert commit["path"] == "'=SUM(1).py"
+    assert [(r["path"], r["line"], r["text"]) for r in lines] == [
+        ("'=SUM(1).py", "1", "'-1+2"),
+        ("'=SUM(1).py", "2", "'@cmd"),
+        ("'=SUM(1).py", "3", "ok = 1"),
+    ]
+    assert "gets a leading '" in " ".join(repo.aibom("trace", "--help").stdout.split())
