@@ -105,12 +105,17 @@ def _version(dep: Dependency) -> str | None:
 
 
 def purl_of(ecosystem: str, name: str, version: str | None) -> str:
-    from packageurl import PackageURL
+    from packageurl import PackageURL, quote
 
-    namespace = None
-    if ecosystem == "npm" and name.startswith("@") and "/" in name:
-        namespace, _, name = name.partition("/")
-    return str(PackageURL(type=ecosystem, namespace=namespace, name=name, version=version))
+    if ecosystem == "npm":
+        # purl-spec's npm type: the scope is the namespace, its @ always percent-encoded;
+        # scope and name are case sensitive, kept as written (JSONStream and jsonstream are
+        # two packages, see aibom.deps.names.normalize). packageurl-python lowercases npm
+        # names, so this one is built here, each part percent-encoded as it would be.
+        scope, slash, bare = name.partition("/") if name.startswith("@") else ("", "", name)
+        path = f"{quote(scope)}/{quote(bare)}" if slash else quote(name)
+        return f"pkg:npm/{path}" + (f"@{quote(version)}" if version else "")
+    return str(PackageURL(type=ecosystem, name=name, version=version))
 
 
 def components(

@@ -66,3 +66,22 @@ def test_unreadable_and_broken_manifests_are_warnings() -> None:
     assert any("requirements.txt: not UTF-8" in w for w in found.warnings)
     assert any("package.json" in w for w in found.warnings)
     assert found.dependencies == ()
+
+
+def test_npm_purls_keep_the_case_of_scope_and_name() -> None:
+    """purl-spec's npm type: scope (namespace) and name are case sensitive, so kept as
+    written (JSONStream and jsonstream are two packages); the scope's @ is always %40."""
+    assert deps.purl_of("npm", "@Scope/Pkg", "1.0.0") == "pkg:npm/%40Scope/Pkg@1.0.0"
+    assert deps.purl_of("npm", "JSONStream", "1.3.5") == "pkg:npm/JSONStream@1.3.5"
+    assert deps.purl_of("npm", "@types/node", None) == "pkg:npm/%40types/node"
+    assert deps.purl_of("npm", "left-pad", "1.3.0") == "pkg:npm/left-pad@1.3.0"
+    assert deps.purl_of("npm", "semver", "1.0.0+build.1") == "pkg:npm/semver@1.0.0%2Bbuild.1"
+    assert deps.purl_of("pypi", "idna", "3.7") == "pkg:pypi/idna@3.7"
+
+
+def test_npm_names_differing_in_case_are_two_components() -> None:
+    """Their purls are their bom-refs: folded to one case, the BOM had a duplicate bom-ref."""
+    manifest = b'{"name": "web", "dependencies": {"JSONStream": "1.3.5", "jsonstream": "1.0.3"}}'
+    found = deps.declared({"package.json": manifest})
+    built = deps.components(found, {}, lambda path, line: None, lambda sha: ())
+    assert sorted(c.purl for c in built) == ["pkg:npm/JSONStream", "pkg:npm/jsonstream"]
