@@ -165,15 +165,27 @@ class _Cache:
     def put(self, found: dict[tuple[str, str], Mapping_]) -> None:
         shards: dict[str, list[str]] = {}
         for (commit, path), mapping in sorted(found.items()):
-            if _is_sha(commit) and not any(c in path for c in "\t\n\r"):
+            if _is_sha(commit) and _storable(path):
                 shards.setdefault(commit[:3], []).append(f"{commit}\t{path}\t{_encode(mapping)}\n")
         try:
             os.makedirs(self.root, exist_ok=True)
             for shard, rows in shards.items():
                 with open(os.path.join(self.root, shard), "a", encoding="utf-8") as fh:
                     fh.write("".join(rows))
-        except OSError:
+        except (OSError, ValueError):  # never fail a blame over its cache
             pass
+
+
+def _storable(path: str) -> bool:
+    """A path a cache line can hold: no TAB or line end, and valid UTF-8 (a non-UTF-8 name
+    is kept as surrogate escapes, which a text file cannot write: such pairs are not cached)."""
+    if any(c in path for c in "\t\n\r"):
+        return False
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _encode(mapping: Mapping_) -> str:
