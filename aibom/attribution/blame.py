@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from aibom._value import Value
+from aibom.attribution.blameargs import git_flags
 from aibom.attribution.gitpath import unquote
 from aibom.errors import GitError, UsageError
 from aibom.gitutil import Repo
@@ -431,10 +432,7 @@ def line_text(content: bytes) -> str:
 # -- git blame -------------------------------------------------------------------------------
 def blame_flags(options: BlameOptions) -> list[str]:
     """``-w``, ``-M`` and ``-C`` as ``options`` ask."""
-    flags = ["-w"] if options.ignore_whitespace else []
-    if options.detect_moves:
-        flags.append("-M")
-    return flags + ["-C"] * max(0, min(options.detect_copies, 3))
+    return git_flags(options.ignore_whitespace, options.detect_moves, options.detect_copies)
 
 
 def blame_argv(path: str, options: BlameOptions) -> list[str]:

@@ -12,6 +12,13 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMATS = ("text", "json", "porcelain")
+
+
+def git_flags(whitespace: bool, moves: bool, copies: int) -> list[str]:
+    """``git blame``'s ``-w``, ``-M`` and ``-C`` (given up to three times) as asked."""
+    return ["-w"] * whitespace + ["-M"] * moves + ["-C"] * max(0, min(copies, 3))
+
+
 _TO_THE_END = 2**31 - 1  # git blame stops a range at the file's last line
 
 

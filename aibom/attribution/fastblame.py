@@ -104,7 +104,7 @@ def main(argv: Sequence[str]) -> int | None:
     if not _plain_file(args.file):
         return None
     from aibom import _spawn
-    from aibom.attribution.blameargs import parse_line_range
+    from aibom.attribution.blameargs import git_flags, parse_line_range
     from aibom.errors import AibomError, ExitCode
     from aibom.gitutil import _git_env
 
@@ -113,7 +113,7 @@ def main(argv: Sequence[str]) -> int | None:
     except AibomError:
         return None
     git_argv = ["git", "-c", "core.quotePath=false", "blame", "--porcelain"]
-    git_argv += ["-w"] * args.whitespace + ["-M"] * args.moves + ["-C"] * args.copies
+    git_argv += git_flags(args.whitespace, args.moves, args.copies)
     for start, end in ranges:
         git_argv += ["-L", f"{start},{end}"]
     try:

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from aibom.provenance.checkpoint import Checkpoint
 
 _PATH_KEYS = ("file_path", "filePath", "path", "absolute_path", "target_file", "notebook_path")
-_TOOL_KEYS = ("tool_name", "toolName")
 # tools that write files (Claude Code, Gemini CLI, Codex, Copilot, Cursor), lower case
 _EDIT_TOOLS = frozenset(
     (
@@ -214,7 +213,9 @@ def observe(
     warnings: list[str] = []
     targets = list(files) or edited_paths(payload)
     if not targets:
-        tool = next((payload[k] for k in _TOOL_KEYS if isinstance(payload.get(k), str)), "")
+        from aibom.provenance.checkpoint import tool_name
+
+        tool = tool_name(payload) or ""
         if tool.lower() in _EDIT_TOOLS:  # a file-writing tool, but no file named
             return [], [f"{tool} payload names no file; no lines recorded"]
         return [], []

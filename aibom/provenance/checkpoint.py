@@ -114,6 +114,11 @@ def _first(payload: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
+def tool_name(payload: Mapping[str, Any]) -> str | None:
+    """The tool a hook payload reports (``tool_name`` / ``toolName``), if any."""
+    return _first(payload, _TOOL_KEYS)
+
+
 def model_from_transcript(path: str, max_bytes: int = 256 * 1024) -> str | None:
     """The newest ``"model"`` named in a JSON Lines transcript (Claude Code, Gemini CLI)."""
     try:
