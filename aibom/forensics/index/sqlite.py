@@ -60,9 +60,7 @@ class SqliteDatabase(Database):
         except OSError as exc:  # pragma: no cover - sqlite reports most of these itself
             raise IndexUnavailableError(f"cannot open {self.location}: {exc}") from exc
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA cache_size=-65536")
+            _set_up(conn)
         except sqlite3.DatabaseError as exc:
             error = _translate(self.location, exc)
             if not (self._create and isinstance(error, IndexCorruptError)):
@@ -122,6 +120,24 @@ class SqliteDatabase(Database):
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _set_up(conn: sqlite3.Connection) -> None:
+    """WAL and the connection's settings. Two processes opening a new file at once may both
+    try to switch it to WAL; SQLite then answers "locked" at once, without waiting for the
+    busy timeout, so that case is retried here until the timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-65536")
 
 
 def _flock(handle: IO[bytes], timeout: float, location: str) -> None:
