@@ -15,6 +15,8 @@ from aibom.errors import GitError, NotARepositoryError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import subprocess
+    import threading
     from collections.abc import Mapping, Sequence
 
 GIT_TIMEOUT = 120.0
@@ -42,6 +44,20 @@ def _git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     if extra:
         env.update(extra)
     return env
+
+
+def kill_after(proc: subprocess.Popen[bytes], timeout: float) -> threading.Timer:
+    """Start a watchdog that kills ``proc`` after ``timeout`` seconds; cancel it when done.
+
+    The timer is a daemon thread: an interrupted command (Ctrl-C while a generator that
+    owns the watchdog is still suspended) must not wait out the timeout at interpreter exit.
+    """
+    import threading
+
+    timer = threading.Timer(timeout, proc.kill)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def git(

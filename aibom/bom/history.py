@@ -185,7 +185,7 @@ def stream_heads(
     import time
 
     from aibom.errors import GitError
-    from aibom.gitutil import _git_env
+    from aibom.gitutil import _git_env, kill_after
 
     argv = ["git", "-C", repo.cwd, *_commits_argv(revs)]
     proc = subprocess.Popen(
@@ -203,9 +203,9 @@ def stream_heads(
 
     threads = [threading.Thread(target=drain, daemon=True)]
     threads.append(threading.Thread(target=lambda: errors.append(err.read()), daemon=True))
-    watchdog = threading.Timer(LOG_TIMEOUT, proc.kill)
-    for thread in (*threads, watchdog):
+    for thread in threads:
         thread.start()
+    watchdog = kill_after(proc, LOG_TIMEOUT)
     heads: list[dict[str, Any]] = []
     spent = 0.0
     try:

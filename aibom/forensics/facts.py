@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - not POSIX
 from aibom._fastjson import loads as json_loads
 from aibom._value import Value
 from aibom.errors import GitError, UsageError
-from aibom.gitutil import NOTES_REF, Repo, _git_env
+from aibom.gitutil import NOTES_REF, Repo, _git_env, kill_after
 from aibom.provenance import trailers as tr
 from aibom.provenance.modelid import normalize_model
 from aibom.provenance.trailers import parse_kv_lines
@@ -283,8 +283,7 @@ class DiffTree:
             stderr=subprocess.DEVNULL,
             env=_git_env(),
         )
-        self.timer = threading.Timer(timeout, self.proc.kill)
-        self.timer.start()
+        self.timer = kill_after(self.proc, timeout)
         self.asked: set[str] = set()
         self.pending: list[str] = []
         self.output = b""
@@ -405,7 +404,6 @@ def stream_log(repo: Repo, argv: Sequence[str], timeout: float = SCAN_TIMEOUT) -
     the caller parses). A bad revision is a usage error; a repository without commits
     yields nothing."""
     import subprocess
-    import threading
 
     proc = subprocess.Popen(
         ["git", *argv],
@@ -415,8 +413,7 @@ def stream_log(repo: Repo, argv: Sequence[str], timeout: float = SCAN_TIMEOUT) -
         stderr=subprocess.PIPE,
         env=_git_env(),
     )
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
+    timer = kill_after(proc, timeout)
     try:
         assert proc.stdout is not None
         _widen(proc.stdout.fileno())

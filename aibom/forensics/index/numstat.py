@@ -10,13 +10,12 @@ from __future__ import annotations
 import fcntl
 import io
 import subprocess
-import threading
 from collections.abc import Iterator, Sequence
 from typing import cast
 
 from aibom.errors import GitError
 from aibom.forensics.facts import FileChange
-from aibom.gitutil import Repo, _git_env
+from aibom.gitutil import Repo, _git_env, kill_after
 
 TIMEOUT = 3600.0
 _MARK = b"\x00"
@@ -43,8 +42,7 @@ def stream(repo: Repo, revs: Sequence[str]) -> Iterator[tuple[str, list[Count]]]
         stderr=subprocess.PIPE,
         env=_git_env(),
     )
-    timer = threading.Timer(TIMEOUT, proc.kill)
-    timer.start()
+    timer = kill_after(proc, TIMEOUT)
     try:
         assert proc.stdout is not None and proc.stderr is not None
         pending = b""
