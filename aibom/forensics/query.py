@@ -16,7 +16,7 @@ parses only the candidates; its ``hits`` find them in raw log output for other r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -319,6 +319,24 @@ class TraceQuery:
             return self.agent.wanted()
         assert self.session is not None
         return self.session.wanted()
+
+    def matcher(self) -> Callable[[CommitFacts], bool]:
+        """:meth:`matches` with a memo: commits share their models, agent or sessions, so a
+        long history asks the same few questions again and again."""
+        memo: dict[object, bool] = {}
+
+        def key(facts: CommitFacts) -> object:
+            a = facts.attribution
+            return a.models if self.model is not None else (a.agent, a.sessions)
+
+        def matches(facts: CommitFacts) -> bool:
+            k = key(facts)
+            found = memo.get(k)
+            if found is None:
+                found = memo[k] = self.matches(facts)
+            return found
+
+        return matches
 
     def matches(self, facts: CommitFacts) -> bool:
         attribution = facts.attribution

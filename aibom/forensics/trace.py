@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aibom._value import Value
 from aibom.forensics.facts import CommitFacts, FileChange
 from aibom.forensics.query import TraceQuery
 from aibom.forensics.source import FactsSource
@@ -15,43 +16,71 @@ __all__ = ["TraceResult", "TracedCommit", "TracedFile", "trace"]
 Progress = Callable[[int], None]  # called with the number of commits found so far
 
 
-@dataclass(frozen=True)
-class TracedCommit:
-    sha: str
-    repository: str
-    committed: int
-    author: str
-    subject: str
-    origin: str
-    models: tuple[str, ...]
-    agent: str | None
-    sessions: tuple[str, ...]
-    source: str  # where the attribution came from: record, trailer, git-ai, ...
-    files: tuple[FileChange, ...]
+class TracedCommit(Value):
+    """A commit a trace found: a read-only view of its facts (built once per match, so it
+    copies nothing; a family query can match tens of thousands of commits)."""
+
+    __slots__ = ("facts",)
+    facts: CommitFacts
+
+    def __init__(self, facts: CommitFacts) -> None:
+        object.__setattr__(self, "facts", facts)
+
+    @classmethod
+    def of(cls, facts: CommitFacts) -> TracedCommit:
+        return cls(facts)
+
+    @property
+    def sha(self) -> str:
+        return self.facts.sha
+
+    @property
+    def repository(self) -> str:
+        return self.facts.repository
+
+    @property
+    def committed(self) -> int:
+        return self.facts.committed
+
+    @property
+    def subject(self) -> str:
+        return self.facts.subject
+
+    @property
+    def files(self) -> tuple[FileChange, ...]:
+        return self.facts.files
+
+    @property
+    def origin(self) -> str:
+        return self.facts.attribution.origin
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return self.facts.attribution.models
+
+    @property
+    def agent(self) -> str | None:
+        return self.facts.attribution.agent
+
+    @property
+    def sessions(self) -> tuple[str, ...]:
+        return self.facts.attribution.sessions
+
+    @property
+    def source(self) -> str:
+        return self.facts.attribution.source  # record, trailer, git-ai, agent-trace...
+
+    @property
+    def author(self) -> str:
+        return f"{self.facts.author_name} <{self.facts.author_email}>"
 
     @property
     def added(self) -> int | None:
         """Lines the commit added, when its source counted them."""
-        if not all(f.counted for f in self.files):
+        files = self.facts.files
+        if not all(f.counted for f in files):
             return None
-        return sum(f.added for f in self.files)
-
-    @classmethod
-    def of(cls, facts: CommitFacts) -> TracedCommit:
-        a = facts.attribution
-        return cls(
-            sha=facts.sha,
-            repository=facts.repository,
-            committed=facts.committed,
-            author=f"{facts.author_name} <{facts.author_email}>",
-            subject=facts.subject,
-            origin=a.origin,
-            models=a.models,
-            agent=a.agent,
-            sessions=a.sessions,
-            source=a.source,
-            files=facts.files,
-        )
+        return sum(f.added for f in files)
 
 
 @dataclass(frozen=True)
@@ -99,10 +128,11 @@ def trace(
     """Every commit ``query.revs`` selects in ``source`` that ``query`` matches, with files."""
     found: list[TracedCommit] = []
     scanned = 0
+    matches = query.matcher()
     for facts in source.commits(query.revs, with_files=True, wanted=query.prefilter()):
         scanned += 1
-        if query.matches(facts):
-            found.append(TracedCommit.of(facts))
+        if matches(facts):
+            found.append(TracedCommit(facts))
             if progress is not None:
                 progress(len(found))
     return TraceResult(query.label, source.label(), tuple(found), scanned)

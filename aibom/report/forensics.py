@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import json
 from enum import StrEnum
 from typing import Any, assert_never
@@ -67,7 +68,13 @@ def _n(count: int, word: str) -> str:
 
 
 def _day(seconds: int) -> str:
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d")
+    """The UTC date of a time stamp (one strftime per day, not per commit)."""
+    return _date(seconds // 86400)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(day: int) -> str:
+    return dt.datetime.fromtimestamp(day * 86400, dt.UTC).strftime("%Y-%m-%d")
 
 
 # -- trace -----------------------------------------------------------------------------------

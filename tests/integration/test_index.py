@@ -97,7 +97,7 @@ def _traced(source: Any, query: dict[str, str], *, counts: bool = False) -> list
     commits = sorted(result.commits, key=lambda c: (c.repository, c.sha))
     if counts:
         return commits
-    return [(dataclasses.replace(c, files=()), tuple(f.path for f in c.files)) for c in commits]
+    return [(c.facts.replace(files=()), tuple(f.path for f in c.files)) for c in commits]
 
 
 def _numstat(repos: Sequence[gitutil.Repo]) -> dict[tuple[str, str], Any]:

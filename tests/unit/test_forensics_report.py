@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from aibom.forensics.facts import FileChange
+from aibom.forensics.facts import Attribution, CommitFacts, FileChange
 from aibom.forensics.stats import By, Group, Stats
 from aibom.forensics.surviving import Surviving, SurvivingLine
 from aibom.forensics.trace import TracedCommit, TraceResult
@@ -18,19 +18,18 @@ FORMULAS = ["=1+2", "+1+2", "-1+2", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("x",
 
 
 def _trace(text: str) -> TraceResult:
-    commit = TracedCommit(
+    facts = CommitFacts(
         sha="0" * 40,
-        repository=text,
+        parents=(),
+        author_name=text,
+        author_email=text,
         committed=0,
-        author=f"{text} <{text}>",
         subject=text,
-        origin="ai-generated",
-        models=(text,),
-        agent=text,
-        sessions=(text,),
-        source="record",
+        attribution=Attribution("ai-generated", (text,), text, (text,), "record"),
         files=(FileChange(text, 3, 0), FileChange("ok.py", 0, 0, counted=False)),
+        repository=text,
     )
+    commit = TracedCommit(facts)
     return TraceResult(query="model x/y", source=text, commits=(commit,), scanned=1)
 
 

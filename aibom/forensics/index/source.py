@@ -28,7 +28,7 @@ from aibom.forensics.query import AgentQuery, ModelQuery, SessionQuery
 _ALL_REVS = ((), ("--all",), ("HEAD",))
 _COLUMNS = (
     "c.id, c.repo, c.sha, c.parents, c.author_name, c.author_email, c.committed, c.subject,"
-    " c.origin, c.agent, c.source, c.skipped, c.models, c.sessions"
+    " c.skipped, c.origin, c.agent, c.source, c.models, c.sessions"
 )
 
 
@@ -163,43 +163,29 @@ class IndexSource:
         self, rows: list[Row], files: dict[int, tuple[FileChange, ...]]
     ) -> list[CommitFacts]:
         labels = self._labels
-        sep = schema.SEPARATOR
-        return [
-            CommitFacts(
-                sha=sha,
-                parents=tuple(parents.split()),
-                author_name=name,
-                author_email=email,
-                committed=committed,
-                subject=subject,
-                attribution=Attribution(
-                    origin,
-                    tuple(models.split(sep)) if models else (),
-                    agent,
-                    tuple(sessions.split(sep)) if sessions else (),
-                    source,
-                ),
-                files=files.get(ident, ()),
-                skipped_lines=skipped,
-                repository=labels.get(repo, str(repo)),
+        attributions: dict[tuple[object, ...], Attribution] = {}  # commits share their claims
+        found = []
+        for row in rows:
+            ident, repo, sha, parents, name, email, committed, subject, skipped = row[:9]
+            claim = row[9:]  # origin, agent, source, models, sessions
+            attribution = attributions.get(claim)
+            if attribution is None:
+                attribution = attributions[claim] = _attribution(*claim)
+            found.append(
+                CommitFacts(
+                    sha,
+                    tuple(parents.split()),
+                    name,
+                    email,
+                    committed,
+                    subject,
+                    attribution,
+                    files.get(ident, ()),
+                    skipped,
+                    labels.get(repo, str(repo)),
+                )
             )
-            for (
-                ident,
-                repo,
-                sha,
-                parents,
-                name,
-                email,
-                committed,
-                subject,
-                origin,
-                agent,
-                source,
-                skipped,
-                models,
-                sessions,
-            ) in rows
-        ]
+        return found
 
     def _files(self, chosen: _Filter) -> dict[int, tuple[FileChange, ...]]:
         rows = self.db.query(
@@ -224,6 +210,19 @@ class IndexSource:
         if current:
             found[last] = tuple(current)
         return found
+
+
+def _attribution(
+    origin: str, agent: str | None, source: str, models: str, sessions: str
+) -> Attribution:
+    sep = schema.SEPARATOR
+    return Attribution(
+        origin,
+        tuple(models.split(sep)) if models else (),
+        agent,
+        tuple(sessions.split(sep)) if sessions else (),
+        source,
+    )
 
 
 @contextmanager
