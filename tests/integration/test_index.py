@@ -327,7 +327,7 @@ def test_a_corrupt_sqlite_file_is_rebuilt(
     fleet: list[gitutil.Repo], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = str(tmp_path / "i.sqlite3")
-    Path(url).write_bytes(b"this is not a database" * 500)
+    Path(url).write_bytes(b"SQLite format 3\x00" + b"this is not a database" * 500)
     code, _, err = _cli(["trace", "--model", "openai/gpt-4o", "--db", url], capsys)
     assert code == 2 and "unusable" in err and "aibom index --rebuild" in err
 
@@ -339,6 +339,21 @@ def test_a_corrupt_sqlite_file_is_rebuilt(
     )
     assert code == 0, err
     assert json.loads(out)["commits"]
+
+
+@pytest.mark.parametrize("command", ["index", "trace"])
+def test_a_file_that_is_not_sqlite_is_refused_and_kept(
+    fleet: list[gitutil.Repo], tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """--db naming some other file by mistake: exit 2, and the file is not replaced."""
+    (tmp_path / "mine").mkdir()
+    other = tmp_path / "mine" / "notes.py"
+    other.write_text("print('not an index')\n" * 50)
+    args = ["--model", "openai/gpt-4o"] if command == "trace" else [fleet[0].cwd]
+    code, _, err = _cli([command, "--db", str(other), *args], capsys)
+    assert code == 2 and "is not an SQLite file" in err, err
+    assert other.read_text() == "print('not an index')\n" * 50
+    assert [p.name for p in other.parent.iterdir()] == ["notes.py"]  # no lock file either
 
 
 def test_a_half_written_file_is_rebuilt(fleet: list[gitutil.Repo], tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_another_version_is_rebuilt_and_refused_by_readers(tmp_path: Path) -> No
 
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "i.sqlite3"
-    path.write_bytes(b"\x00garbage" * 1000)
+    path.write_bytes(b"SQLite format 3\x00" + b"\x00garbage" * 1000)  # a damaged index
     with pytest.raises(IndexCorruptError, match="not a database"):
         ix.open_source(str(path))
     db = SqliteDatabase(str(path), create=True)  # opened to be indexed: no error yet
@@ -70,6 +70,18 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     db.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_file_that_is_not_sqlite_is_never_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_text("# a project\n")
+    for create in (True, False):
+        with pytest.raises(IndexUnavailableError, match="not an SQLite file") as caught:
+            SqliteDatabase(str(path), create=create)
+        assert caught.value.exit_code == ExitCode.USAGE
+    assert path.read_text() == "# a project\n"
+    with pytest.raises(IndexUnavailableError, match="not an SQLite file"):
+        SqliteDatabase("/dev/null", create=True)  # a device: never unlinked by a rebuild
 
 
 def test_a_missing_index_is_not_created_by_readers(tmp_path: Path) -> None:

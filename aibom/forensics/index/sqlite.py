@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from aibom.forensics.index.base import (
 )
 
 BUSY_TIMEOUT = 30.0
+_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
 
 
 class SqliteDatabase(Database):
@@ -40,6 +42,7 @@ class SqliteDatabase(Database):
                 f"there is no index at {path}",
                 hint="build one first: aibom index --db " + path,
             )
+        _check_sqlite_file(path)
         if create:
             try:
                 os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -120,6 +123,34 @@ class SqliteDatabase(Database):
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _check_sqlite_file(path: str) -> None:
+    """``path`` is absent, empty or an SQLite file: anything else (--db naming a source file
+    or a device by mistake) is refused, never taken for a damaged index and replaced."""
+    try:
+        info = os.stat(path)
+        head = b""
+        if stat.S_ISREG(info.st_mode) and info.st_size:
+            with open(path, "rb") as fh:
+                head = fh.read(len(_HEADER))
+    except (FileNotFoundError, NotADirectoryError):
+        return  # a new index (a parent that is not a folder is reported on creation)
+    except OSError as exc:
+        raise IndexUnavailableError(
+            f"cannot open the index at {path}: {exc.strerror}",
+            hint="give a readable place with --db PATH",
+        ) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise IndexUnavailableError(
+            f"cannot open the index at {path}: it is a folder",
+            hint="give --db the path of a file, e.g. " + os.path.join(path, "index.sqlite3"),
+        )
+    if not stat.S_ISREG(info.st_mode) or (head and head != _HEADER):
+        raise IndexUnavailableError(
+            f"{path} is not an SQLite file: aibom will not use or replace it as an index",
+            hint="give --db an aibom index or a new file (a damaged index: delete it first)",
+        )
 
 
 def _set_up(conn: sqlite3.Connection) -> None:
