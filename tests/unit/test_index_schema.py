@@ -105,6 +105,25 @@ def test_indexers_take_turns(tmp_path: Path) -> None:
     second.close()
 
 
+def test_an_indexer_that_waited_for_a_rebuild_writes_to_the_new_file(tmp_path: Path) -> None:
+    """B opened the index, then waited for A, which rebuilt it (deleted the file, made a new
+    one): B's batches go to the new file, not to the deleted one B still had open."""
+    waiting = _db(tmp_path)
+    writer.prepare(waiting, rebuild=False)
+    rebuilding = _db(tmp_path)
+    with rebuilding.writer_lock():
+        writer.prepare(rebuilding, rebuild=True)
+    rebuilding.close()
+    with waiting.writer_lock():
+        writer.prepare(waiting, rebuild=False)
+        waiting.execute("INSERT INTO aibom_meta (key, value) VALUES ('b', 'kept')")
+    waiting.close()
+    with sqlite3.connect(tmp_path / "i.sqlite3") as conn:
+        assert conn.execute("SELECT value FROM aibom_meta WHERE key = 'b'").fetchall() == [
+            ("kept",)
+        ]
+
+
 def test_a_failed_batch_is_rolled_back(tmp_path: Path) -> None:
     db = _db(tmp_path)
     writer.prepare(db, rebuild=False)

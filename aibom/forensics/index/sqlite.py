@@ -33,6 +33,7 @@ class SqliteDatabase(Database):
     kind = "sqlite"
     clustered = "WITHOUT ROWID"
     commit_id = "INTEGER"  # INTEGER PRIMARY KEY is the row id: one B-tree, not two
+    _file: tuple[int, int] | None  # (device, inode) of the file the connection opened
 
     def __init__(self, path: str, *, create: bool) -> None:
         self.location = path
@@ -54,6 +55,7 @@ class SqliteDatabase(Database):
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
+        self._file = _file_id(self.location)  # before opening: a swap after it is caught later
         mode = "rwc" if self._create else "rw"
         uri = "file:" + _quote(os.path.abspath(self.location)) + f"?mode={mode}"
         try:
@@ -106,6 +108,11 @@ class SqliteDatabase(Database):
         with open(self.location + ".lock", "a+b") as handle:
             _flock(handle, timeout, self.location)
             try:
+                if _file_id(self.location) != self._file:
+                    # the indexer we waited for rebuilt the index (a new file): write to
+                    # that one, not to the deleted file this connection still has open
+                    self._conn.close()
+                    self._conn = self._connect()
                 yield
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
@@ -123,6 +130,14 @@ class SqliteDatabase(Database):
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _check_sqlite_file(path: str) -> None:
