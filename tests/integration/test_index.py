@@ -316,6 +316,38 @@ def test_an_interrupted_run_is_resumed(tmp_path: Path, monkeypatch: pytest.Monke
     assert files == git_files  # no file row written twice
 
 
+# -- names git does not spell in UTF-8 --------------------------------------------------------
+def _odd_names(repo: GitRepo) -> None:
+    """A commit whose file name and message hold bytes that are not UTF-8."""
+    (repo.path / os.fsdecode(b"caf\xe9.py")).write_text("x = 1\n")
+    repo.git("add", "-A")
+    message = b"r\xe9sum\xe9\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-4o\n"
+    subprocess.run(
+        ["git", "-c", "i18n.commitEncoding=UTF-8", "commit", "-q", "-F", "-"],
+        cwd=repo.path,
+        input=message,
+        capture_output=True,
+        check=True,
+    )
+
+
+def test_names_that_are_not_utf8_are_indexed(
+    make_repo: Callable[..., GitRepo], db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite and PostgreSQL take only UTF-8 text: the index stores U+FFFD for such bytes
+    (the whole run failed with an internal UnicodeEncodeError)."""
+    repo = make_repo("odd")
+    _odd_names(repo)
+    code, _, err = _cli(["index", "--db", db_url, str(repo.path)], capsys)
+    assert code == 0, err
+    code, out, err = _cli(
+        ["trace", "--model", "openai/gpt-4o", "--db", db_url, "--format", "json"], capsys
+    )
+    assert code == 0, err
+    (commit,) = json.loads(out)["commits"]
+    assert [f["path"] for f in commit["files"]] == ["caf\ufffd.py"]
+
+
 # -- damaged and outdated indexes ----------------------------------------------------------------
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)
