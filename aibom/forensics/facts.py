@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - not POSIX
 
 from aibom._fastjson import loads as json_loads
 from aibom._value import Value
+from aibom.attribution.gitpath import unquote
 from aibom.errors import GitError, UsageError
 from aibom.gitutil import NOTES_REF, Repo, _git_env, kill_after
 from aibom.provenance import trailers as tr
@@ -357,7 +358,8 @@ def _parse_names(text: str, asked: set[str]) -> dict[str, tuple[FileChange, ...]
 
 def _change(path: str, added: str, deleted: str) -> FileChange:
     plus = int(added) if added.isdigit() else 0  # "-" for a binary file
-    return FileChange(path, plus, int(deleted) if deleted.isdigit() else 0)
+    minus = int(deleted) if deleted.isdigit() else 0
+    return FileChange(unquote(path) if path[:1] == '"' else path, plus, minus)
 
 
 class Prefilter(abc.ABC):

@@ -348,6 +348,28 @@ def test_names_that_are_not_utf8_are_indexed(
     assert [f["path"] for f in commit["files"]] == ["caf\ufffd.py"]
 
 
+def test_paths_git_quotes_are_read_back(make_repo: Callable[..., GitRepo], db_url: str) -> None:
+    """git log --numstat C-quotes a path with a quote, backslash, tab or newline; the index
+    stored it quoted, so its trace and show listed other names than git's own trace."""
+    repo = make_repo("quoted")
+    names = ['say "hi".py', "back\\slash.py", "tab\there.py", "new\nline.py", "plain.py"]
+    repo.commit(
+        "ai\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-4o",
+        files={name: "x = 1\n" for name in names},
+    )
+    target = gitutil.discover(str(repo.path))
+    _build(db_url, [target])
+    query = {"model": "openai/gpt-4o"}
+    source = _source(db_url)
+    try:
+        indexed = _traced(source, query, counts=True)
+    finally:
+        source.close()
+    assert sorted(f.path for f in indexed[0].files) == sorted(names)
+    counted = _numstat([target])  # git log --numstat, unquoted the same way
+    assert sorted(f.path for f in next(iter(counted.values()))) == sorted(names)
+
+
 # -- damaged and outdated indexes ----------------------------------------------------------------
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)
