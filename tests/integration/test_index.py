@@ -370,6 +370,25 @@ def test_paths_git_quotes_are_read_back(make_repo: Callable[..., GitRepo], db_ur
     assert sorted(f.path for f in next(iter(counted.values()))) == sorted(names)
 
 
+def test_a_postgres_user_without_rights_is_a_usage_error(
+    fleet: list[gitutil.Repo],
+    pg_server: postgres.PostgresServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A role that may log in but not create tables: exit 2 with a hint (it was exit 3)."""
+    import psycopg
+
+    url = pg_server.create_database(f"aibom_test_{next(_counter)}")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS aibom_reader")
+        conn.execute("CREATE ROLE aibom_reader LOGIN")
+        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    weak = url.replace(f"//{pg_server.user}@", "//aibom_reader@")
+    code, _, err = _cli(["index", "--db", weak, fleet[2].cwd], capsys)
+    assert code == 2, err
+    assert "refused this user" in err and "hint: grant it rights" in err
+
+
 # -- damaged and outdated indexes ----------------------------------------------------------------
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)

@@ -10,6 +10,7 @@ import pytest
 from aibom.errors import ExitCode
 from aibom.forensics import index as ix
 from aibom.forensics.index import schema, writer
+from aibom.forensics.index import sqlite as sqlite_backend
 from aibom.forensics.index.base import IndexBusyError, IndexCorruptError, IndexUnavailableError
 from aibom.forensics.index.sqlite import SqliteDatabase
 
@@ -141,6 +142,16 @@ def test_rebuild_on_request(tmp_path: Path) -> None:
     assert writer.prepare(db, rebuild=True) == "asked to rebuild"
     assert db.query("SELECT value FROM aibom_meta WHERE key = 'x'") == []
     db.close()
+
+
+def test_a_read_only_index_is_a_usage_error(tmp_path: Path) -> None:
+    """A file or mount this user may not write to is a place to change (exit 2), not an
+    internal error (exit 3). (chmod does not stop root, so SQLite's own answer is used.)"""
+    error = sqlite_backend._translate(
+        "i.sqlite3", sqlite3.OperationalError("attempt to write a readonly database")
+    )
+    assert isinstance(error, IndexUnavailableError) and error.exit_code == ExitCode.USAGE
+    assert error.hint and "writable" in error.hint
 
 
 def test_postgres_urls_are_told_apart_from_paths() -> None:

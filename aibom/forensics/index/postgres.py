@@ -116,6 +116,12 @@ class PostgresDatabase(Database):
         errors = self._psycopg.errors
         if isinstance(exc, (errors.UndefinedTable, errors.UndefinedColumn)):
             return IndexCorruptError(self.location, _first_line(exc))
+        if isinstance(exc, (errors.InsufficientPrivilege, errors.ReadOnlySqlTransaction)):
+            return IndexUnavailableError(
+                f"the index at {self.location} refused this user: {_first_line(exc)}",
+                hint="grant it rights on the aibom_* tables (and CREATE on the schema to "
+                "index), or give --db another database",
+            )
         if isinstance(exc, self._psycopg.OperationalError):
             return IndexUnavailableError(
                 f"lost the index at {self.location}: {_first_line(exc)}",

@@ -208,7 +208,12 @@ def _translate(location: str, exc: sqlite3.DatabaseError) -> Exception:
             f"the index at {location} stayed locked for {BUSY_TIMEOUT:.0f}s: {text}",
             hint="another indexer is writing; try again when it is done",
         )
-    if "syntax error" in text or "disk is full" in text or "readonly" in text:
+    if "readonly" in text:  # a file, folder or mount this user may not write to
+        return IndexUnavailableError(
+            f"the index at {location} cannot be written: {text}",
+            hint="give a writable place with --db PATH",
+        )
+    if "syntax error" in text or "disk is full" in text:
         return AibomError(f"the index at {location} cannot be written: {text}")
     if "unable to open" in text:
         return IndexUnavailableError(
