@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -152,6 +153,37 @@ def test_a_read_only_index_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert isinstance(error, IndexUnavailableError) and error.exit_code == ExitCode.USAGE
     assert error.hint and "writable" in error.hint
+
+
+def test_an_index_in_a_folder_nobody_may_write_is_read(tmp_path: Path) -> None:
+    """trace/stats/show --db of an index on a read-only folder or mount: SQLite cannot make
+    the WAL's -shm file there, so the reader opens the file read-only (it failed, exit 2)."""
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    db = SqliteDatabase(str(folder / "i.sqlite3"), create=True)
+    writer.prepare(db, rebuild=False)
+    db.close()
+    assert sorted(p.name for p in folder.iterdir()) == ["i.sqlite3"]
+    if os.geteuid() == 0:  # root writes through permissions: make the folder immutable
+        chattr = shutil.which("chattr")
+        if chattr is None or subprocess.run([chattr, "+i", str(folder)]).returncode != 0:
+            pytest.skip("running as root and the folder cannot be made immutable here")
+    else:
+        folder.chmod(0o555)
+    try:
+        with pytest.raises(OSError):
+            (folder / "probe").touch()
+        source = ix.open_source(str(folder / "i.sqlite3"))
+        assert list(source.commits(None)) == []
+        source.close()
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        else:
+            folder.chmod(0o755)
 
 
 def test_postgres_urls_are_told_apart_from_paths() -> None:

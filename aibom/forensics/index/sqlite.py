@@ -68,11 +68,30 @@ class SqliteDatabase(Database):
             _set_up(conn)
         except sqlite3.DatabaseError as exc:
             error = _translate(self.location, exc)
+            if not self._create and isinstance(error, IndexUnavailableError):
+                conn.close()
+                return self._read_only(error)
             if not (self._create and isinstance(error, IndexCorruptError)):
                 conn.close()
                 raise error from exc
             # a damaged file opened to be indexed: the writer finds out and rebuilds it
         return conn
+
+    def _read_only(self, error: Exception) -> sqlite3.Connection:
+        """A reader of an index in a folder it may not write to (WAL needs its -shm file
+        there): read-only, else the file as it is, without WAL or locks; else ``error``."""
+        base = "file:" + _quote(os.path.abspath(self.location))
+        for mode in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                conn = sqlite3.connect(base + mode, uri=True, isolation_level=None)
+            except sqlite3.DatabaseError:
+                continue
+            try:
+                conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+                return conn
+            except sqlite3.DatabaseError:
+                conn.close()
+        raise error
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         try:
