@@ -12,6 +12,7 @@ reads tens of thousands): a line that is not a usable record is skipped and coun
 from __future__ import annotations
 
 import abc
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
@@ -39,11 +40,16 @@ if TYPE_CHECKING:
 UNKNOWN = "unknown"
 SCAN_TIMEOUT = 3600.0  # seconds for one git log over the whole history
 _BLOCK = 1 << 20
-_SEP_BYTES = b"\x1eC\x1f"
 _BATCH = 256  # commits handed to diff-tree at a time
 _KINDS = ("generation", "rewrite", "dependency", "attribution")
-_SEP = "\x1eC\x1f"
-_FORMAT = "%x1eC%x1f" + "%x1f".join(["%H", "%P", "%an", "%ae", "%ct", "%B", "%N"])
+# What starts each log entry. A message or note may hold any bytes, so the separator has a
+# random part drawn per process: a commit cannot spell it to hide from trace, stats, index.
+_NONCE = os.urandom(8).hex()
+ENTRY_FORMAT = f"%x1eC{_NONCE}%x1f"  # in a git --format
+ENTRY_MARK = f"\x1eC{_NONCE}\x1f"  # as git prints it
+_SEP = ENTRY_MARK
+_SEP_BYTES = _SEP.encode()
+_FORMAT = ENTRY_FORMAT + "%x1f".join(["%H", "%P", "%an", "%ae", "%ct", "%B", "%N"])
 
 
 class Attribution(Value):
