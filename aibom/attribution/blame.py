@@ -191,10 +191,10 @@ def blame_many(
 ) -> list[FileBlame]:
     """:func:`blame_files` keeping each file's porcelain output and binary flag, in order."""
     background = _Prefetch(repo, paths, options)
-    try:
-        raws = [run_blame(repo, path, options) for path in paths]
-    finally:
-        known, credited, verdicts = background.result()
+    # an error or Ctrl-C here leaves the read-ahead (a daemon thread) unjoined: waiting for
+    # it held up an interrupted trace --surviving for the whole history read (12 s on 20k)
+    raws = [run_blame(repo, path, options) for path in paths]
+    known, credited, verdicts = background.result()
     lines = attribute_lines(repo, raws, known, credited, options, verdicts)
     return [
         FileBlame(raw.path, options.rev, raw.binary, lines[raw.path], raw.porcelain) for raw in raws

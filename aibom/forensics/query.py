@@ -47,7 +47,19 @@ def canonical_model(model_id: str) -> tuple[str, str, str] | None:
     found = normalize_model(model_id)
     if found is None:
         return None
-    return found.provider, _fold(found.model), _squash(found.version or "")
+    family, version = _latest(_fold(found.model), _squash(found.version or ""))
+    return found.provider, family, version
+
+
+_LATEST = "-latest"
+
+
+def _latest(family: str, version: str) -> tuple[str, str]:
+    """``claude-3-5-sonnet-latest`` (a provider's alias of the family's newest snapshot) is
+    the family ``claude-3-5-sonnet`` at version ``latest``: a family query finds it."""
+    if not version and family.endswith(_LATEST) and len(family) > len(_LATEST):
+        return family[: -len(_LATEST)], "latest"
+    return family, version
 
 
 # Model fields in raw log text, found after ``odel`` (of ``model``/``Model``: one scan with a
@@ -79,7 +91,8 @@ class ModelQuery:
         snapshot = _squash(version) if version else _squash(found.version or "")
         if version and not snapshot:
             raise _malformed(text)
-        return cls(found.provider, _fold(found.model), snapshot or None)
+        family, snapshot = _latest(_fold(found.model), snapshot)
+        return cls(found.provider, family, snapshot or None)
 
     @property
     def label(self) -> str:

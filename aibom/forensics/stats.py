@@ -22,7 +22,7 @@ from typing import assert_never
 
 from aibom.attribution.gitpath import unquote
 from aibom.errors import UsageError
-from aibom.forensics.facts import CommitFacts, stream_log
+from aibom.forensics.facts import ENTRY_FORMAT, ENTRY_MARK, CommitFacts, stream_log
 from aibom.forensics.source import FactsSource
 from aibom.gitutil import Repo
 
@@ -181,7 +181,7 @@ def _added(commits: dict[str, CommitFacts]) -> int:
 
 
 # -- line replay -------------------------------------------------------------------------------
-_SEP = "\x1eC\x1f"
+_SEP = ENTRY_MARK
 _DIFF = [
     "-p",
     "-U0",
@@ -209,7 +209,7 @@ def line_fates(repo: Repo, tip: str, origin_of: Callable[[str], str]) -> LineFat
     if not graph:
         return LineFates(tip, Counter(), Counter(), Counter(), Counter())
     argv = ["-c", "core.quotePath=false", "log", "--reverse", "--topo-order", *_DIFF]
-    argv += ["--format=%x1eC%x1f%H %P", tip, "--"]
+    argv += [f"--format={ENTRY_FORMAT}%H %P", tip, "--"]
     replay = _Replay(origin_of, graph, _merge_diffs(repo, graph))
     for lines in _lines(stream_log(repo, argv)):
         replay.feed(lines)
@@ -243,7 +243,7 @@ def _merge_diffs(repo: Repo, graph: dict[str, tuple[str, ...]]) -> dict[tuple[st
     if not pairs:
         return {}
     argv = ["-c", "core.quotePath=false", "diff-tree", "--stdin", "--always", "-r", *_DIFF]
-    proc = repo.git([*argv, "--format=%x1eC%x1f%H %P"], input="".join(pairs).encode())
+    proc = repo.git([*argv, f"--format={ENTRY_FORMAT}%H %P"], input="".join(pairs).encode())
     diffs: dict[tuple[str, str], list[str]] = {}
     current: list[str] = []
     for line in proc.stdout.decode("utf-8", "surrogateescape").split("\n"):

@@ -316,6 +316,79 @@ def test_an_interrupted_run_is_resumed(tmp_path: Path, monkeypatch: pytest.Monke
     assert files == git_files  # no file row written twice
 
 
+# -- names git does not spell in UTF-8 --------------------------------------------------------
+def _odd_names(repo: GitRepo) -> None:
+    """A commit whose file name and message hold bytes that are not UTF-8."""
+    (repo.path / os.fsdecode(b"caf\xe9.py")).write_text("x = 1\n")
+    repo.git("add", "-A")
+    message = b"r\xe9sum\xe9\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-4o\n"
+    subprocess.run(
+        ["git", "-c", "i18n.commitEncoding=UTF-8", "commit", "-q", "-F", "-"],
+        cwd=repo.path,
+        input=message,
+        capture_output=True,
+        check=True,
+    )
+
+
+def test_names_that_are_not_utf8_are_indexed(
+    make_repo: Callable[..., GitRepo], db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite and PostgreSQL take only UTF-8 text: the index stores U+FFFD for such bytes
+    (the whole run failed with an internal UnicodeEncodeError)."""
+    repo = make_repo("odd")
+    _odd_names(repo)
+    code, _, err = _cli(["index", "--db", db_url, str(repo.path)], capsys)
+    assert code == 0, err
+    code, out, err = _cli(
+        ["trace", "--model", "openai/gpt-4o", "--db", db_url, "--format", "json"], capsys
+    )
+    assert code == 0, err
+    (commit,) = json.loads(out)["commits"]
+    assert [f["path"] for f in commit["files"]] == ["caf\ufffd.py"]
+
+
+def test_paths_git_quotes_are_read_back(make_repo: Callable[..., GitRepo], db_url: str) -> None:
+    """git log --numstat C-quotes a path with a quote, backslash, tab or newline; the index
+    stored it quoted, so its trace and show listed other names than git's own trace."""
+    repo = make_repo("quoted")
+    names = ['say "hi".py', "back\\slash.py", "tab\there.py", "new\nline.py", "plain.py"]
+    repo.commit(
+        "ai\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-4o",
+        files={name: "x = 1\n" for name in names},
+    )
+    target = gitutil.discover(str(repo.path))
+    _build(db_url, [target])
+    query = {"model": "openai/gpt-4o"}
+    source = _source(db_url)
+    try:
+        indexed = _traced(source, query, counts=True)
+    finally:
+        source.close()
+    assert sorted(f.path for f in indexed[0].files) == sorted(names)
+    counted = _numstat([target])  # git log --numstat, unquoted the same way
+    assert sorted(f.path for f in next(iter(counted.values()))) == sorted(names)
+
+
+def test_a_postgres_user_without_rights_is_a_usage_error(
+    fleet: list[gitutil.Repo],
+    pg_server: postgres.PostgresServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A role that may log in but not create tables: exit 2 with a hint (it was exit 3)."""
+    import psycopg
+
+    url = pg_server.create_database(f"aibom_test_{next(_counter)}")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS aibom_reader")
+        conn.execute("CREATE ROLE aibom_reader LOGIN")
+        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    weak = url.replace(f"//{pg_server.user}@", "//aibom_reader@")
+    code, _, err = _cli(["index", "--db", weak, fleet[2].cwd], capsys)
+    assert code == 2, err
+    assert "refused this user" in err and "hint: grant it rights" in err
+
+
 # -- damaged and outdated indexes ----------------------------------------------------------------
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)
@@ -327,7 +400,7 @@ def test_a_corrupt_sqlite_file_is_rebuilt(
     fleet: list[gitutil.Repo], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = str(tmp_path / "i.sqlite3")
-    Path(url).write_bytes(b"this is not a database" * 500)
+    Path(url).write_bytes(b"SQLite format 3\x00" + b"this is not a database" * 500)
     code, _, err = _cli(["trace", "--model", "openai/gpt-4o", "--db", url], capsys)
     assert code == 2 and "unusable" in err and "aibom index --rebuild" in err
 
@@ -339,6 +412,21 @@ def test_a_corrupt_sqlite_file_is_rebuilt(
     )
     assert code == 0, err
     assert json.loads(out)["commits"]
+
+
+@pytest.mark.parametrize("command", ["index", "trace"])
+def test_a_file_that_is_not_sqlite_is_refused_and_kept(
+    fleet: list[gitutil.Repo], tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """--db naming some other file by mistake: exit 2, and the file is not replaced."""
+    (tmp_path / "mine").mkdir()
+    other = tmp_path / "mine" / "notes.py"
+    other.write_text("print('not an index')\n" * 50)
+    args = ["--model", "openai/gpt-4o"] if command == "trace" else [fleet[0].cwd]
+    code, _, err = _cli([command, "--db", str(other), *args], capsys)
+    assert code == 2 and "is not an SQLite file" in err, err
+    assert other.read_text() == "print('not an index')\n" * 50
+    assert [p.name for p in other.parent.iterdir()] == ["notes.py"]  # no lock file either
 
 
 def test_a_half_written_file_is_rebuilt(fleet: list[gitutil.Repo], tmp_path: Path) -> None:

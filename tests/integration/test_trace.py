@@ -346,3 +346,32 @@ def test_non_utf8_message_and_path_give_valid_output(make_repo: Callable[..., Gi
     assert len(data["commits"]) == 1 and data["commits"][0]["files"][0]["path"].startswith("caf")
     text = repo.aibom("trace", "--model", OPUS).stdout
     assert "\x1b" not in text and "1 commit" in text
+
+
+def test_a_message_cannot_hide_its_commit(make_repo: Callable[..., GitRepo]) -> None:
+    """A message holding the bytes the log reader cut entries at (they were a fixed
+    \\x1eC\\x1f) made its commit vanish from trace, stats and the index."""
+    import subprocess
+
+    repo = make_repo()
+    repo.commit("human", files={"h.py": "h\n"})
+    repo.write("x.py", "x = 1\n")
+    repo.git("add", "x.py")
+    message = f"hide \x1eC\x1f me\n\nAI-Origin: ai-generated\nAI-Model: {OPUS}\n"
+    subprocess.run(
+        ["git", *NO_HOOKS, "commit", "-q", "-F", "-"],
+        cwd=repo.path,
+        input=message.encode(),
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    sha = repo.head()
+    proc = repo.aibom("trace", "--model", OPUS, "--format", "json")
+    assert _shas(json.loads(proc.stdout)) == [sha]
+    stats = json.loads(repo.aibom("stats", "--format", "json").stdout)
+    assert (stats["commits"], stats["ai_commits"], stats["ai_lines_alive"]) == (2, 1, 1)
+    repo.aibom("index")
+    db = str(repo.path / ".git" / "aibom" / "index.sqlite3")
+    indexed = repo.aibom("trace", "--model", OPUS, "--db", db, "--format", "json")
+    assert _shas(json.loads(indexed.stdout)) == [sha]

@@ -36,6 +36,12 @@ def _facts(attribution: Attribution) -> CommitFacts:
         ("openai/gpt-4o", "openrouter/openai/gpt-4o", True),
         ("anthropic/claude-sonnet-4-5", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", True),
         ("acme/frobnicator", "acme/frobnicator", True),
+        # a provider's -latest alias is a snapshot of the family, not another model
+        ("anthropic/claude-3-5-sonnet", "anthropic/claude-3-5-sonnet-latest", True),
+        ("anthropic/claude-3-5-sonnet-latest", "anthropic/claude-3-5-sonnet-latest", True),
+        ("anthropic/claude-3-5-sonnet@latest", "anthropic/claude-3-5-sonnet-latest", True),
+        ("anthropic/claude-3-5-sonnet-latest", "anthropic/claude-3-5-sonnet-20241022", False),
+        ("anthropic/claude-3-5-sonnet@20241022", "anthropic/claude-3-5-sonnet-latest", False),
         ("acme/frobnicator", "anthropic/claude-opus-4-5", False),
     ],
 )

@@ -55,6 +55,11 @@ def test_passwords_never_reach_messages() -> None:
         "postgresql://aibom:***@db.internal:5432/x"
     )
     assert redact("postgresql://aibom@db.internal/x") == "postgresql://aibom@db.internal/x"
+    # libpq also takes the password as a URL parameter
+    assert redact("postgresql://aibom@db/x?sslmode=require&password=s3cret&a=b") == (
+        "postgresql://aibom@db/x?sslmode=require&password=***&a=b"
+    )
+    assert redact("postgres://db/x?PASSWORD=s3cret") == "postgres://db/x?PASSWORD=***"
 
 
 class _Terminal(io.StringIO):

@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from typing import cast
 
+from aibom.attribution.gitpath import unquote
 from aibom.errors import GitError
 from aibom.forensics.facts import FileChange
 from aibom.gitutil import Repo, _git_env, kill_after
@@ -81,7 +82,8 @@ def _entries(data: bytes) -> Iterator[tuple[str, list[Count]]]:
 
 
 def counts(body: str) -> list[Count]:
-    """``added<TAB>deleted<TAB>path`` lines (``-`` for a binary file counts 0)."""
+    """``added<TAB>deleted<TAB>path`` lines (``-`` for a binary file counts 0; a path with
+    a quote, backslash or control character comes C-quoted and is read back)."""
     found = []
     for line in body.split("\n"):
         parts = line.split("\t", 2)
@@ -89,7 +91,7 @@ def counts(body: str) -> list[Count]:
             added, deleted, path = parts
             found.append(
                 (
-                    path,
+                    unquote(path),
                     int(added) if added.isdigit() else 0,
                     int(deleted) if deleted.isdigit() else 0,
                 )

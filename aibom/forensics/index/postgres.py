@@ -27,11 +27,13 @@ CONNECT_TIMEOUT = 10
 STATEMENT_TIMEOUT_MS = 600_000
 LOCK_KEY = 0x6169626F6D  # "aibom": the advisory lock indexers share
 _PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*@")
+_PASSWORD_PARAM = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
 
 
 def redact(dsn: str) -> str:
-    """The DSN without its password (for messages)."""
-    return _PASSWORD.sub(r"\1***@", dsn)
+    """The DSN without its password, in the user part or a ``password=`` parameter (for
+    messages)."""
+    return _PASSWORD_PARAM.sub(r"\1***", _PASSWORD.sub(r"\1***@", dsn))
 
 
 class PostgresDatabase(Database):
@@ -116,6 +118,12 @@ class PostgresDatabase(Database):
         errors = self._psycopg.errors
         if isinstance(exc, (errors.UndefinedTable, errors.UndefinedColumn)):
             return IndexCorruptError(self.location, _first_line(exc))
+        if isinstance(exc, (errors.InsufficientPrivilege, errors.ReadOnlySqlTransaction)):
+            return IndexUnavailableError(
+                f"the index at {self.location} refused this user: {_first_line(exc)}",
+                hint="grant it rights on the aibom_* tables (and CREATE on the schema to "
+                "index), or give --db another database",
+            )
         if isinstance(exc, self._psycopg.OperationalError):
             return IndexUnavailableError(
                 f"lost the index at {self.location}: {_first_line(exc)}",

@@ -330,15 +330,28 @@ def _insert(
         rows.append((ids.take() if found is None else found, entry))
     db.executemany(schema.UPSERT_COMMIT, [_commit_row(i, repo_id, f) for i, (f, _) in rows])
     db.executemany(
-        schema.INSERT_MODEL, [(m, i) for i, (f, _) in rows for m in f.attribution.models]
+        schema.INSERT_MODEL, [(_text(m), i) for i, (f, _) in rows for m in f.attribution.models]
     )
     db.executemany(
-        schema.INSERT_SESSION, [(s, i) for i, (f, _) in rows for s in f.attribution.sessions]
+        schema.INSERT_SESSION,
+        [(_text(s), i) for i, (f, _) in rows for s in f.attribution.sessions],
     )
     db.executemany(
         schema.INSERT_FILE,
-        [(i, pos, *c) for i, (_, fs) in rows for pos, c in enumerate(fs)],
+        [(i, pos, _text(p), a, d) for i, (_, fs) in rows for pos, (p, a, d) in enumerate(fs)],
     )
+
+
+def _text(value: str) -> str:
+    """``value`` as the database can store it: git's bytes that are not UTF-8 (a file or
+    author name, a message), kept by the readers as surrogate escapes, become U+FFFD."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return value
 
 
 def _commit_row(ident: int, repo_id: int, f: CommitFacts) -> tuple[object, ...]:
@@ -348,16 +361,16 @@ def _commit_row(ident: int, repo_id: int, f: CommitFacts) -> tuple[object, ...]:
         repo_id,
         f.sha,
         " ".join(f.parents),
-        f.author_name,
-        f.author_email,
+        _text(f.author_name),
+        _text(f.author_email),
         f.committed,
-        f.subject,
+        _text(f.subject),
         a.origin,
-        a.agent,
+        None if a.agent is None else _text(a.agent),
         a.source,
         f.skipped_lines,
-        schema.SEPARATOR.join(a.models),
-        schema.SEPARATOR.join(a.sessions),
+        _text(schema.SEPARATOR.join(a.models)),
+        _text(schema.SEPARATOR.join(a.sessions)),
     )
 
 
