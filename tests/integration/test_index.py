@@ -290,30 +290,115 @@ def test_incremental_new_commits_notes_and_rewrites(tmp_path: Path) -> None:
     assert shas == set(repo.git("rev-list", "HEAD").stdout.split())
 
 
-def test_an_interrupted_run_is_resumed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    generate(tmp_path / "r", commits=300, seed=4)
-    target = gitutil.discover(tmp_path / "r")
-    url = str(tmp_path / "i.sqlite3")
-    monkeypatch.setattr(writer, "BATCH", 50)
+def _interrupted(url: str, target: gitutil.Repo, batches: int) -> None:
+    """An index run stopped (Ctrl-C) once ``batches`` batches were written."""
     calls = []
 
     def interrupt(text: str) -> None:
         calls.append(text)
-        if len(calls) == 2:
+        if len(calls) == batches:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         _build(url, [target], progress=interrupt)
+
+
+def _indexed_order(url: str) -> list[str]:
+    source = _source(url)
+    try:
+        return [f.sha for f in source.commits(None)]
+    finally:
+        source.close()
+
+
+_CLOCK = iter(range(1_800_000_000, 1_900_000_000, 60))
+
+
+def _dated() -> dict[str, str]:
+    """A commit a minute after the last: git orders commits of one second as its walk meets
+    them, which differs between walks from different tips (not what these tests are about)."""
+    date = f"@{next(_CLOCK)} +0000"
+    return {"GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date}
+
+
+def _branchy(tmp_path: Path) -> gitutil.Repo:
+    """A synthetic history with a side branch merged back: a walk has several open ends."""
+    generate(tmp_path / "r", commits=300, seed=4)
+    repo = GitRepo(tmp_path / "r")
+    repo.git("checkout", "-q", "-b", "side", "HEAD~120")
+    for n in range(40):
+        repo.commit(f"side {n}", files={f"side{n}.py": f"{n}\n"}, env=_dated())
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side", env=_dated())
+    return gitutil.discover(repo.path)
+
+
+def test_an_interrupted_run_is_resumed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = _branchy(tmp_path)
+    expected = [f.sha for f in GitSource(target).commits(None)]
+    url = str(tmp_path / "i.sqlite3")
+    monkeypatch.setattr(writer, "BATCH", 50)
+    _interrupted(url, target, batches=2)
     with sqlite3.connect(url) as conn:
         kept = conn.execute("SELECT COUNT(*) FROM aibom_commits").fetchone()[0]
         tips = conn.execute("SELECT COUNT(*) FROM aibom_tips").fetchone()[0]
-    assert kept == 100 and tips == 0  # two batches committed, the tips not yet
+        saved = conn.execute("SELECT COUNT(*) FROM aibom_resume").fetchone()[0]
+    assert (kept, tips, saved) == (100, 0, 1)  # two batches and where the walk stood
+    _interrupted(url, target, batches=3)  # the resumed walk is stopped too
     resumed = _build(url, [target]).repositories[0]
-    assert resumed.total == 300
+    # only what the two stopped runs did not reach is walked (they wrote 100 + 150)
+    assert (resumed.added, resumed.total) == (len(expected) - 250, len(expected))
+    assert _indexed_order(url) == expected  # ids still follow git's walk
     with sqlite3.connect(url) as conn:
         files = conn.execute("SELECT COUNT(*) FROM aibom_files").fetchone()[0]
+        saved = conn.execute("SELECT COUNT(*) FROM aibom_resume").fetchone()[0]
     git_files = sum(len(f.files) for f in GitSource(target).commits(None, with_files=True))
-    assert files == git_files  # no file row written twice
+    assert files == git_files and saved == 0  # no file row written twice, nothing left over
+    again = _build(url, [target]).repositories[0]
+    assert (again.added, again.total) == (0, len(expected))
+
+
+def test_a_resumed_run_takes_in_what_changed_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    """Between the stopped run and the next: new commits, and history rewritten (two of the
+    commits the stopped run wrote are dropped); the index ends equal to git all the same."""
+    target = _branchy(tmp_path)
+    repo = GitRepo(tmp_path / "r")
+    url = db_url
+    first = _build(url, [target]).repositories[0]
+    for n in range(120):
+        repo.commit(f"more {n}", files={f"m{n}.py": f"{n}\n"}, env=_dated())
+    monkeypatch.setattr(writer, "BATCH", 25)
+    _interrupted(url, target, batches=2)
+    repo.git("reset", "-q", "--hard", "HEAD~2")
+    for n in range(3):
+        ai = "\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5-codex"
+        repo.commit(f"after {n}{ai}", env=_dated())
+    resumed = _build(url, [target]).repositories[0]
+    expected = [f.sha for f in GitSource(target).commits(None)]
+    assert (resumed.added, resumed.removed) == (120 - 50 + 3, 2)
+    assert resumed.total == first.total + 118 + 3 == len(expected)
+    assert _indexed_order(url) == expected
+
+
+def test_a_resume_state_of_pruned_history_is_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stopped walk's tips were rewritten away and pruned: the next run walks afresh."""
+    generate(tmp_path / "r", commits=200, seed=5)
+    repo = GitRepo(tmp_path / "r")
+    target = gitutil.discover(repo.path)
+    url = str(tmp_path / "i.sqlite3")
+    monkeypatch.setattr(writer, "BATCH", 40)
+    _interrupted(url, target, batches=1)
+    repo.git("reset", "-q", "--hard", "HEAD~50")
+    repo.git("reflog", "expire", "--expire=now", "--all")
+    repo.git("gc", "-q", "--prune=now")
+    result = _build(url, [target]).repositories[0]
+    expected = [f.sha for f in GitSource(target).commits(None)]
+    assert result.total == len(expected) == 150
+    assert _indexed_order(url) == expected
 
 
 # -- names git does not spell in UTF-8 --------------------------------------------------------

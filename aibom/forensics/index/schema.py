@@ -14,9 +14,10 @@ lookup tables and the files refer to it, so queries join integers, not 40-digit 
 
 from __future__ import annotations
 
-VERSION = 2  # 2: ids follow the walk order (writer._Ids)
+VERSION = 3  # 2: ids follow the walk order (writer._Ids); 3: aibom_resume
 
 TABLES = (
+    "aibom_resume",
     "aibom_files",
     "aibom_sessions",
     "aibom_models",
@@ -55,6 +56,8 @@ CREATE = (
     " added INTEGER NOT NULL, deleted INTEGER NOT NULL, PRIMARY KEY (commit_id, pos))"
     " {clustered}",
     "CREATE INDEX IF NOT EXISTS aibom_commits_agent ON aibom_commits (agent)",
+    # where an interrupted walk of a repository stopped (JSON, see writer._Resume)
+    "CREATE TABLE IF NOT EXISTS aibom_resume (repo INTEGER PRIMARY KEY, state TEXT NOT NULL)",
 )
 
 COMMIT_COLUMNS = (
@@ -76,5 +79,9 @@ INSERT_SESSION = (
 )
 INSERT_FILE = (
     "INSERT INTO aibom_files (commit_id, pos, path, added, deleted) VALUES (?, ?, ?, ?, ?)"
+)
+SAVE_RESUME = (
+    "INSERT INTO aibom_resume (repo, state) VALUES (?, ?)"
+    " ON CONFLICT (repo) DO UPDATE SET state = excluded.state"
 )
 SEPARATOR = "\x1f"  # between the model ids (sessions) of a commit row

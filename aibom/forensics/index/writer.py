@@ -3,12 +3,14 @@
 Per repository: the commits reachable from the refs now but not from the tips the last run
 stored (``git log NEW --not OLD``), the commits whose notes changed (``git diff-tree`` of the
 two notes commits), and the commits history rewrites dropped (``git rev-list OLD --not NEW``).
-Rows are written in batches, one transaction each; the tips are stored last, so an
-interrupted run is resumed by the next one.
+Rows are written in batches, one transaction each; the tips are stored last. With each
+batch of a walk goes where the walk stands (:class:`_Resume`): an interrupted run is resumed
+by the next one, which walks only the commits the first did not reach, then carries on.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -102,23 +104,81 @@ class _State:
     tips: dict[str, str]
     notes: str
     known: bool  # the repository was indexed before
+    resume: _Resume | None = None  # an interrupted walk to finish first
+
+
+@dataclass(frozen=True)
+class _Resume:
+    """Where an interrupted walk stands. It walked from ``refs`` (with the notes at
+    ``notes``) and wrote every commit it listed so far; what it did not reach is reachable
+    from ``frontier`` (the walk's tips and the parents of its commits that it has not
+    written yet); ``next_id`` is the id its next commit takes (ids follow the walk)."""
+
+    refs: dict[str, str]
+    notes: str
+    frontier: tuple[str, ...]
+    next_id: int
+
+    def dump(self) -> str:
+        data = {"refs": self.refs, "notes": self.notes, "frontier": list(self.frontier)}
+        return json.dumps({**data, "next_id": self.next_id}, sort_keys=True)
+
+    @classmethod
+    def load(cls, text: str) -> _Resume | None:
+        """None for a state this code cannot read (the walk is then done again)."""
+        try:
+            data = json.loads(text)
+            refs = {str(k): str(v) for k, v in dict(data["refs"]).items()}
+            frontier = tuple(str(sha) for sha in data["frontier"])
+            return cls(refs, str(data["notes"]), frontier, int(data["next_id"]))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+class _Walk:
+    """The state of one walk while it writes, saved with each batch (see :class:`_Resume`)."""
+
+    def __init__(self, refs: dict[str, str], notes: str, starts: Iterable[str], ids: _Ids):
+        self.refs = refs
+        self.notes = notes
+        self.frontier = set(starts)
+        self.ids = ids
+        self.written: set[str] = set()
+
+    def wrote(self, batch: Sequence[_Entry]) -> None:
+        for facts, _ in batch:
+            self.written.add(facts.sha)
+            self.frontier.discard(facts.sha)
+        for facts, _ in batch:
+            self.frontier.update(p for p in facts.parents if p not in self.written)
+
+    def save(self, db: Database, repo_id: int) -> None:
+        state = _Resume(self.refs, self.notes, tuple(sorted(self.frontier)), self.ids.peek())
+        db.execute(schema.SAVE_RESUME, (repo_id, state.dump()))
 
 
 def index_repo(db: Database, repo: Repo, progress: Progress | None = None) -> RepoResult:
     ident = repos.identify(repo)
     state = _state(db, ident)
+    added: set[str] = set()
+    removed: list[str] = []
+    if state.resume is not None:
+        added, removed = _finish(db, repo, ident, state, progress)
+        state = _state(db, ident)
     now = repos.tips(repo)
     warnings = _warnings(ident)
     gone = repos.missing(repo, state.tips.values())
     old = sorted(set(state.tips.values()) - gone)
     new = sorted(set(now.refs.values()))
-    removed = repos.unreachable(repo, old, new)
-    added = _walk(db, repo, state, new, old, progress) if set(new) != set(old) else set()
+    dropped = repos.unreachable(repo, old, new)
+    if set(new) != set(old):
+        walk = _Walk(now.refs, now.notes, new, _Ids(db))
+        added |= _walk(db, repo, state, [*new, "--not", *old] if old else new, walk, progress)
     updated = _renoted(db, repo, state, now.notes, added, progress)
     if gone:  # the last run's tips were garbage-collected: compare with everything reachable
-        removed = _unreachable_all(db, repo, state.repo_id)
+        dropped = _unreachable_all(db, repo, state.repo_id)
     with db.transaction():
-        _delete(db, state.repo_id, removed)
+        _delete(db, state.repo_id, dropped)
         _save_state(db, state.repo_id, ident, now)
     total = db.query("SELECT COUNT(*) FROM aibom_commits WHERE repo = ?", (state.repo_id,))[0][0]
     return RepoResult(
@@ -127,10 +187,45 @@ def index_repo(db: Database, repo: Repo, progress: Progress | None = None) -> Re
         ident.path,
         len(added),
         updated,
-        len(removed),
+        len(removed) + len(dropped),
         int(total),
         warnings,
     )
+
+
+def _finish(
+    db: Database,
+    repo: Repo,
+    ident: repos.Identity,
+    state: _State,
+    progress: Progress | None,
+) -> tuple[set[str], list[str]]:
+    """Finish the walk an earlier run left (see :class:`_Resume`), then store its tips as a
+    complete run would have: what it added, what it dropped. A walk whose commits are gone
+    (history rewritten and pruned since) is not finished: the run walks afresh."""
+    resume = state.resume
+    assert resume is not None
+    starts = [*resume.frontier]
+    if repos.missing(repo, [*resume.refs.values(), *starts]):
+        dropped = _unreachable_all(db, repo, state.repo_id)  # what the stopped walk wrote
+        with db.transaction():
+            _delete(db, state.repo_id, dropped)
+            db.execute("DELETE FROM aibom_resume WHERE repo = ?", (state.repo_id,))
+        return set(), dropped
+    gone = repos.missing(repo, state.tips.values())
+    old = sorted(set(state.tips.values()) - gone)
+    walk = _Walk(resume.refs, resume.notes, starts, _Ids(db, resume.next_id))
+    added = set()
+    if starts:
+        added = _walk(db, repo, state, [*starts, "--not", *old] if old else starts, walk, progress)
+    if gone:
+        dropped = _unreachable_all(db, repo, state.repo_id)
+    else:
+        dropped = repos.unreachable(repo, old, sorted(set(resume.refs.values())))
+    with db.transaction():
+        _delete(db, state.repo_id, dropped)
+        _save_state(db, state.repo_id, ident, repos.Tips(resume.refs, resume.notes))
+    return added, dropped
 
 
 def _warnings(ident: repos.Identity) -> tuple[str, ...]:
@@ -166,25 +261,28 @@ def _state(db: Database, ident: repos.Identity) -> _State:
         return _State(int(next_id), {}, "", False)
     repo_id = int(rows[0][0])
     found = db.query("SELECT ref, sha FROM aibom_tips WHERE repo = ?", (repo_id,))
-    return _State(repo_id, {str(r): str(s) for r, s in found}, str(rows[0][1]), True)
+    saved = db.query("SELECT state FROM aibom_resume WHERE repo = ?", (repo_id,))
+    resume = _Resume.load(str(saved[0][0])) if saved else None
+    return _State(repo_id, {str(r): str(s) for r, s in found}, str(rows[0][1]), True, resume)
 
 
 def _walk(
     db: Database,
     repo: Repo,
     state: _State,
-    new: list[str],
-    old: list[str],
+    revs: list[str],
+    walk: _Walk,
     progress: Progress | None,
 ) -> set[str]:
-    """Write the commits reachable from ``new`` and not from ``old``; their shas.
+    """Write the commits ``revs`` select (git log arguments); their shas.
 
     The notes and the line counts come from two ``git log`` processes that run at the same
     time (git's diffs are the slow part; they overlap with the parsing of the notes here).
     """
-    revs = [*new, "--not", *old] if old else new
     facts = _with_numstat(scan(repo, revs), numstat.stream(repo, revs))
-    return _write(db, state.repo_id, facts, replace=state.known, progress=progress, what="new")
+    return _write(
+        db, state.repo_id, facts, replace=state.known, progress=progress, what="new", walk=walk
+    )
 
 
 def _with_numstat(
@@ -222,6 +320,7 @@ def _renoted(
         ]
     candidates = [s for s in dict.fromkeys(changed) if s not in done]
     indexed = _present(db, state.repo_id, candidates)
+    indexed -= repos.missing(repo, indexed)  # pruned since: dropped, not read
     if not indexed:
         return 0
     facts = _scan_many(repo, sorted(indexed))
@@ -283,10 +382,12 @@ def _write(
     replace: bool,
     progress: Progress | None,
     what: str,
+    walk: _Walk | None = None,
 ) -> set[str]:
-    """Write the commits in batches; ``replace``: some may be in the index already."""
+    """Write the commits in batches; ``replace``: some may be in the index already. A
+    ``walk`` is saved with each batch, so that an interrupted run can be resumed."""
     written: set[str] = set()
-    ids = _Ids(db)
+    ids = walk.ids if walk is not None else _Ids(db)
     stream = iter(entries)
     while batch := list(islice(stream, BATCH)):
         with db.transaction():
@@ -294,6 +395,9 @@ def _write(
             if known:
                 _clear_children(db, list(known.values()))
             _insert(db, repo_id, batch, {sha: k.id for sha, k in known.items()}, ids)
+            if walk is not None:
+                walk.wrote(batch)
+                walk.save(db, repo_id)
         written.update(f.sha for f, _ in batch)
         if progress is not None:
             progress(f"{len(written)} commits {what}")
@@ -309,15 +413,20 @@ class _Ids:
     its commits sort before their parents. 64-bit ids leave room for millions of runs.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, start: int | None = None) -> None:
         self._db = db
-        self._next: int | None = None
+        self._next = start  # None: chosen on first use; a resumed walk goes on from its own
 
-    def take(self) -> int:
+    def peek(self) -> int:
+        """The id the next commit takes."""
         if self._next is None:
             row = self._db.query("SELECT MIN(id) FROM aibom_commits")[0][0]
             self._next = 0 if row is None else int(row) - ID_GAP
-        taken, self._next = self._next, self._next + 1
+        return self._next
+
+    def take(self) -> int:
+        taken = self.peek()
+        self._next = taken + 1
         return taken
 
 
@@ -402,6 +511,7 @@ def _save_state(db: Database, repo_id: int, ident: repos.Identity, now: repos.Ti
         (ident.label, ident.remote, ident.path, now.notes, int(time.time()), repo_id),
     )
     db.execute("DELETE FROM aibom_tips WHERE repo = ?", (repo_id,))
+    db.execute("DELETE FROM aibom_resume WHERE repo = ?", (repo_id,))
     db.executemany(
         "INSERT INTO aibom_tips (repo, ref, sha) VALUES (?, ?, ?)",
         [(repo_id, ref, sha) for ref, sha in sorted(now.refs.items())],
