@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,28 +26,18 @@ def _epoch() -> int | None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a BOM, and a failure leaves no file. A path
-    that cannot be written (no permission, a read-only or special file system, a full disk)
-    is a usage error with a hint."""
+    """Write whole or not at all (:mod:`aibom.outfile`): a reader never sees half a BOM, and a
+    failure leaves no file. A path that cannot be written (no permission, a read-only or
+    special file system, a full disk) is a usage error with a hint."""
+    from aibom.outfile import write_file
+
     try:
-        _write_atomically(path.resolve(), text)
+        write_file(path, text)
     except OSError as exc:
         raise UsageError(
             f"-o {path}: cannot write there ({exc.strerror or type(exc).__name__})",
             hint="choose a writable directory, or omit -o to write the BOM to standard output",
         ) from exc
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".aibom-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def summary_text(summary: Any) -> str:
@@ -144,7 +133,7 @@ def build(
     if span and everything:
         raise UsageError("--range and --all exclude each other", hint="give one of them")
     if output is not None and not output.resolve().parent.is_dir():
-        raise UsageError(f"-o {output}: the directory {output.parent} does not exist")
+        raise UsageError(f"-o {output}: the directory {output.resolve().parent} does not exist")
     repo = gitutil.discover(ctx.obj.get("cwd") if ctx.obj else None)
     options = BuildOptions(
         selection=Selection(range=span, all=everything),

@@ -4,6 +4,11 @@ failed before its fix."""
 from __future__ import annotations
 
 import json
+import os
+import stat
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -145,3 +150,45 @@ def test_streamed_log_failure_is_a_git_error(scripted: GitRepo) -> None:
 
     with pytest.raises(GitError, match="failed"):
         hist.stream_heads(discover(scripted.path), ["0" * 40])
+
+
+def test_output_files_get_the_usual_mode(scripted: GitRepo, tmp_path: Path) -> None:
+    """The BOM was written with mkstemp's 0600 whatever the umask, and an existing file lost
+    its mode: a release artefact others could not read."""
+    old = os.umask(0o022)
+    try:
+        assert build(scripted, tmp_path / "new.json")[0] == 0
+        existing = tmp_path / "existing.json"
+        existing.write_text("old\n")
+        existing.chmod(0o640)
+        assert build(scripted, existing)[0] == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640
+    assert json.loads(existing.read_text())["bomFormat"] == "CycloneDX"
+
+
+def test_output_to_dev_stdout_and_to_a_fifo(scripted: GitRepo, tmp_path: Path) -> None:
+    """``-o /dev/stdout`` was a usage error ("No such file or directory": the temporary file
+    went next to /proc/PID/fd/pipe:[N]) and ``-o FIFO`` replaced the pipe with a file (as root,
+    ``-o /dev/null`` replaced the device)."""
+    aibom = str(Path(sys.executable).with_name("aibom"))
+    proc = subprocess.run(
+        [aibom, "-C", str(scripted.path), "build", "-o", "/dev/stdout", "--report", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith('{"$schema"') and '"bomFormat":"CycloneDX"' in proc.stdout
+    fifo = tmp_path / "bom.fifo"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    code = main(["-C", str(scripted.path), "build", "-o", str(fifo)])
+    reader.join(30)
+    assert code == 0
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and json.loads(received[0])["bomFormat"] == "CycloneDX"
