@@ -17,12 +17,20 @@ def _epoch() -> int | None:
     raw = os.environ.get("SOURCE_DATE_EPOCH")
     if raw is None or raw.strip() == "":
         return None
+    from datetime import UTC, datetime
+
+    bad = UsageError(
+        f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds (0 to 253402300799)",
+        hint="e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
+    )
     if not raw.strip().isdigit():
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds",
-            hint="e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
-        )
-    return int(raw.strip())
+        raise bad
+    epoch = int(raw.strip())
+    try:  # the BOM's timestamp: a year past 9999 cannot be written
+        datetime.fromtimestamp(epoch, UTC)
+    except (ValueError, OverflowError, OSError):
+        raise bad from None
+    return epoch
 
 
 def _write(path: Path, text: str) -> None:

@@ -192,3 +192,14 @@ def test_output_to_dev_stdout_and_to_a_fifo(scripted: GitRepo, tmp_path: Path) -
     assert code == 0
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert received and json.loads(received[0])["bomFormat"] == "CycloneDX"
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999", "253402300800"])
+def test_a_source_date_epoch_past_year_9999_is_a_usage_error(
+    scripted: GitRepo, tmp_path: Path, epoch: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was an internal error (exit 3, "ValueError: year ... is out of range")."""
+    code, _ = build(scripted, tmp_path / "bom.json", epoch=epoch)
+    assert code == 2 and not (tmp_path / "bom.json").exists()
+    err = capsys.readouterr().err
+    assert f"SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds" in err
