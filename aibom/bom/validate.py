@@ -44,8 +44,28 @@ def _validator(spec: Spec) -> Any:
     return jsonschema_rs.Draft7Validator(schema, retriever=_retrieve)
 
 
+def _without_surrogates(value: Any) -> Any:
+    """``value`` with each lone surrogate (an undecodable byte of a git path or message, which
+    the JSON text carries as a ``\\udcXX`` escape) as U+FFFD: the validator takes only
+    encodable strings, and no schema constraint tells the two apart."""
+    if isinstance(value, str):
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
 def errors(document: Any, spec: Spec) -> list[str]:
     """Schema violations of ``document`` (at most MAX_ERRORS), as "path: message"."""
+    try:
+        return _errors(document, spec)
+    except UnicodeEncodeError:
+        return _errors(_without_surrogates(document), spec)
+
+
+def _errors(document: Any, spec: Spec) -> list[str]:
     found = []
     for error in _validator(spec).iter_errors(document):
         where = "/".join(str(p) for p in error.instance_path) or "(document)"

@@ -20,6 +20,7 @@ from aibom.cli import main
 from aibom.gitutil import discover
 from tests.conftest import GitRepo
 from tests.integration.test_bom import build, by_ref, independent_errors, scripted
+from tests.unit.bom.scripted import OPUS
 
 __all__ = ["scripted"]  # the fixture, re-used
 
@@ -203,3 +204,24 @@ def test_a_source_date_epoch_past_year_9999_is_a_usage_error(
     assert code == 2 and not (tmp_path / "bom.json").exists()
     err = capsys.readouterr().err
     assert f"SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds" in err
+
+
+@pytest.mark.parametrize("spec", ["1.6", "1.7"])
+def test_a_non_utf8_file_name_gives_a_valid_bom(
+    scripted: GitRepo, tmp_path: Path, spec: str
+) -> None:
+    """A path that is not UTF-8 (carried as a lone surrogate) made the validator raise
+    UnicodeEncodeError: an internal error (exit 3) and no BOM."""
+    (scripted.path / os.fsdecode(b"bad\xff name.py")).write_bytes(b"x = 1\n")
+    scripted.git("add", "-A")
+    scripted.git(
+        "commit", "-q", "-m", "ai: odd bytes\n\nAI-Origin: ai-generated\nAI-Model: " + OPUS
+    )
+    code, doc = build(scripted, tmp_path / "bom.json", "--spec", spec)
+    assert code == 0
+    assert "file:bad\udcff name.py" in by_ref(doc)
+    assert verify_records(discover(scripted.path), tmp_path / "bom.json").ok
+    xml = tmp_path / "bom.xml"
+    argv = ["-C", str(scripted.path), "build", "--spec", spec, "--format", "xml", "-o", str(xml)]
+    assert main(argv) == 0
+    assert verify_records(discover(scripted.path), xml).ok
