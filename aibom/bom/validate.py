@@ -44,6 +44,25 @@ def _validator(spec: Spec) -> Any:
     return jsonschema_rs.Draft7Validator(schema, retriever=_retrieve)
 
 
+@functools.cache
+def _format_validator(fmt: str) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft7Validator({"type": "string", "format": fmt})
+
+
+@functools.lru_cache(maxsize=4096)  # a history has few emails, met once per commit
+def conforms(fmt: str, value: str) -> bool:
+    """Whether ``value`` passes the schema's ``format`` check (``idn-email``,
+    ``iri-reference``, ...) as the validator of the whole BOM applies it: text from the
+    repository (an author's email, a remote's URL) that does not is left out of the BOM
+    rather than making it invalid."""
+    try:
+        return bool(_format_validator(fmt).is_valid(value))
+    except UnicodeEncodeError:
+        return False
+
+
 def _without_surrogates(value: Any) -> Any:
     """``value`` with each lone surrogate (an undecodable byte of a git path or message, which
     the JSON text carries as a ``\\udcXX`` escape) as U+FFFD: the validator takes only

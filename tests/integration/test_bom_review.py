@@ -225,3 +225,28 @@ def test_a_non_utf8_file_name_gives_a_valid_bom(
     argv = ["-C", str(scripted.path), "build", "--spec", spec, "--format", "xml", "-o", str(xml)]
     assert main(argv) == 0
     assert verify_records(discover(scripted.path), xml).ok
+
+
+def test_malformed_emails_and_remote_urls_give_a_valid_bom(
+    scripted: GitRepo, tmp_path: Path
+) -> None:
+    """An author email or a Reviewed-by address that is not an email, or a remote URL that is
+    not an IRI, made the BOM fail its own validation (exit 3, "a bug in aibom")."""
+    scripted.git("remote", "add", "origin", "https://git.example.com:port/app.git")
+    scripted.commit(
+        "ai: edit\n\nAI-Origin: ai-generated\nAI-Model: "
+        + OPUS
+        + "\nReviewed-by: Bob <bob@>\nReviewed-by: Carl <carl@exa mple.com>"
+        + "\nReviewed-by: Dana <dana@example.com>",
+        files={"src/edit.py": "x = 1\n"},
+        env={"GIT_AUTHOR_EMAIL": "a b@@c"},
+    )
+    code, doc = build(scripted, tmp_path / "bom.json")
+    assert code == 0
+    assert independent_errors(doc, "1.6") == []
+    assert "externalReferences" not in doc["metadata"]["component"]
+    author = by_ref(doc)["file:src/edit.py"]["pedigree"]["commits"][0]["author"]
+    assert "email" not in author and author["name"] == "Test Human"
+    reviewers = [a["annotator"]["individual"] for a in doc["annotations"]]
+    assert {"name": "Bob"} in reviewers and {"name": "Carl"} in reviewers
+    assert {"name": "Dana", "email": "dana@example.com"} in reviewers
