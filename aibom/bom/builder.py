@@ -327,18 +327,30 @@ def files_of(
     return tuple(entries)
 
 
+def _sha256(item: object) -> str | None:
+    """The hex of a ``{"digest": "sha256:<64 hex>"}`` item, else None (a note is shared
+    data: a malformed digest is left out, it must not make the BOM invalid)."""
+    digest = item.get("digest") if isinstance(item, dict) else None
+    if not isinstance(digest, str) or not digest.startswith("sha256:"):
+        return None
+    value = digest[7:]
+    return value if len(value) == 64 and all(c in _HEX for c in value) else None
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def _digests(record: Mapping[str, Any]) -> list[Digest]:
     found = []
     for key, name in (("prompt", "prompt"), ("system_prompt", "system-prompt")):
-        value = record.get(key)
-        if isinstance(value, dict) and str(value.get("digest", "")).startswith("sha256:"):
-            found.append(Digest(name, str(value["digest"])[7:]))
-    for item in record.get("context") or ():
-        if isinstance(item, dict) and str(item.get("digest", "")).startswith("sha256:"):
-            found.append(Digest(f"context:{item.get('name')}", str(item["digest"])[7:]))
-    config = record.get("agent_config")
-    if isinstance(config, dict) and str(config.get("digest", "")).startswith("sha256:"):
-        found.append(Digest("agent-config", str(config["digest"])[7:]))
+        if (value := _sha256(record.get(key))) is not None:
+            found.append(Digest(name, value))
+    context = record.get("context")
+    for item in context if isinstance(context, list) else ():
+        if (value := _sha256(item)) is not None:
+            found.append(Digest(f"context:{item.get('name')}", value))
+    if (value := _sha256(record.get("agent_config"))) is not None:
+        found.append(Digest("agent-config", value))
     return found
 
 
@@ -371,13 +383,15 @@ def _session(
         for record in commit.of_kind("generation") if commit.records else ():
             if record.get("session") not in (sid, None):
                 continue
-            for key, value in (record.get("parameters") or {}).items():
+            parameters = record.get("parameters")
+            for key, value in parameters.items() if isinstance(parameters, dict) else ():
                 params.setdefault(str(key), _param(value))
             for digest in _digests(record):
                 digests.setdefault((digest.name, digest.sha256), digest)
-            start = (record.get("timestamps") or {}).get("session_start")
-            if isinstance(start, str):
-                starts.append(start)
+            stamps = record.get("timestamps")
+            start = stamps.get("session_start") if isinstance(stamps, dict) else None
+            if isinstance(start, str) and (when := _iso_text(start)) is not None:
+                starts.append(when)
     times = sorted(c.committed for c in commits)
     models = sorted(
         {f"model:{_model_use(m, 0, 0).slug}" for c in commits for m in c.attribution.models}
@@ -393,7 +407,7 @@ def _session(
         parameters=tuple(sorted(params.items())),
         digests=tuple(sorted(digests.values(), key=lambda d: (d.name, d.sha256))),
         outputs=tuple(sorted(outputs)),
-        start=_iso_text(min(starts)) if starts else iso(times[0]),
+        start=min(starts) if starts else iso(times[0]),
         end=iso(times[-1]),
     )
 
@@ -404,14 +418,16 @@ def _param(value: object) -> str:
     return str(value)
 
 
-def _iso_text(text: str) -> str:
+def _iso_text(text: str) -> str | None:
+    """An RFC 3339 time of a record in the BOM's form, or None when it is not one."""
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return iso(int(parsed.timestamp()))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        epoch = int(parsed.timestamp())
+    except (ValueError, OverflowError, OSError):
+        return None
+    return iso(epoch) if epoch >= 0 else None  # strftime writes year 999 as "999"
 
 
 def reviews_of(

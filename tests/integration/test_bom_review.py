@@ -250,3 +250,37 @@ def test_malformed_emails_and_remote_urls_give_a_valid_bom(
     reviewers = [a["annotator"]["individual"] for a in doc["annotations"]]
     assert {"name": "Bob"} in reviewers and {"name": "Carl"} in reviewers
     assert {"name": "Dana", "email": "dana@example.com"} in reviewers
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {"prompt": {"digest": "sha256:abc"}},
+        {"context": [{"name": "a.py", "digest": "sha256:" + "z" * 64}, "x"]},
+        {"parameters": [1], "prompt": {"digest": "sha256:" + "c" * 64}},
+        {"timestamps": {"session_start": "yesterday"}, "parameters": {"t": 1}},
+        {"timestamps": {"session_start": "0001-01-01T00:00:00Z"}, "parameters": {"t": 1}},
+        {"timestamps": "now", "parameters": {"t": 1}},
+    ],
+)
+def test_a_malformed_generation_record_gives_a_valid_bom(
+    scripted: GitRepo, tmp_path: Path, detail: dict[str, Any]
+) -> None:
+    """A note is shared data, read without schema validation: a digest that is not 64 hex
+    digits or a session start that is not a time made the BOM fail its validation (exit 3,
+    "a bug in aibom"); parameters or timestamps that are not objects raised AttributeError."""
+    sha = scripted.git("rev-list", "--reverse", "HEAD").stdout.split()[1]  # the sess-1 commit
+    line = {"kind": "generation", "schema": "aibom.record/1", "session": "sess-1", **detail}
+    scripted.git(
+        "notes",
+        "--ref=aibom",
+        "append",
+        "-m",
+        json.dumps(line, sort_keys=True, separators=(",", ":")),
+        sha,
+    )
+    code, doc = build(scripted, tmp_path / "bom.json")
+    assert code == 0
+    assert independent_errors(doc, "1.6") == []
+    (flow,) = [w for w in doc["formulation"][0]["workflows"] if w["uid"] == "sess-1"]
+    assert flow["timeStart"] == "2023-11-14T23:13:20Z"
