@@ -141,7 +141,8 @@ def _commit_of(repo: Repo, rev: str) -> str:
 def resolve(repo: Repo, selection: Selection) -> tuple[tuple[str, ...], str, str | None]:
     """(git log arguments, release commit, ref name) for ``selection``."""
     if selection.revs:
-        release = selection.release or _commit_of(repo, selection.revs[-1].lstrip("^"))
+        release = selection.release or selection.revs[-1].lstrip("^")
+        _all_commits(repo, (*(r.lstrip("^") for r in selection.revs), release))
         return selection.revs, release, selection.ref
     if selection.range is not None:
         if "..." in selection.range or selection.range.count("..") != 1:
@@ -158,6 +159,21 @@ def resolve(repo: Repo, selection: Selection) -> tuple[tuple[str, ...], str, str
     if selection.all:
         return _all_tips(repo), head, _branch(repo)
     return (head,), head, _branch(repo)
+
+
+def _all_commits(repo: Repo, shas: Sequence[str]) -> None:
+    """A usage error unless every one of ``shas`` (full ids, e.g. a BOM's) is a commit here:
+    one ``cat-file --batch-check``."""
+    proc = repo.git(
+        ["cat-file", "--batch-check=%(objecttype)"], input="".join(f"{s}\n" for s in shas).encode()
+    )
+    answers = proc.stdout.decode().split("\n")
+    missing = [sha for sha, kind in zip(shas, answers, strict=False) if kind != "commit"]
+    if missing:
+        raise UsageError(
+            f"commit {missing[0]} is not in this repository",
+            hint="run it in a clone that has the history the BOM covers (git fetch; not shallow)",
+        )
 
 
 def _has_head(repo: Repo) -> bool:

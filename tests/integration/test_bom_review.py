@@ -284,3 +284,23 @@ def test_a_malformed_generation_record_gives_a_valid_bom(
     assert independent_errors(doc, "1.6") == []
     (flow,) = [w for w in doc["formulation"][0]["workflows"] if w["uid"] == "sess-1"]
     assert flow["timeStart"] == "2023-11-14T23:13:20Z"
+
+
+def test_verify_records_where_the_boms_commits_are_missing(
+    scripted: GitRepo,
+    make_repo: Callable[..., GitRepo],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """In a repository without the BOM's commits (another project, an empty one) the check
+    was an internal error (exit 3) with git's "fatal: bad object"."""
+    assert build(scripted, tmp_path / "bom.json")[0] == 0
+    other = make_repo("other")
+    other.commit("something else", files={"x.py": "x = 1\n"})
+    release = scripted.head()
+    for repo in (other, make_repo("empty")):
+        capsys.readouterr()
+        assert main(["-C", str(repo.path), "verify", "--records", str(tmp_path / "bom.json")]) == 2
+        err = capsys.readouterr().err
+        assert f"error: commit {release} is not in this repository" in err
+        assert "internal error" not in err and "bad object" not in err
