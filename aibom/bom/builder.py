@@ -69,7 +69,9 @@ class BuildOptions:
     format: OutputFormat = OutputFormat.JSON
     name: str | None = None  # release name; default: the remote's or the directory's name
     version: str | None = None  # release version; default: git describe --tags of the release
-    vcs_url: str | None = None  # default: the origin remote (as a URI, without credentials)
+    vcs_url: str | None = (
+        None  # default: the origin remote (as a URI, without credentials); "": none
+    )
     epoch: int | None = None  # SOURCE_DATE_EPOCH; default: the release commit's time
 
 
@@ -257,7 +259,11 @@ def release_of(
     when: int,
 ) -> Release:
     url = _config(repo, "remote.origin.url")
-    public = options.vcs_url or (_public_url(url, repo.cwd) if url else None)
+    public = (
+        options.vcs_url
+        if options.vcs_url is not None
+        else (_public_url(url, repo.cwd) if url else None)
+    )
     return Release(
         name=options.name or _release_name(repo, url),
         version=options.version or _version(repo, commit),

@@ -134,13 +134,14 @@ def _rebuild(repo: Repo, bom: Mapping[str, Any], props: Mapping[str, list[str]])
     return build(repo, options)
 
 
-def _vcs_url(component: Mapping[str, Any]) -> str | None:
-    """The release's VCS reference as the BOM recorded it (a clone elsewhere has another
-    remote; the records check is about the notes, not where the clone came from)."""
+def _vcs_url(component: Mapping[str, Any]) -> str:
+    """The release's VCS reference as the BOM recorded it, "" for none (a clone elsewhere has
+    another remote, or one where the BOM's repository had none; the records check is about
+    the notes, not where the clone came from)."""
     for ref in component.get("externalReferences") or ():
         if isinstance(ref, dict) and ref.get("type") == "vcs" and ref.get("url"):
             return str(ref["url"])
-    return None
+    return ""
 
 
 def _is_object_name(text: str) -> bool:

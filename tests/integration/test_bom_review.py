@@ -304,3 +304,22 @@ def test_verify_records_where_the_boms_commits_are_missing(
         err = capsys.readouterr().err
         assert f"error: commit {release} is not in this repository" in err
         assert "internal error" not in err and "bad object" not in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_verify_records_in_a_clone_of_a_repository_without_a_remote(
+    scripted: GitRepo, tmp_path: Path, fmt: str
+) -> None:
+    """A BOM built where there was no origin remote (so no VCS reference) failed the check in
+    any clone of it: the rebuild took the clone's origin as the release's VCS reference."""
+    out = tmp_path / f"bom.{fmt}"
+    argv = ["-C", str(scripted.path), "build", "--format", fmt, "-o", str(out)]
+    assert main(argv) == 0
+    clone = tmp_path / "downstream"
+    subprocess.run(["git", "clone", "-q", str(scripted.path), str(clone)], check=True)
+    subprocess.run(
+        ["git", "-C", str(clone), "fetch", "-q", "origin", "refs/notes/aibom:refs/notes/aibom"],
+        check=True,
+    )
+    check = verify_records(discover(clone), out)
+    assert check.ok, check.problems
