@@ -281,12 +281,15 @@ def commit_origin(commit: hist.Commit) -> str:
     return COMMIT_ORIGIN.get(commit.attribution.origin, "unknown")
 
 
-def ai_touched(history: hist.History, tree: Tree) -> list[str]:
+def ai_touched(
+    history: hist.History, tree: Tree, boundary: frozenset[str] = frozenset()
+) -> list[str]:
     """Paths of the release tree that an AI commit of the history touched (its attribution
-    includes imported records), text files only."""
+    includes imported records), text files only. A shallow clone's ``boundary`` commits are
+    left out: without their parents git lists every path of their tree as changed."""
     touched: set[str] = set()
     for commit in history.commits:
-        if commit.is_ai:
+        if commit.is_ai and commit.sha not in boundary:
             touched.update(commit.paths)
     return sorted(p for p in touched if p in tree.blobs and not tree.blobs[p].binary)
 
@@ -534,6 +537,7 @@ class _Read:
     declared: deps.Declared
     recorded: Mapping[tuple[str, str], deps.AddedBy]
     blamed: Mapping[str, tuple[ln.LineFact, ...]]
+    boundary: frozenset[str] = frozenset()  # a shallow clone's commits without parents
 
 
 def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
@@ -548,9 +552,10 @@ def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
         changes = hist.parse_changes(pending.result())
         history = hist.History(revs, tuple(hist.join(heads, changes)), shallow)
     del heads, changes
+    boundary = hist.shallow_boundary(repo) if shallow else frozenset()
     with clock.stage("tree"):
         tree = read_tree(repo, release_sha)
-        paths = ai_touched(history, tree)
+        paths = ai_touched(history, tree, boundary)
         texts = tree.text(repo, deps.manifest_paths(list(tree.blobs)))
     with clock.stage("manifests"):
         declared = deps.declared(texts)
@@ -563,8 +568,10 @@ def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
     with clock.stage("blame"):
         chains = ln.chains_for(repo, history, release_sha) if paths or unrecorded else {}
         wanted = sorted(set(paths) | unrecorded)
-        blamed = ln.blame(repo, release_sha, wanted, chains)
-    return _Read(revs, release_sha, ref, history, tree, tuple(paths), declared, recorded, blamed)
+        blamed = ln.unknown_at(ln.blame(repo, release_sha, wanted, chains), boundary)
+    return _Read(
+        revs, release_sha, ref, history, tree, tuple(paths), declared, recorded, blamed, boundary
+    )
 
 
 def _warnings(got: _Read, notes_count: int) -> list[str]:
@@ -591,9 +598,12 @@ def assemble(repo: Repo, options: BuildOptions, got: _Read) -> _Gathered:
         commit = known.get(sha)
         return commit.attribution.models if commit is not None else ()
 
-    dep_components = deps.components(
-        got.declared, got.recorded, lambda path, line: by_line.get((path, line)), commit_models
-    )
+    def line_fact(path: str, line: int) -> ln.LineFact | None:
+        """Who wrote a manifest line; not known past a shallow clone's boundary."""
+        fact = by_line.get((path, line))
+        return None if fact is None or fact.commit in got.boundary else fact
+
+    dep_components = deps.components(got.declared, got.recorded, line_fact, commit_models)
     files = files_of(tree, got.paths, blamed, known)
     agents = agents_of(history)
     sessions = sessions_of(history, files, agents)

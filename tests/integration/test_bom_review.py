@@ -19,7 +19,7 @@ from aibom.bom.records import verify_records
 from aibom.cli import main
 from aibom.gitutil import discover
 from tests.conftest import GitRepo
-from tests.integration.test_bom import build, by_ref, independent_errors, scripted
+from tests.integration.test_bom import build, by_ref, independent_errors, props, scripted
 from tests.unit.bom.scripted import OPUS
 
 __all__ = ["scripted"]  # the fixture, re-used
@@ -323,3 +323,31 @@ def test_verify_records_in_a_clone_of_a_repository_without_a_remote(
     )
     check = verify_records(discover(clone), out)
     assert check.ok, check.problems
+
+
+def test_a_shallow_clone_does_not_credit_older_lines_to_its_boundary_commit(
+    scripted: GitRepo, tmp_path: Path
+) -> None:
+    """Blame stops at a shallow clone's boundary commit and credits it with every older line:
+    the BOM said Sonnet (the boundary commit's model) wrote 21 of 23 lines, with every file
+    of the tree as an AI file and click as added by that commit."""
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{scripted.path}", str(clone)], check=True
+    )
+    subprocess.run(
+        ["git", "-C", str(clone), "fetch", "-q", "origin", "refs/notes/aibom:refs/notes/aibom"],
+        check=True,
+    )
+    code, doc = build(GitRepo(clone), tmp_path / "bom.json")
+    assert code == 0 and independent_errors(doc, "1.6") == []
+    mp = props(doc["metadata"])
+    assert mp["aibom:history:shallow"] == ["true"]
+    assert mp["aibom:metrics:lines:origin:mixed"] == ["0"]
+    assert mp["aibom:metrics:lines:origin:ai"] == ["0"]
+    assert not [c for c in doc["components"] if c["type"] == "file"]
+    click = props(by_ref(doc)["pkg:pypi/click@8.1.7"])
+    assert click["aibom:added-by:origin"] == ["unknown"] and "aibom:added-by:model" not in click
+    requests = props(by_ref(doc)["pkg:pypi/requests@2.32.3"])  # its record still says who
+    assert requests["aibom:added-by:source"] == ["record"]
+    assert verify_records(discover(clone), tmp_path / "bom.json").ok
