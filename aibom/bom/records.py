@@ -243,6 +243,7 @@ def verify_records(repo: Repo, bom_path: Path) -> RecordsCheck:
         )
     result = _rebuild(repo, bom, props)
     rebuilt = result.document
+    _history_present(props, bom_properties(rebuilt))
     if XML_TEXT in bom:
         checked = sum(len(entries) for entries in _sections(rebuilt).values())
         problems = _text_difference(bom[XML_TEXT], result.text)
@@ -252,6 +253,20 @@ def verify_records(repo: Repo, bom_path: Path) -> RecordsCheck:
             problems = whole_difference(bom, json.loads(result.text))
     problems = _digest_problem(props, rebuilt) + problems
     return RecordsCheck(not problems, checked, _capped(problems))
+
+
+def _history_present(recorded: Mapping[str, list[str]], now: Mapping[str, list[str]]) -> None:
+    """A usage error when this is a shallow clone that lacks commits of the BOM's history:
+    the check cannot be made here (every claim about the missing commits would differ)."""
+    if _one(now, "history:shallow") != "true" or _one(recorded, "history:shallow") == "true":
+        return
+    had, has = _one(recorded, "history:commits") or "", _one(now, "history:commits") or ""
+    if had.isdigit() and has.isdigit() and int(has) < int(had):
+        raise UsageError(
+            f"this shallow clone has {has} of the {had} commits the BOM covers",
+            hint="git fetch --unshallow (and the notes: git fetch origin refs/notes/aibom:"
+            "refs/notes/aibom), then verify again",
+        )
 
 
 def _text_difference(old: str, new: str) -> list[str]:

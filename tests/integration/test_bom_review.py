@@ -351,3 +351,25 @@ def test_a_shallow_clone_does_not_credit_older_lines_to_its_boundary_commit(
     requests = props(by_ref(doc)["pkg:pypi/requests@2.32.3"])  # its record still says who
     assert requests["aibom:added-by:source"] == ["record"]
     assert verify_records(discover(clone), tmp_path / "bom.json").ok
+
+
+def test_verify_records_in_a_shallow_clone_that_lacks_the_history(
+    scripted: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A BOM of the whole history checked in a depth-2 clone reported 24 "changed" entries
+    (exit 1) for commits the clone simply does not have: now a usage error saying so."""
+    assert build(scripted, tmp_path / "bom.json")[0] == 0
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{scripted.path}", str(clone)], check=True
+    )
+    subprocess.run(
+        ["git", "-C", str(clone), "fetch", "-q", "origin", "refs/notes/aibom:refs/notes/aibom"],
+        check=True,
+    )
+    capsys.readouterr()
+    assert main(["-C", str(clone), "verify", "--records", str(tmp_path / "bom.json")]) == 2
+    err = capsys.readouterr().err
+    assert "this shallow clone has 2 of the 5 commits the BOM covers" in err
+    subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--unshallow"], check=True)
+    assert verify_records(discover(clone), tmp_path / "bom.json").ok
