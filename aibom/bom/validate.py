@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -65,15 +66,19 @@ def conforms(fmt: str, value: str) -> bool:
 
 def _without_surrogates(value: Any) -> Any:
     """``value`` with each lone surrogate (an undecodable byte of a git path or message, which
-    the JSON text carries as a ``\\udcXX`` escape) as U+FFFD: the validator takes only
-    encodable strings, and no schema constraint tells the two apart."""
+    the JSON text carries as a ``\\udcXX`` escape) moved to the private use area (U+E000 +
+    its offset): the validator takes only encodable strings, and two names that differ
+    only in such a byte stay different (``uniqueItems``)."""
     if isinstance(value, str):
-        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+        return _SURROGATE.sub(lambda m: chr(0xE000 + ord(m.group()) - 0xD800), value)
     if isinstance(value, dict):
         return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_without_surrogates(v) for v in value]
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def errors(document: Any, spec: Spec) -> list[str]:

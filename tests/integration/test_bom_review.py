@@ -373,3 +373,19 @@ def test_verify_records_in_a_shallow_clone_that_lacks_the_history(
     assert "this shallow clone has 2 of the 5 commits the BOM covers" in err
     subprocess.run(["git", "-C", str(clone), "fetch", "-q", "--unshallow"], check=True)
     assert verify_records(discover(clone), tmp_path / "bom.json").ok
+
+
+@pytest.mark.parametrize("spec", ["1.6", "1.7"])
+def test_two_latin1_names_that_differ_in_one_byte_give_a_valid_bom(
+    scripted: GitRepo, tmp_path: Path, spec: str
+) -> None:
+    """caf\\xe9.py and caf\\xe8.py were one name (U+FFFD) to the validator: "has non-unique
+    elements" in the release's dependsOn, exit 3."""
+    for name in (b"caf\xe9.py", b"caf\xe8.py"):
+        (scripted.path / os.fsdecode(name)).write_bytes(b"x = 1\n")
+    scripted.git("add", "-A")
+    scripted.git("commit", "-q", "-m", "ai: names\n\nAI-Origin: ai-generated\nAI-Model: " + OPUS)
+    code, doc = build(scripted, tmp_path / "bom.json", "--spec", spec)
+    assert code == 0
+    refs = by_ref(doc)
+    assert "file:caf\udce9.py" in refs and "file:caf\udce8.py" in refs
