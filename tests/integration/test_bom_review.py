@@ -389,3 +389,20 @@ def test_two_latin1_names_that_differ_in_one_byte_give_a_valid_bom(
     assert code == 0
     refs = by_ref(doc)
     assert "file:caf\udce9.py" in refs and "file:caf\udce8.py" in refs
+
+
+def test_xml_keeps_names_apart_that_differ_in_unwritable_characters(
+    scripted: GitRepo, tmp_path: Path
+) -> None:
+    """Latin-1 names (caf\\xe9.py, caf\\xe8.py) or names with control characters both became
+    U+FFFD in XML: one bom-ref twice, which the XSD rejects (exit 3, "a bug in aibom")."""
+    for name in (b"caf\xe9.py", b"caf\xe8.py", b"a\x01.py", b"a\x02.py"):
+        (scripted.path / os.fsdecode(name)).write_bytes(b"x = 1\n")
+    scripted.git("add", "-A")
+    scripted.git("commit", "-q", "-m", "ai: names\n\nAI-Origin: ai-generated\nAI-Model: " + OPUS)
+    xml = tmp_path / "bom.xml"
+    assert main(["-C", str(scripted.path), "build", "--format", "xml", "-o", str(xml)]) == 0
+    text = xml.read_text()
+    for ref in ("caf\\xe9.py", "caf\\xe8.py", "a\\x01.py", "a\\x02.py"):
+        assert f'bom-ref="file:{ref}"' in text
+    assert verify_records(discover(scripted.path), xml).ok
