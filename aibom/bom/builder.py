@@ -188,15 +188,21 @@ def _branch(repo: Repo) -> str | None:
 
 
 def _all_tips(repo: Repo) -> tuple[str, ...]:
-    """The commits every ref (but the notes refs) points to, tags peeled."""
-    proc = repo.git(["for-each-ref", "--format=%(refname) %(objectname) %(*objectname)"])
+    """The commits every ref (but the notes refs) points to, tags peeled; a tag of a tree or
+    a blob (git.git and linux have some) is not a commit and is left out, as ``git log --all``
+    does."""
+    proc = repo.git(["for-each-ref", "--format=%(refname) %(objectname)"])
     tips = set()
     for line in proc.stdout.decode("utf-8", "surrogateescape").split("\n"):
         parts = line.split()
         if len(parts) >= 2 and not parts[0].startswith("refs/notes/"):
             tips.add(parts[-1])
-    peeled = repo.git(["rev-parse", *(f"{t}^{{commit}}" for t in sorted(tips))], check=False)
-    return tuple(sorted(set(peeled.stdout.decode().split())))
+    peeled = repo.git(
+        ["cat-file", "--batch-check=%(objecttype) %(objectname)"],
+        input="".join(f"{tip}^{{}}\n" for tip in sorted(tips)).encode(),
+    )
+    found = (line.split(" ") for line in peeled.stdout.decode().split("\n"))
+    return tuple(sorted({p[1] for p in found if len(p) == 2 and p[0] == "commit"}))
 
 
 # -- release -------------------------------------------------------------------------------

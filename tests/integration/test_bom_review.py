@@ -406,3 +406,14 @@ def test_xml_keeps_names_apart_that_differ_in_unwritable_characters(
     for ref in ("caf\\xe9.py", "caf\\xe8.py", "a\\x01.py", "a\\x02.py"):
         assert f'bom-ref="file:{ref}"' in text
     assert verify_records(discover(scripted.path), xml).ok
+
+
+def test_all_refs_with_tags_of_a_blob_and_a_tree(scripted: GitRepo, tmp_path: Path) -> None:
+    """``--all`` in a repository with a tag of a blob or a tree (git.git, linux) was an
+    internal error (exit 3): rev-parse X^{commit} failed for the whole list of tips."""
+    blob = scripted.git("rev-parse", "HEAD:README.md").stdout.strip()
+    scripted.git("tag", "blob-tag", blob)
+    scripted.git("tag", "-a", "-m", "a tree", "tree-tag", "HEAD^{tree}")
+    code, doc = build(scripted, tmp_path / "bom.json", "--all")
+    assert code == 0
+    assert props(doc["metadata"])["aibom:revs"] == [scripted.head()]
