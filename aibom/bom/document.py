@@ -133,8 +133,8 @@ def file_component(entry: FileEntry) -> Json:
         "bom-ref": entry.ref,
         "name": blob.path,
         "hashes": [{"alg": "SHA-256", "content": blob.sha256}],
-        "omniborId": [f"gitoid:blob:sha1:{blob.oid}"],
-        "swhid": [f"swh:1:cnt:{blob.oid}"],
+        "omniborId": [blob.gitoid],
+        "swhid": [blob.swhid],
     }
     if entry.pedigree:
         comp["pedigree"] = {"commits": [_commit(c) for c in entry.pedigree]}

@@ -3,6 +3,7 @@ failed before its fix."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -417,3 +418,22 @@ def test_all_refs_with_tags_of_a_blob_and_a_tree(scripted: GitRepo, tmp_path: Pa
     code, doc = build(scripted, tmp_path / "bom.json", "--all")
     assert code == 0
     assert props(doc["metadata"])["aibom:revs"] == [scripted.head()]
+
+
+def test_file_ids_in_a_sha256_repository(tmp_path: Path) -> None:
+    """In a SHA-256 repository the BOM named the SHA-256 blob id a ``gitoid:blob:sha1`` and
+    made it a SWHID (which is the SHA-1 git id of the content)."""
+    path = tmp_path / "sha256"
+    subprocess.run(["git", "init", "-q", "--object-format=sha256", str(path)], check=True)
+    repo = GitRepo(path)
+    repo.commit(
+        "ai: a file\n\nAI-Origin: ai-generated\nAI-Model: " + OPUS, files={"a.py": "x = 1\n"}
+    )
+    oid = repo.git("rev-parse", "HEAD:a.py").stdout.strip()
+    sha1 = hashlib.sha1(b"blob 6\0x = 1\n").hexdigest()
+    assert len(oid) == 64
+    code, doc = build(repo, tmp_path / "bom.json")
+    assert code == 0
+    comp = by_ref(doc)["file:a.py"]
+    assert comp["omniborId"] == [f"gitoid:blob:sha256:{oid}"]
+    assert comp["swhid"] == [f"swh:1:cnt:{sha1}"]
