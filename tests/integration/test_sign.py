@@ -579,6 +579,23 @@ def test_bundles_get_the_usual_mode(
         assert stat.S_IMODE(bom.with_name(name).stat().st_mode) == 0o644
 
 
+def test_an_artifact_is_never_vouched_for_by_the_boms_own_signature(
+    signed: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``verify --artifact X`` with the BOM's message-signature bundle said OK without
+    looking at X (that bundle signs the BOM alone): any file passed."""
+    other = tmp_path / "app-1.0.tar.gz"
+    other.write_bytes(b"not signed by anyone")
+    bundle = signed.with_name("bom.json.sigstore.json")
+    code, out, err = verify(signed, bundle, sigstore, trust, capsys, "--artifact", str(other))
+    assert code == 2 and "OK" not in out
+    assert "cannot vouch for --artifact" in err
+
+
 def test_help_teaches_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("sign", "verify"):
         code, out, _ = run([command, "--help"], capsys)
