@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,37 +17,35 @@ def _epoch() -> int | None:
     raw = os.environ.get("SOURCE_DATE_EPOCH")
     if raw is None or raw.strip() == "":
         return None
+    from datetime import UTC, datetime
+
+    bad = UsageError(
+        f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds (0 to 253402300799)",
+        hint="e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
+    )
     if not raw.strip().isdigit():
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds",
-            hint="e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
-        )
-    return int(raw.strip())
+        raise bad
+    epoch = int(raw.strip())
+    try:  # the BOM's timestamp: a year past 9999 cannot be written
+        datetime.fromtimestamp(epoch, UTC)
+    except (ValueError, OverflowError, OSError):
+        raise bad from None
+    return epoch
 
 
 def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a BOM, and a failure leaves no file. A path
-    that cannot be written (no permission, a read-only or special file system, a full disk)
-    is a usage error with a hint."""
+    """Write whole or not at all (:mod:`aibom.outfile`): a reader never sees half a BOM, and a
+    failure leaves no file. A path that cannot be written (no permission, a read-only or
+    special file system, a full disk) is a usage error with a hint."""
+    from aibom.outfile import write_file
+
     try:
-        _write_atomically(path.resolve(), text)
+        write_file(path, text)
     except OSError as exc:
         raise UsageError(
             f"-o {path}: cannot write there ({exc.strerror or type(exc).__name__})",
             hint="choose a writable directory, or omit -o to write the BOM to standard output",
         ) from exc
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".aibom-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def summary_text(summary: Any) -> str:
@@ -144,7 +141,7 @@ def build(
     if span and everything:
         raise UsageError("--range and --all exclude each other", hint="give one of them")
     if output is not None and not output.resolve().parent.is_dir():
-        raise UsageError(f"-o {output}: the directory {output.parent} does not exist")
+        raise UsageError(f"-o {output}: the directory {output.resolve().parent} does not exist")
     repo = gitutil.discover(ctx.obj.get("cwd") if ctx.obj else None)
     options = BuildOptions(
         selection=Selection(range=span, all=everything),

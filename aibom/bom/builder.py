@@ -69,7 +69,9 @@ class BuildOptions:
     format: OutputFormat = OutputFormat.JSON
     name: str | None = None  # release name; default: the remote's or the directory's name
     version: str | None = None  # release version; default: git describe --tags of the release
-    vcs_url: str | None = None  # default: the origin remote (as a URI, without credentials)
+    vcs_url: str | None = (
+        None  # default: the origin remote (as a URI, without credentials); "": none
+    )
     epoch: int | None = None  # SOURCE_DATE_EPOCH; default: the release commit's time
 
 
@@ -141,7 +143,8 @@ def _commit_of(repo: Repo, rev: str) -> str:
 def resolve(repo: Repo, selection: Selection) -> tuple[tuple[str, ...], str, str | None]:
     """(git log arguments, release commit, ref name) for ``selection``."""
     if selection.revs:
-        release = selection.release or _commit_of(repo, selection.revs[-1].lstrip("^"))
+        release = selection.release or selection.revs[-1].lstrip("^")
+        _all_commits(repo, (*(r.lstrip("^") for r in selection.revs), release))
         return selection.revs, release, selection.ref
     if selection.range is not None:
         if "..." in selection.range or selection.range.count("..") != 1:
@@ -160,6 +163,21 @@ def resolve(repo: Repo, selection: Selection) -> tuple[tuple[str, ...], str, str
     return (head,), head, _branch(repo)
 
 
+def _all_commits(repo: Repo, shas: Sequence[str]) -> None:
+    """A usage error unless every one of ``shas`` (full ids, e.g. a BOM's) is a commit here:
+    one ``cat-file --batch-check``."""
+    proc = repo.git(
+        ["cat-file", "--batch-check=%(objecttype)"], input="".join(f"{s}\n" for s in shas).encode()
+    )
+    answers = proc.stdout.decode().split("\n")
+    missing = [sha for sha, kind in zip(shas, answers, strict=False) if kind != "commit"]
+    if missing:
+        raise UsageError(
+            f"commit {missing[0]} is not in this repository",
+            hint="run it in a clone that has the history the BOM covers (git fetch; not shallow)",
+        )
+
+
 def _has_head(repo: Repo) -> bool:
     return repo.git(["rev-parse", "-q", "--verify", "HEAD^{commit}"], check=False).returncode == 0
 
@@ -170,15 +188,21 @@ def _branch(repo: Repo) -> str | None:
 
 
 def _all_tips(repo: Repo) -> tuple[str, ...]:
-    """The commits every ref (but the notes refs) points to, tags peeled."""
-    proc = repo.git(["for-each-ref", "--format=%(refname) %(objectname) %(*objectname)"])
+    """The commits every ref (but the notes refs) points to, tags peeled; a tag of a tree or
+    a blob (git.git and linux have some) is not a commit and is left out, as ``git log --all``
+    does."""
+    proc = repo.git(["for-each-ref", "--format=%(refname) %(objectname)"])
     tips = set()
     for line in proc.stdout.decode("utf-8", "surrogateescape").split("\n"):
         parts = line.split()
         if len(parts) >= 2 and not parts[0].startswith("refs/notes/"):
             tips.add(parts[-1])
-    peeled = repo.git(["rev-parse", *(f"{t}^{{commit}}" for t in sorted(tips))], check=False)
-    return tuple(sorted(set(peeled.stdout.decode().split())))
+    peeled = repo.git(
+        ["cat-file", "--batch-check=%(objecttype) %(objectname)"],
+        input="".join(f"{tip}^{{}}\n" for tip in sorted(tips)).encode(),
+    )
+    found = (line.split(" ") for line in peeled.stdout.decode().split("\n"))
+    return tuple(sorted({p[1] for p in found if len(p) == 2 and p[0] == "commit"}))
 
 
 # -- release -------------------------------------------------------------------------------
@@ -241,7 +265,11 @@ def release_of(
     when: int,
 ) -> Release:
     url = _config(repo, "remote.origin.url")
-    public = options.vcs_url or (_public_url(url, repo.cwd) if url else None)
+    public = (
+        options.vcs_url
+        if options.vcs_url is not None
+        else (_public_url(url, repo.cwd) if url else None)
+    )
     return Release(
         name=options.name or _release_name(repo, url),
         version=options.version or _version(repo, commit),
@@ -259,12 +287,15 @@ def commit_origin(commit: hist.Commit) -> str:
     return COMMIT_ORIGIN.get(commit.attribution.origin, "unknown")
 
 
-def ai_touched(history: hist.History, tree: Tree) -> list[str]:
+def ai_touched(
+    history: hist.History, tree: Tree, boundary: frozenset[str] = frozenset()
+) -> list[str]:
     """Paths of the release tree that an AI commit of the history touched (its attribution
-    includes imported records), text files only."""
+    includes imported records), text files only. A shallow clone's ``boundary`` commits are
+    left out: without their parents git lists every path of their tree as changed."""
     touched: set[str] = set()
     for commit in history.commits:
-        if commit.is_ai:
+        if commit.is_ai and commit.sha not in boundary:
             touched.update(commit.paths)
     return sorted(p for p in touched if p in tree.blobs and not tree.blobs[p].binary)
 
@@ -327,18 +358,30 @@ def files_of(
     return tuple(entries)
 
 
+def _sha256(item: object) -> str | None:
+    """The hex of a ``{"digest": "sha256:<64 hex>"}`` item, else None (a note is shared
+    data: a malformed digest is left out, it must not make the BOM invalid)."""
+    digest = item.get("digest") if isinstance(item, dict) else None
+    if not isinstance(digest, str) or not digest.startswith("sha256:"):
+        return None
+    value = digest[7:]
+    return value if len(value) == 64 and all(c in _HEX for c in value) else None
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def _digests(record: Mapping[str, Any]) -> list[Digest]:
     found = []
     for key, name in (("prompt", "prompt"), ("system_prompt", "system-prompt")):
-        value = record.get(key)
-        if isinstance(value, dict) and str(value.get("digest", "")).startswith("sha256:"):
-            found.append(Digest(name, str(value["digest"])[7:]))
-    for item in record.get("context") or ():
-        if isinstance(item, dict) and str(item.get("digest", "")).startswith("sha256:"):
-            found.append(Digest(f"context:{item.get('name')}", str(item["digest"])[7:]))
-    config = record.get("agent_config")
-    if isinstance(config, dict) and str(config.get("digest", "")).startswith("sha256:"):
-        found.append(Digest("agent-config", str(config["digest"])[7:]))
+        if (value := _sha256(record.get(key))) is not None:
+            found.append(Digest(name, value))
+    context = record.get("context")
+    for item in context if isinstance(context, list) else ():
+        if (value := _sha256(item)) is not None:
+            found.append(Digest(f"context:{item.get('name')}", value))
+    if (value := _sha256(record.get("agent_config"))) is not None:
+        found.append(Digest("agent-config", value))
     return found
 
 
@@ -371,13 +414,15 @@ def _session(
         for record in commit.of_kind("generation") if commit.records else ():
             if record.get("session") not in (sid, None):
                 continue
-            for key, value in (record.get("parameters") or {}).items():
+            parameters = record.get("parameters")
+            for key, value in parameters.items() if isinstance(parameters, dict) else ():
                 params.setdefault(str(key), _param(value))
             for digest in _digests(record):
                 digests.setdefault((digest.name, digest.sha256), digest)
-            start = (record.get("timestamps") or {}).get("session_start")
-            if isinstance(start, str):
-                starts.append(start)
+            stamps = record.get("timestamps")
+            start = stamps.get("session_start") if isinstance(stamps, dict) else None
+            if isinstance(start, str) and (when := _iso_text(start)) is not None:
+                starts.append(when)
     times = sorted(c.committed for c in commits)
     models = sorted(
         {f"model:{_model_use(m, 0, 0).slug}" for c in commits for m in c.attribution.models}
@@ -393,7 +438,7 @@ def _session(
         parameters=tuple(sorted(params.items())),
         digests=tuple(sorted(digests.values(), key=lambda d: (d.name, d.sha256))),
         outputs=tuple(sorted(outputs)),
-        start=_iso_text(min(starts)) if starts else iso(times[0]),
+        start=min(starts) if starts else iso(times[0]),
         end=iso(times[-1]),
     )
 
@@ -404,14 +449,16 @@ def _param(value: object) -> str:
     return str(value)
 
 
-def _iso_text(text: str) -> str:
+def _iso_text(text: str) -> str | None:
+    """An RFC 3339 time of a record in the BOM's form, or None when it is not one."""
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return iso(int(parsed.timestamp()))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        epoch = int(parsed.timestamp())
+    except (ValueError, OverflowError, OSError):
+        return None
+    return iso(epoch) if epoch >= 0 else None  # strftime writes year 999 as "999"
 
 
 def reviews_of(
@@ -496,6 +543,7 @@ class _Read:
     declared: deps.Declared
     recorded: Mapping[tuple[str, str], deps.AddedBy]
     blamed: Mapping[str, tuple[ln.LineFact, ...]]
+    boundary: frozenset[str] = frozenset()  # a shallow clone's commits without parents
 
 
 def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
@@ -510,9 +558,10 @@ def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
         changes = hist.parse_changes(pending.result())
         history = hist.History(revs, tuple(hist.join(heads, changes)), shallow)
     del heads, changes
+    boundary = hist.shallow_boundary(repo) if shallow else frozenset()
     with clock.stage("tree"):
         tree = read_tree(repo, release_sha)
-        paths = ai_touched(history, tree)
+        paths = ai_touched(history, tree, boundary)
         texts = tree.text(repo, deps.manifest_paths(list(tree.blobs)))
     with clock.stage("manifests"):
         declared = deps.declared(texts)
@@ -525,8 +574,10 @@ def read(repo: Repo, options: BuildOptions, clock: _Clock) -> _Read:
     with clock.stage("blame"):
         chains = ln.chains_for(repo, history, release_sha) if paths or unrecorded else {}
         wanted = sorted(set(paths) | unrecorded)
-        blamed = ln.blame(repo, release_sha, wanted, chains)
-    return _Read(revs, release_sha, ref, history, tree, tuple(paths), declared, recorded, blamed)
+        blamed = ln.unknown_at(ln.blame(repo, release_sha, wanted, chains), boundary)
+    return _Read(
+        revs, release_sha, ref, history, tree, tuple(paths), declared, recorded, blamed, boundary
+    )
 
 
 def _warnings(got: _Read, notes_count: int) -> list[str]:
@@ -553,9 +604,12 @@ def assemble(repo: Repo, options: BuildOptions, got: _Read) -> _Gathered:
         commit = known.get(sha)
         return commit.attribution.models if commit is not None else ()
 
-    dep_components = deps.components(
-        got.declared, got.recorded, lambda path, line: by_line.get((path, line)), commit_models
-    )
+    def line_fact(path: str, line: int) -> ln.LineFact | None:
+        """Who wrote a manifest line; not known past a shallow clone's boundary."""
+        fact = by_line.get((path, line))
+        return None if fact is None or fact.commit in got.boundary else fact
+
+    dep_components = deps.components(got.declared, got.recorded, line_fact, commit_models)
     files = files_of(tree, got.paths, blamed, known)
     agents = agents_of(history)
     sessions = sessions_of(history, files, agents)

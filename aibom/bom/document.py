@@ -21,6 +21,7 @@ from aibom.bom.model import (
     Session,
     Spec,
 )
+from aibom.bom.validate import conforms
 
 RELEASE_REF = "release"
 TOOL_REF = "tool:aibom"
@@ -65,7 +66,7 @@ def metadata(facts: BomFacts) -> Json:
         "name": release.name,
         "version": release.version,
     }
-    if release.vcs_url:
+    if release.vcs_url and conforms("iri-reference", release.vcs_url):
         component["externalReferences"] = [
             {"type": "vcs", "url": release.vcs_url, "comment": f"commit {release.commit}"}
         ]
@@ -132,8 +133,8 @@ def file_component(entry: FileEntry) -> Json:
         "bom-ref": entry.ref,
         "name": blob.path,
         "hashes": [{"alg": "SHA-256", "content": blob.sha256}],
-        "omniborId": [f"gitoid:blob:sha1:{blob.oid}"],
-        "swhid": [f"swh:1:cnt:{blob.oid}"],
+        "omniborId": [blob.gitoid],
+        "swhid": [blob.swhid],
     }
     if entry.pedigree:
         comp["pedigree"] = {"commits": [_commit(c) for c in entry.pedigree]}
@@ -149,7 +150,7 @@ def _commit(ref: Any) -> Json:
     if not ref.authored:
         return {"uid": ref.sha}
     author: Json = {"timestamp": ref.authored, "name": ref.author_name}
-    if ref.author_email and "@" in ref.author_email:
+    if ref.author_email and conforms("idn-email", ref.author_email):
         author["email"] = ref.author_email
     return {"uid": ref.sha, "author": author, "message": ref.subject}
 
@@ -230,7 +231,7 @@ def workflow(session: Session) -> Json:
 
 def annotation(review: ReviewNote) -> Json:
     individual: Json = {"name": review.name}
-    if review.email and "@" in review.email:
+    if review.email and conforms("idn-email", review.email):
         individual["email"] = review.email
     return {
         "bom-ref": review.ref,

@@ -359,6 +359,15 @@ def _reviews(trailer_text: str) -> tuple[Review, ...]:
     return tuple(reviews)
 
 
+def shallow_boundary(repo: Repo) -> frozenset[str]:
+    """The commits a shallow clone has without their parents (``$GIT_COMMON_DIR/shallow``)."""
+    try:
+        with open(os.path.join(repo.common_dir, "shallow"), encoding="ascii") as handle:
+            return frozenset(line.strip() for line in handle if line.strip())
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+
+
 def records_digest(history: History) -> tuple[str, int]:
     """One digest over the note text of every commit in the history, and how many notes."""
     lines = sorted(f"{c.sha} {c.note_digest}" for c in history.commits if c.note_digest)

@@ -173,6 +173,23 @@ def blame(
     }
 
 
+def unknown_at(
+    found: dict[str, tuple[LineFact, ...]], boundary: frozenset[str]
+) -> dict[str, tuple[LineFact, ...]]:
+    """``found`` with the lines blame credits to a shallow clone's ``boundary`` commits made
+    unknown: blame stops there and credits every older line to it, though those lines were
+    written there or in the history the clone does not have."""
+    if not boundary:
+        return found
+    return {
+        path: tuple(
+            LineFact(f.line, f.commit, "unknown", None, None) if f.commit in boundary else f
+            for f in facts
+        )
+        for path, facts in found.items()
+    }
+
+
 def summarize(path: str, lines: Sequence[LineFact]) -> FileLines:
     origins = Counter(line.origin if line.origin in ORIGINS else "unknown" for line in lines)
     models = Counter(

@@ -134,13 +134,14 @@ def _rebuild(repo: Repo, bom: Mapping[str, Any], props: Mapping[str, list[str]])
     return build(repo, options)
 
 
-def _vcs_url(component: Mapping[str, Any]) -> str | None:
-    """The release's VCS reference as the BOM recorded it (a clone elsewhere has another
-    remote; the records check is about the notes, not where the clone came from)."""
+def _vcs_url(component: Mapping[str, Any]) -> str:
+    """The release's VCS reference as the BOM recorded it, "" for none (a clone elsewhere has
+    another remote, or one where the BOM's repository had none; the records check is about
+    the notes, not where the clone came from)."""
     for ref in component.get("externalReferences") or ():
         if isinstance(ref, dict) and ref.get("type") == "vcs" and ref.get("url"):
             return str(ref["url"])
-    return None
+    return ""
 
 
 def _is_object_name(text: str) -> bool:
@@ -242,6 +243,7 @@ def verify_records(repo: Repo, bom_path: Path) -> RecordsCheck:
         )
     result = _rebuild(repo, bom, props)
     rebuilt = result.document
+    _history_present(props, bom_properties(rebuilt))
     if XML_TEXT in bom:
         checked = sum(len(entries) for entries in _sections(rebuilt).values())
         problems = _text_difference(bom[XML_TEXT], result.text)
@@ -251,6 +253,20 @@ def verify_records(repo: Repo, bom_path: Path) -> RecordsCheck:
             problems = whole_difference(bom, json.loads(result.text))
     problems = _digest_problem(props, rebuilt) + problems
     return RecordsCheck(not problems, checked, _capped(problems))
+
+
+def _history_present(recorded: Mapping[str, list[str]], now: Mapping[str, list[str]]) -> None:
+    """A usage error when this is a shallow clone that lacks commits of the BOM's history:
+    the check cannot be made here (every claim about the missing commits would differ)."""
+    if _one(now, "history:shallow") != "true" or _one(recorded, "history:shallow") == "true":
+        return
+    had, has = _one(recorded, "history:commits") or "", _one(now, "history:commits") or ""
+    if had.isdigit() and has.isdigit() and int(has) < int(had):
+        raise UsageError(
+            f"this shallow clone has {has} of the {had} commits the BOM covers",
+            hint="git fetch --unshallow (and the notes: git fetch origin refs/notes/aibom:"
+            "refs/notes/aibom), then verify again",
+        )
 
 
 def _text_difference(old: str, new: str) -> list[str]:

@@ -19,6 +19,17 @@ class Blob:
     sha256: str  # of the file content
     lines: int
     binary: bool
+    sha1_oid: str = ""  # the blob's SHA-1 git id (a SWHID) in a SHA-256 repository
+
+    @property
+    def swhid(self) -> str:
+        """``swh:1:cnt:`` + the SHA-1 git id of the content (in any object format)."""
+        return f"swh:1:cnt:{self.sha1_oid or self.oid}"
+
+    @property
+    def gitoid(self) -> str:
+        """The OmniBOR id: the git blob id, named by the repository's object format."""
+        return f"gitoid:blob:{'sha256' if len(self.oid) == 64 else 'sha1'}:{self.oid}"
 
 
 @dataclass(frozen=True)
@@ -63,8 +74,13 @@ def read_tree(repo: Repo, commit: str, paths: Iterable[str] | None = None) -> Tr
             sha256=hashlib.sha256(content).hexdigest(),
             lines=count_lines(content),
             binary=b"\0" in content[:8000],
+            sha1_oid=_sha1_oid(content) if len(oid) == 64 else "",
         )
     return Tree(commit, blobs)
+
+
+def _sha1_oid(content: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
 
 
 def count_lines(content: bytes) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -44,8 +45,51 @@ def _validator(spec: Spec) -> Any:
     return jsonschema_rs.Draft7Validator(schema, retriever=_retrieve)
 
 
+@functools.cache
+def _format_validator(fmt: str) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft7Validator({"type": "string", "format": fmt})
+
+
+@functools.lru_cache(maxsize=4096)  # a history has few emails, met once per commit
+def conforms(fmt: str, value: str) -> bool:
+    """Whether ``value`` passes the schema's ``format`` check (``idn-email``,
+    ``iri-reference``, ...) as the validator of the whole BOM applies it: text from the
+    repository (an author's email, a remote's URL) that does not is left out of the BOM
+    rather than making it invalid."""
+    try:
+        return bool(_format_validator(fmt).is_valid(value))
+    except UnicodeEncodeError:
+        return False
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` with each lone surrogate (an undecodable byte of a git path or message, which
+    the JSON text carries as a ``\\udcXX`` escape) moved to the private use area (U+E000 +
+    its offset): the validator takes only encodable strings, and two names that differ
+    only in such a byte stay different (``uniqueItems``)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(lambda m: chr(0xE000 + ord(m.group()) - 0xD800), value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def errors(document: Any, spec: Spec) -> list[str]:
     """Schema violations of ``document`` (at most MAX_ERRORS), as "path: message"."""
+    try:
+        return _errors(document, spec)
+    except UnicodeEncodeError:
+        return _errors(_without_surrogates(document), spec)
+
+
+def _errors(document: Any, spec: Spec) -> list[str]:
     found = []
     for error in _validator(spec).iter_errors(document):
         where = "/".join(str(p) for p in error.instance_path) or "(document)"

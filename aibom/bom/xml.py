@@ -8,6 +8,7 @@ and raises, so the XML can never silently drop what the JSON says.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -24,16 +25,21 @@ def namespace(spec: Spec) -> str:
     return f"http://cyclonedx.org/schema/bom/{spec.value}"
 
 
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _clean(text: str) -> str:
-    """XML 1.0 cannot carry most control characters or lone surrogates (non-UTF-8 names)."""
-    return "".join(
-        c
-        if (c >= " " or c in "\t\n\r")
-        and not ("\ud800" <= c <= "\udfff")
-        and c not in "\ufffe\uffff"
-        else "\ufffd"
-        for c in text
-    )
+    """XML 1.0 cannot carry most control characters or lone surrogates (the undecodable bytes
+    of non-UTF-8 names): each is written as ``\\xHH`` (its code, or the byte), so two names
+    that differ only there stay two bom-refs (U+FFFD for both made them one, an invalid BOM)."""
+    return _UNWRITABLE.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's form of an undecodable byte
+        code -= 0xDC00
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def _sub(parent: ET.Element, tag: str, text: object = None, **attrs: object) -> ET.Element:

@@ -9,14 +9,13 @@ signature was made and logged.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aibom.errors import UsageError
+from aibom.outfile import OutputFile
 from aibom.sign import intoto
 from aibom.sign.trust import HTTP_TIMEOUT, SigstoreUnavailableError, load
 
@@ -66,18 +65,26 @@ def sign(request: SignRequest) -> SignResult:
         subjects = intoto.subjects_for((request.file, *request.artifacts))
         statement = intoto.statement(subjects, request.provenance)
     context = _context(request.trust_config)
-    bundles = _sign_all(context, identity, data, statement)
-    outputs = [(request.bundle, "message-signature", bundles[0])]
-    if request.attestation is not None:
-        outputs.append((request.attestation, "in-toto", bundles[1]))
-    for path, _, bundle in outputs:
-        _write_atomic(path, bundle.to_json())
+    paths = [request.bundle, *([request.attestation] if request.attestation else [])]
+    files = [OutputFile(path) for path in paths]
+    try:
+        for out in files:  # an unwritable place fails before anything is signed and logged
+            _writing(out, out.reserve)
+        bundles = _sign_all(context, identity, data, statement)
+        for out, bundle in zip(files, bundles, strict=True):
+            _writing(out, lambda: out.write(bundle.to_json()))  # noqa: B023 - called at once
+        for out in files:
+            _writing(out, out.commit)
+    finally:
+        for out in files:
+            out.discard()
+    kinds = ("message-signature", "in-toto")[: len(paths)]
     return SignResult(
         file=request.file,
         sha256=hashlib.sha256(data).hexdigest(),
         identity=identity.identity,
         issuer=identity.issuer,
-        signatures=tuple(_signed(path, kind, bundle) for path, kind, bundle in outputs),
+        signatures=tuple(map(_signed, paths, kinds, bundles)),
         subjects=subjects,
     )
 
@@ -235,15 +242,14 @@ def _signed(path: Path, kind: str, bundle: Bundle) -> Signed:
     return Signed(path, kind, int(entry.log_index), int(integrated) if integrated else None)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+def _writing(out: OutputFile, step: Callable[[], None]) -> None:
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        step()
+    except OSError as exc:
+        raise UsageError(
+            f"{out.path}: cannot write there ({exc.strerror or type(exc).__name__})",
+            hint="choose a writable directory for --bundle / --attestation",
+        ) from exc
 
 
 def _one_line(exc: BaseException) -> str:

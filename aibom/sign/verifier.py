@@ -80,6 +80,13 @@ def verify(request: VerifyRequest) -> Verified:
         log_index=int(entry.log_index),
         integrated_time=int(entry.integrated_time) if entry.integrated_time else None,
     )
+    if base.kind == "message-signature" and request.artifacts:
+        raise UsageError(
+            f"{request.bundle} is a signature of {request.file} alone: it cannot vouch for "
+            f"--artifact {request.artifacts[0]}",
+            hint="give the attestation bundle (aibom sign --artifact ... writes "
+            "FILE.intoto.sigstore.json)",
+        )
     if base.kind == "message-signature":
         _checked(lambda: verifier.verify_artifact(request.file.read_bytes(), bundle, expected))
         return replace(base, timestamps=_timestamps(verifier, bundle))

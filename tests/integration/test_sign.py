@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import socket
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -546,6 +548,52 @@ def test_bundle_must_not_overwrite_the_input(
     code, _, err = sign(bom, trust, sigstore.token(), capsys, "--bundle", str(bom))
     assert code == 2 and "would overwrite the file being signed" in err
     assert bom.read_bytes() == before
+
+
+@pytest.mark.parametrize("option", ["--bundle", "--attestation"])
+def test_an_unwritable_bundle_place_is_a_usage_error_and_writes_nothing(
+    bom: Path, trust: Path, sigstore: MockSigstore, option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bundle path on a file system that refuses files (/proc) was an internal error (exit
+    3) after signing, and with --attestation there the BOM's bundle was already written."""
+    if not Path("/proc").is_dir():
+        pytest.skip("no /proc here")
+    target = "/proc/aibom-review.sigstore.json"
+    code, _, err = sign(bom, trust, sigstore.token(), capsys, option, target)
+    assert code == 2, err
+    assert f"{target}: cannot write there" in err and "internal error" not in err
+    assert sorted(p.name for p in bom.parent.iterdir()) == ["bom.json", "trust.json"]
+
+
+def test_bundles_get_the_usual_mode(
+    bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bundles were written with mkstemp's 0600 whatever the umask."""
+    old = os.umask(0o022)
+    try:
+        code, _, err = sign(bom, trust, sigstore.token(), capsys, "--attest")
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    for name in ("bom.json.sigstore.json", "bom.json.intoto.sigstore.json"):
+        assert stat.S_IMODE(bom.with_name(name).stat().st_mode) == 0o644
+
+
+def test_an_artifact_is_never_vouched_for_by_the_boms_own_signature(
+    signed: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``verify --artifact X`` with the BOM's message-signature bundle said OK without
+    looking at X (that bundle signs the BOM alone): any file passed."""
+    other = tmp_path / "app-1.0.tar.gz"
+    other.write_bytes(b"not signed by anyone")
+    bundle = signed.with_name("bom.json.sigstore.json")
+    code, out, err = verify(signed, bundle, sigstore, trust, capsys, "--artifact", str(other))
+    assert code == 2 and "OK" not in out
+    assert "cannot vouch for --artifact" in err
 
 
 def test_help_teaches_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
