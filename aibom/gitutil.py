@@ -21,6 +21,16 @@ if TYPE_CHECKING:
 
 GIT_TIMEOUT = 120.0
 NOTES_REF = "refs/notes/aibom"
+# Messages, trailers and notes may hold any bytes, so a marker that cuts git's --format
+# output into entries has a random part drawn per process: no commit can spell it to hide
+# itself, or to forge an entry, in what a reader parses.
+_NONCE = os.urandom(8).hex()
+
+
+def log_mark(letter: str) -> tuple[str, str]:
+    """A marker for ``git log --format`` output: (as written in the format, as git prints
+    it). ``letter`` tells the markers of one format apart."""
+    return f"%x1e{letter}{_NONCE}%x1f", f"\x1e{letter}{_NONCE}\x1f"
 
 
 class Completed(Value):

@@ -18,15 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from aibom.forensics.facts import Attribution, attribute
-from aibom.gitutil import NOTES_REF, Repo
+from aibom.gitutil import NOTES_REF, Repo, log_mark
 from aibom.provenance.trailers import parse_kv_lines
 
-_START = "\x1eC\x1f"
-_END = "\x1eE"
+_START_FORMAT, _START = log_mark("C")  # no message or note can spell these (log_mark)
+_END_FORMAT, _END = log_mark("E")
+_FIELD_FORMAT, _FIELD = log_mark("F")
 _FORMAT = (
-    "%x1eC%x1f"
-    + "%x1f".join(["%H", "%P", "%an", "%ae", "%at", "%ct", "%s", "%(trailers:unfold,only)", "%N"])
-    + "%x1eE"
+    _START_FORMAT
+    + _FIELD_FORMAT.join(
+        ["%H", "%P", "%an", "%ae", "%at", "%ct", "%s", "%(trailers:unfold,only)", "%N"]
+    )
+    + _END_FORMAT
 )
 _KINDS = ("generation", "dependency", "attribution", "rewrite")
 LOG_TIMEOUT = 3600.0
@@ -241,11 +244,10 @@ def stream_heads(
 
 def _parse_into(text: str, heads: list[dict[str, Any]]) -> None:
     for chunk in text.split(_START)[1:]:
-        fields = chunk.partition(_END)[0].split("\x1f")
-        if len(fields) < 9:
+        fields = chunk.partition(_END)[0].split(_FIELD)
+        if len(fields) != 9:
             continue
-        sha, parents, name, email, authored, committed, subject, trailer_text = fields[:8]
-        note = "\x1f".join(fields[8:])
+        sha, parents, name, email, authored, committed, subject, trailer_text, note = fields
         attribution, skipped = attribute(trailer_text, note)
         records, bad = _records(note)
         heads.append(
@@ -279,7 +281,7 @@ def parse_changes(data: bytes) -> dict[str, Changes]:
     found: dict[str, Changes] = {}
     for chunk in text.split(_START)[1:]:
         head, _, names = chunk.partition(_END)
-        found[head.partition("\x1f")[0]] = _changes(names)
+        found[head.partition(_FIELD)[0]] = _changes(names)
     return found
 
 
@@ -386,7 +388,7 @@ class Ancestor:
     deletes: bool
 
 
-_ANCESTRY_FORMAT = "%x1eC%x1f%H%x1f%P%x1eE"
+_ANCESTRY_FORMAT = f"{_START_FORMAT}%H{_FIELD_FORMAT}%P{_END_FORMAT}"
 
 
 def read_ancestry(repo: Repo, release: str) -> tuple[Ancestor, ...]:
@@ -407,7 +409,7 @@ def read_ancestry(repo: Repo, release: str) -> tuple[Ancestor, ...]:
     found = []
     for chunk in text.split(_START)[1:]:
         head, _, names = chunk.partition(_END)
-        sha, _, parents = head.partition("\x1f")
+        sha, _, parents = head.partition(_FIELD)
         paths, added, deletes = _changes(names)
         found.append(Ancestor(sha, tuple(parents.split()), paths, added, deletes))
     return tuple(found)

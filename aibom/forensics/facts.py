@@ -12,7 +12,6 @@ reads tens of thousands): a line that is not a usable record is skipped and coun
 from __future__ import annotations
 
 import abc
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
@@ -25,7 +24,7 @@ from aibom._fastjson import loads as json_loads
 from aibom._value import Value
 from aibom.attribution.gitpath import unquote
 from aibom.errors import GitError, UsageError
-from aibom.gitutil import NOTES_REF, Repo, _git_env, kill_after
+from aibom.gitutil import NOTES_REF, Repo, _git_env, kill_after, log_mark
 from aibom.provenance import trailers as tr
 from aibom.provenance.modelid import normalize_model
 from aibom.provenance.trailers import parse_kv_lines
@@ -42,14 +41,11 @@ SCAN_TIMEOUT = 3600.0  # seconds for one git log over the whole history
 _BLOCK = 1 << 20
 _BATCH = 256  # commits handed to diff-tree at a time
 _KINDS = ("generation", "rewrite", "dependency", "attribution")
-# What starts each log entry. A message or note may hold any bytes, so the separator has a
-# random part drawn per process: a commit cannot spell it to hide from trace, stats, index.
-_NONCE = os.urandom(8).hex()
-ENTRY_FORMAT = f"%x1eC{_NONCE}%x1f"  # in a git --format
-ENTRY_MARK = f"\x1eC{_NONCE}\x1f"  # as git prints it
+ENTRY_FORMAT, ENTRY_MARK = log_mark("C")  # what starts each log entry (gitutil.log_mark)
+_FIELD_FORMAT, _FIELD = log_mark("F")  # between its fields (names and messages hold any bytes)
 _SEP = ENTRY_MARK
 _SEP_BYTES = _SEP.encode()
-_FORMAT = ENTRY_FORMAT + "%x1f".join(["%H", "%P", "%an", "%ae", "%ct", "%B", "%N"])
+_FORMAT = ENTRY_FORMAT + _FIELD_FORMAT.join(["%H", "%P", "%an", "%ae", "%ct", "%B", "%N"])
 
 
 class Attribution(Value):
@@ -496,12 +492,10 @@ def _facts(
 ) -> CommitFacts | None:
     if wanted is not None and not wanted(chunk):
         return None  # the whole chunk: a superset of trailers and note, never a miss
-    fields = chunk.split("\x1f")
-    if len(fields) < 7:
+    fields = chunk.split(_FIELD)
+    if len(fields) != 7:
         return None
-    sha, parents, name, email, when = fields[:5]
-    body = fields[5] if len(fields) == 7 else "\x1f".join(fields[5:-1])
-    rest = fields[-1]
+    sha, parents, name, email, when, body, rest = fields
     note, numstat = (rest, "")
     paths: tuple[FileChange, ...] = ()
     if names:  # --name-only -z: the note, NUL, LF, then NUL-terminated paths

@@ -144,7 +144,7 @@ class _ModelPrefilter(Prefilter):
     def _matches(self, value: bytes, full: bool) -> bool:
         if b"\\" in value or len(value) >= _LIMIT:
             return True  # escaped or cut off: the parser decides
-        key = value.split(b"\x1f", 1)[0].strip().lower()
+        key = value.split(b"\x1f", 1)[0].split(b"\x1e", 1)[0].strip().lower()  # to the next field
         if not full:
             key = self.query.provider.encode() + b"/" + key
         found = self.seen.get(key)

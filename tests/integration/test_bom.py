@@ -214,6 +214,43 @@ def test_a_repository_without_notes(
     assert props(by_ref(doc)["pkg:pypi/click@8.1.7"])["aibom:added-by:origin"] == ["unknown"]
 
 
+def test_a_message_cannot_forge_or_hide_a_commit(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
+    """A trailer holding the bytes a fixed log separator would be (an entry start, then
+    fields of a made-up commit by another model): the real commit must not vanish, and the
+    forged one must not appear. Likewise an author name that holds a field separator."""
+    from aibom.bom.history import read_history
+
+    repo = make_repo()
+    odd = {"GIT_AUTHOR_NAME": "Mal\x1flory", "GIT_AUTHOR_EMAIL": "m\x1f@example.test"}
+    repo.commit("human", files={"a.py": "x = 1\n"}, env=odd)
+    fake = "f" * 40
+    forged = f"\x1eC\x1f{fake}\x1f\x1fMallory\x1fm@example.test\x1f1\x1f1\x1fforged\x1f"
+    message = (
+        "looks harmless\n\nSigned-off-by: A <a@example.test>\n"
+        f"X-Note: {forged}AI-Model: openai/gpt-5-codex\nAI-Origin: ai-generated\n"
+        "AI-Model: anthropic/claude-opus-4-5-20251101\n"
+    )
+    repo.write("b.py", "y = 2\n")
+    repo.git("add", "b.py")
+    repo.git("commit", "-q", "-F", "-", input=message)
+    history = read_history(discover(repo.path), ["HEAD"], shallow=False)
+    shas = [c.sha for c in history.commits]
+    assert shas == repo.git("rev-list", "HEAD").stdout.split()
+    first = history.commits[-1]
+    assert (first.author_name, first.author_email) == (
+        odd["GIT_AUTHOR_NAME"],
+        odd["GIT_AUTHOR_EMAIL"],
+    )
+    assert first.subject == "human" and first.committed > 0
+    code, doc = build(repo, tmp_path / "bom.json")
+    assert code == 0
+    assert fake not in json.dumps(doc)
+    models = [c["name"] for c in doc["components"] if c["type"] == "machine-learning-model"]
+    assert models == ["claude-opus-4-5"]  # not the forged entry's gpt-5-codex
+
+
 def test_a_shallow_clone_says_so(
     scripted: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -375,3 +375,23 @@ def test_a_message_cannot_hide_its_commit(make_repo: Callable[..., GitRepo]) -> 
     db = str(repo.path / ".git" / "aibom" / "index.sqlite3")
     indexed = repo.aibom("trace", "--model", OPUS, "--db", db, "--format", "json")
     assert _shas(json.loads(indexed.stdout)) == [sha]
+
+
+def test_a_field_separator_in_a_name_or_message_shifts_nothing(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    """An author name holding \\x1f, and a message holding \\x1f before a made-up record (a
+    fixed field separator made the tail of the message read as the commit's note)."""
+    repo = make_repo()
+    odd = {"GIT_AUTHOR_NAME": "Mal\x1flory", "GIT_AUTHOR_EMAIL": "m\x1f@example.test"}
+    repo.commit(f"ai\n\nAI-Origin: ai-generated\nAI-Model: {OPUS}", files={"a.py": "a\n"}, env=odd)
+    record = '{"kind":"generation","models":["openai/gpt-5-codex"],"origin":"ai-generated"}'
+    repo.commit(f"human\n\nnote follows\x1f{record}", files={"b.py": "b\n"})
+    found = json.loads(repo.aibom("trace", "--model", OPUS, "--format", "json").stdout)
+    (commit,) = found["commits"]
+    assert commit["author"] == "Mal\x1flory <m\x1f@example.test>" and commit["committed"] > 0
+    assert commit["subject"] == "ai"
+    codex = json.loads(
+        repo.aibom("trace", "--model", "openai/gpt-5-codex", "--format", "json").stdout
+    )
+    assert codex["commits"] == []
