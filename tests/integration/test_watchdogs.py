@@ -24,14 +24,10 @@ SCRIPTS = {
         "next(it)\n"
     ),
     "forensics.DiffTree": (
-        "from aibom.forensics.facts import DiffTree\n"
-        "tree = DiffTree(repo)\n"
-        "tree.add(head)\n"
+        "from aibom.forensics.facts import DiffTree\ntree = DiffTree(repo)\ntree.add(head)\n"
     ),
     "index.numstat.stream": (
-        "from aibom.forensics.index.numstat import stream\n"
-        "it = stream(repo, ['HEAD'])\n"
-        "next(it)\n"
+        "from aibom.forensics.index.numstat import stream\nit = stream(repo, ['HEAD'])\nnext(it)\n"
     ),
 }
 
