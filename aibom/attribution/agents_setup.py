@@ -307,14 +307,19 @@ def _write_atomic(path: Path, text: str, mode: int | None = None) -> None:
 
 
 def _read_doc(path: Path) -> dict[str, Any] | None:
+    return _read_doc_text(path)[0]
+
+
+def _read_doc_text(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The file's JSON object and its text; (None, None) when it does not exist."""
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
-        return None
+        return None, None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
     if not text.strip():
-        return {}
+        return {}, text
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -325,7 +330,7 @@ def _read_doc(path: Path) -> dict[str, Any] | None:
         ) from exc
     if not isinstance(doc, dict):
         raise UsageError(f"{path} does not hold a JSON object", hint="fix or move the file")
-    return doc
+    return doc, text
 
 
 def _load_manifest(scope: Scope) -> dict[str, Any]:
@@ -391,8 +396,9 @@ def install(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentRes
             hint=f"run `aibom agents install {spec.name}` in each repository instead",
         )
     path = scope.config_root / rel
-    existing = _read_doc(path)
+    existing, original = _read_doc_text(path)
     doc: dict[str, Any] = existing if existing is not None else {}
+    keys_before = set(doc)
     shim = scope.state_dir / SHIM
     added = [e for e in entries_for(spec, shim) if spec.layout.add(doc, e)]
     manifest = _load_manifest(scope)
@@ -407,8 +413,11 @@ def install(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentRes
             "created": existing is None,
             "created_dirs": created_dirs,
             "entries": [],
+            "original": original,  # the text to put back when uninstall leaves the same JSON
         }
         record["entries"] += [e.as_list() for e in added]
+        keys = record.setdefault("added_keys", [])
+        keys += [k for k in doc if k not in keys_before and k not in keys]
         manifest["agents"][spec.name] = record
     elif spec.name not in manifest["agents"]:
         manifest["agents"][spec.name] = {
@@ -458,6 +467,7 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
             entry = HookEntry(str(raw[0]), raw[1], str(raw[2]))
             if spec.layout.remove(doc, entry):
                 removed.append(entry)
+        _drop_added_keys(doc, record.get("added_keys") or ())
         if record.get("created") and spec.layout.empty(doc):
             path.unlink()
             file_removed = True
@@ -467,7 +477,7 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
                 except OSError:
                     break
         elif removed:
-            _write_atomic(path, json.dumps(doc, indent=2) + "\n")
+            _write_atomic(path, _restored(record.get("original"), doc))
     if not manifest["agents"]:
         shim = scope.state_dir / SHIM
         if _is_our_shim(shim):
@@ -483,6 +493,27 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
         file_removed,
         "",
     )
+
+
+def _drop_added_keys(doc: dict[str, Any], keys: Any) -> None:
+    """Remove the top-level keys install added: ``hooks`` once empty, Cursor's and Copilot's
+    ``version`` as install set it."""
+    if "hooks" in keys and doc.get("hooks") == {}:
+        del doc["hooks"]
+    if "version" in keys and doc.get("version") == 1:
+        del doc["version"]
+
+
+def _restored(original: Any, doc: dict[str, Any]) -> str:
+    """The file's text before install when ``doc`` is what it held (its own formatting),
+    else ``doc`` written out."""
+    if isinstance(original, str):
+        try:
+            if json.loads(original or "{}") == doc:
+                return original
+        except ValueError:
+            pass
+    return json.dumps(doc, indent=2) + "\n"
 
 
 def _is_our_shim(path: Path) -> bool:

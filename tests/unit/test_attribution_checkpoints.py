@@ -323,6 +323,39 @@ def test_install_merges_and_uninstall_removes_exactly_that(work: Repo) -> None:
     assert not setup.uninstall(work, "claude-code").changed
 
 
+@pytest.mark.parametrize(
+    ("agent", "rel", "text"),
+    [
+        ("claude-code", ".claude/settings.local.json", '{\n    "permissions": {"allow": []}\n}'),
+        ("gemini-cli", ".gemini/settings.json", '{"theme": "dark"}\n'),
+        ("cursor", ".cursor/hooks.json", '{"hooks": {"stop": [{"command": "echo hi"}]}}'),
+    ],
+)
+def test_uninstall_leaves_a_file_it_did_not_create_as_it_was(
+    work: Repo, agent: str, rel: str, text: str
+) -> None:
+    # install added a "hooks" table (and Cursor's "version") and re-indented the file;
+    # uninstall takes all of it back, byte for byte
+    path = Path(work.cwd) / rel
+    path.parent.mkdir()
+    path.write_text(text)
+    assert setup.install(work, agent).changed
+    assert setup.uninstall(work, agent).changed
+    assert path.read_text() == text
+
+
+def test_uninstall_keeps_what_a_person_added_meanwhile(work: Repo) -> None:
+    path = Path(work.cwd) / ".gemini" / "settings.json"
+    path.parent.mkdir()
+    path.write_text('{"theme": "dark"}')
+    setup.install(work, "gemini-cli")
+    doc = json.loads(path.read_text())
+    doc["ui"] = {"hideBanner": True}
+    path.write_text(json.dumps(doc))
+    setup.uninstall(work, "gemini-cli")
+    assert json.loads(path.read_text()) == {"theme": "dark", "ui": {"hideBanner": True}}
+
+
 def test_created_files_are_removed_with_their_folders(work: Repo) -> None:
     for agent in ("cursor", "copilot", "gemini-cli", "codex"):
         result = setup.install(work, agent)
