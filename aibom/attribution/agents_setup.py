@@ -343,6 +343,16 @@ def _load_manifest(scope: Scope) -> dict[str, Any]:
     return data
 
 
+def _key(manifest: dict[str, Any], name: str, path: Path) -> str:
+    """The manifest key of what aibom wrote for agent ``name`` into ``path``: one record per
+    hook file, as each linked worktree has its own (a record an older aibom keyed by the
+    agent alone is found under that name)."""
+    old = manifest["agents"].get(name)
+    if isinstance(old, dict) and old.get("config_file") == str(path):
+        return name
+    return f"{name} {path}"
+
+
 def _save_manifest(scope: Scope, data: dict[str, Any]) -> None:
     path = scope.state_dir / MANIFEST
     if not data["agents"]:
@@ -402,13 +412,14 @@ def install(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentRes
     shim = scope.state_dir / SHIM
     added = [e for e in entries_for(spec, shim) if spec.layout.add(doc, e)]
     manifest = _load_manifest(scope)
+    key = _key(manifest, spec.name, path)
     scope.state_dir.mkdir(parents=True, exist_ok=True)
     _write_atomic(shim, shim_text(sys.executable), 0o755 | stat.S_IRUSR)
     if added:
         created_dirs = [str(p) for p in _missing_dirs(path.parent, scope.config_root)]
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(path, json.dumps(doc, indent=2) + "\n")
-        record = manifest["agents"].get(spec.name) or {
+        record = manifest["agents"].get(key) or {
             "config_file": str(path),
             "created": existing is None,
             "created_dirs": created_dirs,
@@ -418,9 +429,9 @@ def install(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentRes
         record["entries"] += [e.as_list() for e in added]
         keys = record.setdefault("added_keys", [])
         keys += [k for k in doc if k not in keys_before and k not in keys]
-        manifest["agents"][spec.name] = record
-    elif spec.name not in manifest["agents"]:
-        manifest["agents"][spec.name] = {
+        manifest["agents"][key] = record
+    elif key not in manifest["agents"]:
+        manifest["agents"][key] = {
             "config_file": str(path),
             "created": False,
             "created_dirs": [],
@@ -451,9 +462,11 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
     spec = spec_for(agent)
     scope = scope_for(repo, global_)
     manifest = _load_manifest(scope)
-    record = manifest["agents"].pop(spec.name, None)
+    rel = spec.global_file if global_ else spec.project_file
+    record = None
+    if rel is not None:
+        record = manifest["agents"].pop(_key(manifest, spec.name, scope.config_root / rel), None)
     if record is None:
-        rel = spec.global_file if global_ else spec.project_file
         return AgentResult(
             spec.name, scope.name, str(scope.config_root / (rel or "")), False, (), False, False,
             "aibom did not install hooks for this agent here; nothing changed",
@@ -560,7 +573,9 @@ def status(repo: Repo | None, agents: list[str], *, global_: bool = False) -> li
                 str(path),
                 not missing and _is_our_shim(shim),
                 missing,
-                bool((manifest["agents"].get(spec.name) or {}).get("entries")),
+                bool(
+                    (manifest["agents"].get(_key(manifest, spec.name, path)) or {}).get("entries")
+                ),
                 spec.note,
             )
         )

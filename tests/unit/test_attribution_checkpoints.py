@@ -356,6 +356,24 @@ def test_uninstall_keeps_what_a_person_added_meanwhile(work: Repo) -> None:
     assert json.loads(path.read_text()) == {"theme": "dark", "ui": {"hideBanner": True}}
 
 
+def test_each_linked_worktree_has_its_own_hooks(work: Repo) -> None:
+    other = Path(work.cwd).parent / "w2"
+    subprocess.run(["git", "-C", work.cwd, "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    subprocess.run(["git", "-C", work.cwd, "worktree", "add", "-q", str(other)], check=True)
+    linked = Repo(str(Path(work.git_dir) / "worktrees" / "w2"), work.common_dir, str(other))
+    mine, theirs = (Path(r.cwd) / ".claude" / "settings.local.json" for r in (work, linked))
+    setup.install(work, "claude-code")
+    assert setup.install(linked, "claude-code").changed
+    (status,) = setup.status(linked, ["claude-code"])
+    assert status.installed and status.managed
+    gone = setup.uninstall(linked, "claude-code")
+    assert gone.file_removed and gone.config_file == str(theirs) and not theirs.exists()
+    assert "aibom-checkpoint" in mine.read_text()  # the other worktree's hooks stay
+    assert (Path(work.shared_dir) / setup.SHIM).exists()  # and the shim they run
+    assert setup.uninstall(work, "claude-code").file_removed and not mine.exists()
+    assert not (Path(work.shared_dir) / setup.SHIM).exists()
+
+
 def test_created_files_are_removed_with_their_folders(work: Repo) -> None:
     for agent in ("cursor", "copilot", "gemini-cli", "codex"):
         result = setup.install(work, agent)
