@@ -207,6 +207,15 @@ def file_labels(
     return replay(linediff.split_lines(base or b""), states, text), text
 
 
+def _last_text(events: Sequence[Event]) -> Event | None:
+    """The last event of a path that saw it as text (its state before a move, when the last
+    event saw it gone)."""
+    for event in reversed(events):
+        if event.has_text:
+            return event
+    return None
+
+
 def _renamed_from(orphans: Mapping[str, Event], committed: bytes, snaps: _Snapshots) -> str | None:
     """An event path that vanished from the work tree whose last state this blob resembles."""
     new = linediff.split_lines(committed)
@@ -233,15 +242,17 @@ def _renames(
     snaps: _Snapshots,
 ) -> dict[str, str]:
     """New path -> old path, for files new in this commit whose events (if any) do not start
-    from a pre hook, that resemble the last state of a file gone from the work tree (a file
-    renamed or moved between checkpoints, or after them). Consumes ``orphans`` it pairs."""
+    from a pre hook that saw the file, that resemble the last state of a file gone from the
+    work tree (a file renamed or moved between checkpoints, after them, or by the agent's
+    edit: a Codex patch's ``*** Move to:``). Consumes ``orphans`` it pairs."""
     found: dict[str, str] = {}
     if not orphans:
         return found
     for path in sorted(committed):
         data = blobs.get(committed[path])
         own = by_path.get(path, ())
-        if data is None or f"{base_rev}:{path}" in blobs or (own and own[0].phase == "pre"):
+        seen = own and own[0].phase == "pre" and own[0].state != "missing"
+        if data is None or f"{base_rev}:{path}" in blobs or seen:
             continue
         old = _renamed_from(orphans, data, snaps)
         if old is not None:
@@ -269,11 +280,11 @@ def build(
         by_path.setdefault(event.path, []).append(event)
     committed = {p: oid for p, oid in changes if "\n" not in p}
     top = repo.toplevel or ""
-    orphans = {
-        p: evs[-1]
-        for p, evs in by_path.items()
-        if p not in committed and not os.path.lexists(os.path.join(top, p)) and evs[-1].has_text
-    }
+    orphans: dict[str, Event] = {}
+    for p, evs in by_path.items():
+        last = _last_text(evs)
+        if last is not None and p not in committed and not os.path.lexists(os.path.join(top, p)):
+            orphans[p] = last
     snaps = _Snapshots(store)
     wanted = {p for p in committed if p in by_path} | (set(committed) if orphans else set())
     # every committed blob rides along (the generation record digests them) unless the commit
@@ -293,6 +304,8 @@ def build(
         if data is None or (old is None and path not in by_path):
             continue
         events = sorted([*by_path.get(old or "", ()), *by_path.get(path, ())], key=lambda e: e.seq)
+        if old is not None:  # the file was under one name or the other all along
+            events = [e for e in events if e.state != "missing"]
         result = file_labels(events, blobs.get(f"{base_rev}:{old or path}"), data, snaps)
         if result is not None:
             labels, text = result

@@ -425,6 +425,30 @@ def test_file_moved_between_pre_and_post_keeps_the_persons_lines(base_repo: GitR
     assert "calc.py" not in store_events(repo) and "stats.py" not in store_events(repo)
 
 
+def test_a_codex_patch_that_moves_a_file_credits_only_its_edit(base_repo: GitRepo) -> None:
+    # "*** Move to:" names both paths: the old one goes missing, the new one appears
+    repo = base_repo
+    patch = "*** Begin Patch\n*** Update File: calc.py\n*** Move to: stats.py\n@@ ...\n"
+    data = {
+        "session_id": "cx-1",
+        "cwd": str(repo.path),
+        "model": "gpt-5.1-codex",
+        "tool_name": "apply_patch",
+        "tool_input": {"command": patch},
+    }
+    pre = {**data, "hook_event_name": "PreToolUse"}
+    repo.aibom("checkpoint", "codex", input=json.dumps(pre))
+    os.replace(repo.path / "calc.py", repo.path / "stats.py")
+    (repo.path / "stats.py").write_text(AI_RESULT)
+    post = {**data, "hook_event_name": "PostToolUse"}
+    repo.aibom("checkpoint", "codex", input=json.dumps(post))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "moved and edited by codex")
+    (record,) = attribution(repo)
+    assert lines_by_type(record, "stats.py") == {"ai": {6, 7}}
+    assert "calc.py" not in store_events(repo) and "stats.py" not in store_events(repo)
+
+
 def test_formatter_run_before_the_commit_keeps_ai_credit(base_repo: GitRepo) -> None:
     repo = base_repo
     claude(repo, "pre")
