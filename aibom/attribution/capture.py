@@ -12,7 +12,8 @@ written anew takes the label of whoever made that step:
   edits); an event of an unrecognised payload gives ``unknown``, never ``ai``;
 - the last step, to the committed blob, is a person's: lines rewritten there that replaced
   AI lines become ``mixed``, other new lines ``human``.
-Lines still labelled base were not written in this commit and are left out. Binary,
+Lines still labelled base, and lines the commit did not change (the events of a partial
+commit's rest start before its parent), were not written in this commit and are left out. Binary,
 symlinked, oversized or unreadable states give no credit (the step is skipped, so the
 following step is judged against the last known state).
 """
@@ -204,7 +205,14 @@ def file_labels(
     if not states:
         return None
     text = linediff.split_lines(committed)
-    return replay(linediff.split_lines(base or b""), states, text), text
+    before = linediff.split_lines(base or b"")
+    labels = replay(before, states, text)
+    # a line the commit did not change was not written in it, whatever the events say (they
+    # may start before the base: the rest of a partial commit, a consume that was skipped)
+    for j, i in enumerate(linediff.match_lines(before, text)):
+        if i >= 0:
+            labels[j] = BASE
+    return labels, text
 
 
 def _last_text(events: Sequence[Event]) -> Event | None:

@@ -256,6 +256,24 @@ def test_partial_commit_keeps_the_rest_for_the_next_commit(base_repo: GitRepo) -
     assert lines_by_type(second, "calc.py") == {"ai": {6, 7}}
 
 
+def test_partial_commit_of_one_file_credits_each_line_once(base_repo: GitRepo) -> None:
+    # the agent adds two lines; a person commits the first hunk (git add -p), then the rest:
+    # the second commit's record must not claim the line the first one wrote
+    repo = base_repo
+    claude(repo, "pre")
+    both = "# added on top\n" + AI_RESULT + "# added below\n"
+    (repo.path / "calc.py").write_text(both)
+    claude(repo, "post")
+    staged = repo.git("hash-object", "-w", "--stdin", input="# added on top\n" + BEFORE)
+    repo.git("update-index", "--cacheinfo", f"100644,{staged.stdout.strip()},calc.py")
+    repo.git("commit", "-q", "-m", "first hunk")
+    (first,) = attribution(repo)
+    assert lines_by_type(first, "calc.py") == {"ai": {1}}
+    repo.git("commit", "-q", "-am", "the rest")
+    (second,) = attribution(repo)
+    assert lines_by_type(second, "calc.py") == {"ai": {7, 8, 10}}
+
+
 def test_unknown_payload_gives_no_ai_credit(base_repo: GitRepo) -> None:
     repo = base_repo
     weird = {"mystery": True, "tool_input": {"file_path": str(repo.path / "calc.py")}}
