@@ -241,6 +241,17 @@ def test_locks(tmp_path: Path) -> None:
     assert store.consume(where, {"a.py"}) == 0 and not lock.exists()
 
 
+def test_a_fifo_or_a_device_is_not_read(tmp_path: Path) -> None:
+    # opening a FIFO without a writer blocks: the agent's hook hung on a pipe it named
+    os.mkfifo(tmp_path / "pipe")
+    script = "from aibom.attribution import checkpoints as s; print(s.read_state(%r).state)"
+    for path in (str(tmp_path / "pipe"), "/dev/null"):
+        proc = subprocess.run(
+            [sys.executable, "-c", script % path], capture_output=True, text=True, timeout=20
+        )
+        assert proc.stdout == "missing\n", proc.stderr
+
+
 def test_snapshots_are_checked(tmp_path: Path) -> None:
     where = str(tmp_path)
     digest = store.write_snapshot(where, b"content\n")
