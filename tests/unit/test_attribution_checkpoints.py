@@ -172,6 +172,11 @@ def test_patch_paths_and_multiedit() -> None:
     multi = {"tool_input": {"file_path": "m.py", "edits": [{"old_string": "a", "new_string": "b"}]}}
     assert observe.edited_paths(multi) == ["m.py"]
     assert observe.edits_of(multi) == [("a", "b", False)]
+    # VS Code's multi_replace_string_in_file: each replacement names its own file
+    spread = {"oldString": "a", "newString": "b"}
+    vscode = {"tool_input": {"replacements": [{"filePath": "/w/a.py", **spread}, {"x": 1}]}}
+    vscode["tool_input"]["replacements"].append({"filePath": "/w/b.py", **spread})
+    assert observe.edited_paths(vscode) == ["/w/a.py", "/w/b.py"]
 
 
 def test_reverse_edits() -> None:
