@@ -26,6 +26,7 @@ from aibom._value import Value
 from aibom.attribution import checkpoints as store_mod
 from aibom.attribution import linediff
 from aibom.attribution import model as am
+from aibom.attribution.observe import recordable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -286,7 +287,7 @@ def build(
     by_path: dict[str, list[Event]] = {}
     for event in events:
         by_path.setdefault(event.path, []).append(event)
-    committed = {p: oid for p, oid in changes if "\n" not in p}
+    committed = {p: oid for p, oid in changes if recordable(p)}
     top = repo.toplevel or ""
     orphans: dict[str, Event] = {}
     for p, evs in by_path.items():

@@ -149,6 +149,17 @@ def resolve(toplevel: str, cwd: str, target: str) -> tuple[str, str] | None:
     return rel, full
 
 
+def recordable(path: str) -> bool:
+    """A path a record can name: one line of UTF-8 text (records are JSON)."""
+    if "\n" in path:
+        return False
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, kept as surrogate escapes
+        return False
+    return True
+
+
 def _payload_cwd(payload: Mapping[str, Any]) -> str:
     cwd = payload.get("cwd")
     if isinstance(cwd, str) and os.path.isabs(cwd):
@@ -236,6 +247,11 @@ def observe(
             warnings.append(f"{target}: outside the work tree; not recorded")
             continue
         rel, full = where
+        if not recordable(rel):
+            warnings.append(
+                f"{target!r}: not a name a record can hold (one line of UTF-8); no line credit"
+            )
+            continue
         state = store_mod.read_state(full)
         digest = store_mod.write_snapshot(store, state.data) if state.data is not None else None
         changed: list[tuple[int, int]] = []

@@ -334,6 +334,31 @@ def test_bad_files_never_block_a_commit_nor_get_credit(base_repo: GitRepo, tmp_p
     assert "link.py" not in left and "bin.dat" not in left  # committed: used up
 
 
+def test_a_file_name_that_is_not_utf8(base_repo: GitRepo) -> None:
+    # records hold paths as JSON strings: such a file gets no line credit, and neither its
+    # checkpoint nor the other files of the commit may suffer for it
+    repo = base_repo
+    latin = os.fsdecode(b"caf\xe9.py")
+    (repo.path / latin).write_text("x = 1\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "latin-1 name", env={"AIBOM_SKIP": "deps"})
+    flags = ["--model", "gpt-4o", "--session", "s-9"]
+    for phase, text in (("pre", None), ("post", "x = 1\ny = 2\n")):
+        if text is not None:
+            (repo.path / latin).write_text(text)
+            (repo.path / "calc.py").write_text(AI_RESULT)
+            (repo.path / "gone.py").write_text("made then deleted\n")
+        for name in (latin, "calc.py", "gone.py"):
+            repo.aibom("checkpoint", "aider", "--file", name, *flags, "--phase", phase)
+    os.unlink(repo.path / "gone.py")  # an event path gone from the work tree
+    repo.git("add", "-A")
+    proc = repo.git("commit", "-q", "-m", "edits", env={"AIBOM_SKIP": "deps"})
+    assert "skipped" not in proc.stderr, proc.stderr
+    (record,) = attribution(repo)
+    assert [f["path"] for f in record["files"]] == ["calc.py"]
+    assert lines_by_type(record, "calc.py") == {"ai": {6, 7}}
+
+
 def store_events(repo: GitRepo) -> str:
     path = repo.path / ".git" / "aibom" / "attribution" / "events.jsonl"
     return path.read_text() if path.exists() else ""
