@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from aibom.attribution.blameargs import FORMATS, parse_line_range, repo_path
+from aibom.attribution.blameargs import FORMATS, git_order, parse_line_range, repo_path
 from aibom.errors import UsageError
 
 
@@ -62,7 +62,8 @@ def blame(
     fmt: str,
 ) -> None:
     """Who or what wrote each line of FILE at REV (default HEAD): the commit, the origin
-    (human, ai, mixed or unknown), model, agent, session and confidence.
+    (human, ai, mixed or unknown), model, agent, session and confidence. git's order, REV
+    [--] FILE, works too.
 
     A line's credit comes from the attribution records of the commit that last changed it
     (line ranges observed by the agent hooks, carried through rewrites or imported), else
@@ -86,6 +87,8 @@ def blame(
     from aibom.report.blame import BlameFormat, render
 
     repo = gitutil.discover(ctx.obj.get("cwd"))
+    if ctx.get_parameter_source("rev") is not click.core.ParameterSource.DEFAULT:
+        file, rev = git_order(file, rev, ctx.obj.get("cwd"))
     path = repo_path(repo, file, ctx.obj.get("cwd"))
     options = BlameOptions(
         rev=rev,

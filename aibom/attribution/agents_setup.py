@@ -307,14 +307,19 @@ def _write_atomic(path: Path, text: str, mode: int | None = None) -> None:
 
 
 def _read_doc(path: Path) -> dict[str, Any] | None:
+    return _read_doc_text(path)[0]
+
+
+def _read_doc_text(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The file's JSON object and its text; (None, None) when it does not exist."""
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
-        return None
+        return None, None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
     if not text.strip():
-        return {}
+        return {}, text
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -325,7 +330,7 @@ def _read_doc(path: Path) -> dict[str, Any] | None:
         ) from exc
     if not isinstance(doc, dict):
         raise UsageError(f"{path} does not hold a JSON object", hint="fix or move the file")
-    return doc
+    return doc, text
 
 
 def _load_manifest(scope: Scope) -> dict[str, Any]:
@@ -336,6 +341,16 @@ def _load_manifest(scope: Scope) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("agents"), dict):
         return {"agents": {}}
     return data
+
+
+def _key(manifest: dict[str, Any], name: str, path: Path) -> str:
+    """The manifest key of what aibom wrote for agent ``name`` into ``path``: one record per
+    hook file, as each linked worktree has its own (a record an older aibom keyed by the
+    agent alone is found under that name)."""
+    old = manifest["agents"].get(name)
+    if isinstance(old, dict) and old.get("config_file") == str(path):
+        return name
+    return f"{name} {path}"
 
 
 def _save_manifest(scope: Scope, data: dict[str, Any]) -> None:
@@ -391,27 +406,32 @@ def install(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentRes
             hint=f"run `aibom agents install {spec.name}` in each repository instead",
         )
     path = scope.config_root / rel
-    existing = _read_doc(path)
+    existing, original = _read_doc_text(path)
     doc: dict[str, Any] = existing if existing is not None else {}
+    keys_before = set(doc)
     shim = scope.state_dir / SHIM
     added = [e for e in entries_for(spec, shim) if spec.layout.add(doc, e)]
     manifest = _load_manifest(scope)
+    key = _key(manifest, spec.name, path)
     scope.state_dir.mkdir(parents=True, exist_ok=True)
     _write_atomic(shim, shim_text(sys.executable), 0o755 | stat.S_IRUSR)
     if added:
         created_dirs = [str(p) for p in _missing_dirs(path.parent, scope.config_root)]
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(path, json.dumps(doc, indent=2) + "\n")
-        record = manifest["agents"].get(spec.name) or {
+        record = manifest["agents"].get(key) or {
             "config_file": str(path),
             "created": existing is None,
             "created_dirs": created_dirs,
             "entries": [],
+            "original": original,  # the text to put back when uninstall leaves the same JSON
         }
         record["entries"] += [e.as_list() for e in added]
-        manifest["agents"][spec.name] = record
-    elif spec.name not in manifest["agents"]:
-        manifest["agents"][spec.name] = {
+        keys = record.setdefault("added_keys", [])
+        keys += [k for k in doc if k not in keys_before and k not in keys]
+        manifest["agents"][key] = record
+    elif key not in manifest["agents"]:
+        manifest["agents"][key] = {
             "config_file": str(path),
             "created": False,
             "created_dirs": [],
@@ -442,9 +462,11 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
     spec = spec_for(agent)
     scope = scope_for(repo, global_)
     manifest = _load_manifest(scope)
-    record = manifest["agents"].pop(spec.name, None)
+    rel = spec.global_file if global_ else spec.project_file
+    record = None
+    if rel is not None:
+        record = manifest["agents"].pop(_key(manifest, spec.name, scope.config_root / rel), None)
     if record is None:
-        rel = spec.global_file if global_ else spec.project_file
         return AgentResult(
             spec.name, scope.name, str(scope.config_root / (rel or "")), False, (), False, False,
             "aibom did not install hooks for this agent here; nothing changed",
@@ -458,6 +480,7 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
             entry = HookEntry(str(raw[0]), raw[1], str(raw[2]))
             if spec.layout.remove(doc, entry):
                 removed.append(entry)
+        _drop_added_keys(doc, record.get("added_keys") or ())
         if record.get("created") and spec.layout.empty(doc):
             path.unlink()
             file_removed = True
@@ -467,7 +490,7 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
                 except OSError:
                     break
         elif removed:
-            _write_atomic(path, json.dumps(doc, indent=2) + "\n")
+            _write_atomic(path, _restored(record.get("original"), doc))
     if not manifest["agents"]:
         shim = scope.state_dir / SHIM
         if _is_our_shim(shim):
@@ -483,6 +506,27 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
         file_removed,
         "",
     )
+
+
+def _drop_added_keys(doc: dict[str, Any], keys: Any) -> None:
+    """Remove the top-level keys install added: ``hooks`` once empty, Cursor's and Copilot's
+    ``version`` as install set it."""
+    if "hooks" in keys and doc.get("hooks") == {}:
+        del doc["hooks"]
+    if "version" in keys and doc.get("version") == 1:
+        del doc["version"]
+
+
+def _restored(original: Any, doc: dict[str, Any]) -> str:
+    """The file's text before install when ``doc`` is what it held (its own formatting),
+    else ``doc`` written out."""
+    if isinstance(original, str):
+        try:
+            if json.loads(original or "{}") == doc:
+                return original
+        except ValueError:
+            pass
+    return json.dumps(doc, indent=2) + "\n"
 
 
 def _is_our_shim(path: Path) -> bool:
@@ -529,7 +573,9 @@ def status(repo: Repo | None, agents: list[str], *, global_: bool = False) -> li
                 str(path),
                 not missing and _is_our_shim(shim),
                 missing,
-                bool((manifest["agents"].get(spec.name) or {}).get("entries")),
+                bool(
+                    (manifest["agents"].get(_key(manifest, spec.name, path)) or {}).get("entries")
+                ),
                 spec.note,
             )
         )

@@ -299,16 +299,19 @@ def _formatting(
         return {}
     if known is not None and not options.detect_copies and not mentions_ai(known):
         return {}
-    from aibom.attribution import formatting
+    from aibom.attribution import formatting, resolve
 
-    def has_ranges(commit: str, path: str) -> bool:
+    def covered(commit: str, path: str, line: int) -> bool:
+        """The commit's records give a range over the line (then git's answer stands); a
+        line they leave out (an agent's edit that also re-formatted a person's lines) is
+        looked through."""
         if commit not in credits:
             credit_of({commit})
         found = credits.get(commit)
-        return found is not None and path in found.files
+        return found is not None and resolve.owner(found.files.get(path, ()), line) is not None
 
     keys = {(line.commit, line.orig_path, line.orig_line) for raw in texts for line in raw.lines}
-    return formatting.look_through(repo, keys, has_ranges, blame_flags(options), verdicts)
+    return formatting.look_through(repo, keys, covered, blame_flags(options), verdicts)
 
 
 def formatting_verdicts(

@@ -49,6 +49,16 @@ def parse_line_range(text: str) -> tuple[int, int]:
     return start, end
 
 
+def git_order(file: str, rev: str, base: str | None) -> tuple[str, str]:
+    """``(FILE, REV)`` of two arguments given as ``FILE REV`` or in git's order, ``REV [--]
+    FILE``: swapped when the first names no path (from where aibom was started, or -C PATH)
+    and the second does."""
+    start = base if base is not None else os.getcwd()
+    if not os.path.lexists(os.path.join(start, file)) and os.path.lexists(os.path.join(start, rev)):
+        return rev, file
+    return file, rev
+
+
 def repo_path(repo: Any, file: str, base: str | None) -> str:
     """FILE (relative to where aibom was started, or -C PATH) relative to the work tree top."""
     if repo.toplevel is None:

@@ -12,7 +12,8 @@ written anew takes the label of whoever made that step:
   edits); an event of an unrecognised payload gives ``unknown``, never ``ai``;
 - the last step, to the committed blob, is a person's: lines rewritten there that replaced
   AI lines become ``mixed``, other new lines ``human``.
-Lines still labelled base were not written in this commit and are left out. Binary,
+Lines still labelled base, and lines the commit did not change (the events of a partial
+commit's rest start before its parent), were not written in this commit and are left out. Binary,
 symlinked, oversized or unreadable states give no credit (the step is skipped, so the
 following step is judged against the last known state).
 """
@@ -25,6 +26,7 @@ from aibom._value import Value
 from aibom.attribution import checkpoints as store_mod
 from aibom.attribution import linediff
 from aibom.attribution import model as am
+from aibom.attribution.observe import recordable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -204,7 +206,23 @@ def file_labels(
     if not states:
         return None
     text = linediff.split_lines(committed)
-    return replay(linediff.split_lines(base or b""), states, text), text
+    before = linediff.split_lines(base or b"")
+    labels = replay(before, states, text)
+    # a line the commit did not change was not written in it, whatever the events say (they
+    # may start before the base: the rest of a partial commit, a consume that was skipped)
+    for j, i in enumerate(linediff.match_lines(before, text)):
+        if i >= 0:
+            labels[j] = BASE
+    return labels, text
+
+
+def _last_text(events: Sequence[Event]) -> Event | None:
+    """The last event of a path that saw it as text (its state before a move, when the last
+    event saw it gone)."""
+    for event in reversed(events):
+        if event.has_text:
+            return event
+    return None
 
 
 def _renamed_from(orphans: Mapping[str, Event], committed: bytes, snaps: _Snapshots) -> str | None:
@@ -233,15 +251,17 @@ def _renames(
     snaps: _Snapshots,
 ) -> dict[str, str]:
     """New path -> old path, for files new in this commit whose events (if any) do not start
-    from a pre hook, that resemble the last state of a file gone from the work tree (a file
-    renamed or moved between checkpoints, or after them). Consumes ``orphans`` it pairs."""
+    from a pre hook that saw the file, that resemble the last state of a file gone from the
+    work tree (a file renamed or moved between checkpoints, after them, or by the agent's
+    edit: a Codex patch's ``*** Move to:``). Consumes ``orphans`` it pairs."""
     found: dict[str, str] = {}
     if not orphans:
         return found
     for path in sorted(committed):
         data = blobs.get(committed[path])
         own = by_path.get(path, ())
-        if data is None or f"{base_rev}:{path}" in blobs or (own and own[0].phase == "pre"):
+        seen = own and own[0].phase == "pre" and own[0].state != "missing"
+        if data is None or f"{base_rev}:{path}" in blobs or seen:
             continue
         old = _renamed_from(orphans, data, snaps)
         if old is not None:
@@ -267,13 +287,13 @@ def build(
     by_path: dict[str, list[Event]] = {}
     for event in events:
         by_path.setdefault(event.path, []).append(event)
-    committed = {p: oid for p, oid in changes if "\n" not in p}
+    committed = {p: oid for p, oid in changes if recordable(p)}
     top = repo.toplevel or ""
-    orphans = {
-        p: evs[-1]
-        for p, evs in by_path.items()
-        if p not in committed and not os.path.lexists(os.path.join(top, p)) and evs[-1].has_text
-    }
+    orphans: dict[str, Event] = {}
+    for p, evs in by_path.items():
+        last = _last_text(evs)
+        if last is not None and p not in committed and not os.path.lexists(os.path.join(top, p)):
+            orphans[p] = last
     snaps = _Snapshots(store)
     wanted = {p for p in committed if p in by_path} | (set(committed) if orphans else set())
     # every committed blob rides along (the generation record digests them) unless the commit
@@ -293,6 +313,8 @@ def build(
         if data is None or (old is None and path not in by_path):
             continue
         events = sorted([*by_path.get(old or "", ()), *by_path.get(path, ())], key=lambda e: e.seq)
+        if old is not None:  # the file was under one name or the other all along
+            events = [e for e in events if e.state != "missing"]
         result = file_labels(events, blobs.get(f"{base_rev}:{old or path}"), data, snaps)
         if result is not None:
             labels, text = result

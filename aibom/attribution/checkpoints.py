@@ -21,6 +21,7 @@ kept, and a lock or a set-aside log left by a crashed process is recovered.
 from __future__ import annotations
 
 import os
+import stat
 import time
 
 from aibom import _fastjson as json
@@ -217,13 +218,16 @@ def read_state(path: str) -> FileState:
     from aibom.attribution.linediff import is_binary
 
     try:
-        if os.path.islink(path):
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
             return FileState("symlink")
+        if not stat.S_ISREG(mode):  # a directory, a FIFO (opening it would block), a device
+            return FileState("missing")
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE + 1)
     except FileNotFoundError:
         return FileState("missing")
-    except OSError:  # a directory, no permission, ...
+    except OSError:  # no permission, ...
         return FileState("missing")
     if len(data) > MAX_FILE:
         return FileState("large")

@@ -1,11 +1,12 @@
 """``aibom blame`` without click, for its common forms: git blame starts first, the rest after.
 
-``aibom blame FILE [REV] [-L RANGE]... [-w|--no-w] [-M] [-C]... [--format F]`` is what people
-and editors run, over and over. Through click, start-up alone (importing click and
-registering the commands) costs more than ``git blame`` itself. Here ``git blame
---porcelain`` is started before anything but the standard library is imported, and while it
-runs the history of the file (notes, trailers, blobs) is read and credited; what is left
-after git has answered is parsing its output, crediting lines and rendering.
+``aibom blame FILE [REV] [-L RANGE]... [-w|--no-w] [-M] [-C]... [--format F]`` (or ``REV
+FILE``, git's order) is what people and editors run, over and over. Through click, start-up
+alone (importing click and registering the commands) costs more than ``git blame`` itself.
+Here ``git blame --porcelain`` is started before anything but the standard library is
+imported, and while it runs the history of the file (notes, trailers, blobs) is read and
+credited; what is left after git has answered is parsing its output, crediting lines and
+rendering.
 
 Anything else (``--help``, another option, a bad value, a symlink, a path outside the work
 tree, git failing, a binary file) returns ``None``, and the click command runs instead: it
@@ -78,7 +79,9 @@ def parse(argv: Sequence[str]) -> Args | None:
         return None
     args.file = positional[0]
     if len(positional) == 2:
-        args.rev = positional[1]
+        from aibom.attribution.blameargs import git_order
+
+        args.file, args.rev = git_order(positional[0], positional[1], None)
     return args
 
 

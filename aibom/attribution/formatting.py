@@ -5,14 +5,15 @@ quotes, adds or drops a trailing comma, joins or wraps lines. When such a run is
 its own, git blames the re-formatted lines on it, and its author (a person, usually, or a
 CI bot) would take the AI's lines, or an agent's formatting pass a person's.
 
-For the lines of commits that carry no line ranges for the file (a commit with ranges says
-which lines it wrote), the hunks of those commits are read with one ``git diff-tree
---stdin -p -U0``; a hunk whose old and new lines are the same code to a formatter
-(:func:`aibom.attribution.linediff.reformatted`) maps each new line to the old line it came
-from, and the old lines are blamed in the parent, one ``git blame -L ...`` per formatting
-commit and file (formatter runs are few). That repeats for lines a formatter touched twice,
-up to :data:`ROUNDS` times. A hunk that mixes a real edit with re-formatting keeps git's
-answer: only a change that is entirely formatting is looked through.
+For the lines no line range of their commit covers (a commit with ranges says which lines
+it wrote; the lines an agent's edit only re-formatted are not among them), the hunks of
+those commits are read with one ``git diff-tree --stdin -p -U0``; a hunk whose old and new
+lines are the same code to a formatter (:func:`aibom.attribution.linediff.reformatted`) maps
+each new line to the old line it came from, and the old lines are blamed in the parent, one
+``git blame -L ...`` per formatting commit and file (formatter runs are few). That repeats
+for lines a formatter touched twice, up to :data:`ROUNDS` times. A hunk that mixes a real
+edit with re-formatting keeps git's answer: only a change that is entirely formatting is
+looked through.
 """
 
 from __future__ import annotations
@@ -34,16 +35,16 @@ Mapping_ = dict[int, int]  # new line -> the old line it re-formats (formatting-
 def look_through(
     repo: Repo,
     lines: Iterable[Key],
-    has_ranges: Callable[[str, str], bool],
+    covered: Callable[[str, str, int], bool],
     blame_flags: Sequence[str] = ("-w",),
     ready: Mapping[tuple[str, str], Mapping_] | None = None,
 ) -> dict[Key, Key]:
     """For blamed lines that a formatting-only change last touched: where each came from
-    (the commit, path and line that wrote its code). ``has_ranges(commit, path)``: that
-    commit's records give line ranges for the path (then git's answer stands). ``ready``:
+    (the commit, path and line that wrote its code). ``covered(commit, path, line)``: that
+    commit's records give a line range over it (then git's answer stands). ``ready``:
     :func:`verdicts` already read (while git blame ran) for some of the pairs."""
     found: dict[Key, Key] = {}
-    pending = {key for key in lines if not has_ranges(key[0], key[1])}
+    pending = {key for key in lines if not covered(*key)}
     for _ in range(ROUNDS):
         if not pending:
             break
@@ -61,7 +62,7 @@ def look_through(
                 found[start] = step[via]
         for key, source in step.items():
             found.setdefault(key, source)
-        pending = {s for s in step.values() if not has_ranges(s[0], s[1])}
+        pending = {s for s in step.values() if not covered(*s)}
     return found
 
 

@@ -1,9 +1,11 @@
 """An agent hook payload -> before/after events of the files it edits (hook path).
 
 Which files: ``tool_input.file_path`` / ``path`` (Claude Code, Gemini CLI, Codex, Copilot
-in the VS Code format), ``toolArgs`` (Copilot CLI; a JSON string or an object), ``file_path``
-at the top (Cursor ``afterFileEdit``), the ``*** Add/Update/Delete File:`` and ``*** Move
-to:`` lines of a Codex ``apply_patch`` command, or the generic ``--file`` option.
+in the VS Code format; each item of a MultiEdit's ``edits`` or of VS Code's
+``multi_replace_string_in_file`` ``replacements``), ``toolArgs`` (Copilot CLI; a JSON
+string or an object), ``file_path`` at the top (Cursor ``afterFileEdit``), the ``*** Add/
+Update/Delete File:`` and ``*** Move to:`` lines of a Codex ``apply_patch`` command, or the
+generic ``--file`` option.
 Which phase: ``Pre*`` / ``before*`` events are ``pre`` (the state a person left), the rest
 ``post``. A post event with no pre event of the same agent session before it (Cursor has no
 pre-edit hook) gets its before state back from the payload's own edits (old/new strings,
@@ -33,6 +35,7 @@ _EDIT_TOOLS = frozenset(
     (
         *("write", "edit", "multiedit", "notebookedit", "write_file", "replace", "edit_file"),
         *("apply_patch", "create_file", "editfiles", "str_replace_editor", "insert_edit_into_file"),
+        *("replace_string_in_file", "multi_replace_string_in_file"),
     )
 )
 _PATCH_MARKERS = ("*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: ")
@@ -80,10 +83,12 @@ def edited_paths(payload: Mapping[str, Any]) -> list[str]:
             value = holder.get(key)
             if isinstance(value, str) and value.strip():
                 found.append(value.strip())
-        listed = holder.get("edits")
-        for edit in listed if isinstance(listed, list) else ():
-            if isinstance(edit, dict) and isinstance(edit.get("file_path"), str):
-                found.append(edit["file_path"])
+        for list_key in ("edits", "replacements"):  # MultiEdit; VS Code's multi_replace
+            listed = holder.get(list_key)
+            for edit in listed if isinstance(listed, list) else ():
+                for key in _PATH_KEYS[:3] if isinstance(edit, dict) else ():
+                    if isinstance(edit.get(key), str):
+                        found.append(edit[key])
     for key in ("command", "patch", "input"):
         found += _patch_paths(ti.get(key))
     return list(dict.fromkeys(p for p in found if p and "\x00" not in p))
@@ -142,6 +147,17 @@ def resolve(toplevel: str, cwd: str, target: str) -> tuple[str, str] | None:
     if rel.split("/")[0] == ".git":
         return None
     return rel, full
+
+
+def recordable(path: str) -> bool:
+    """A path a record can name: one line of UTF-8 text (records are JSON)."""
+    if "\n" in path:
+        return False
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, kept as surrogate escapes
+        return False
+    return True
 
 
 def _payload_cwd(payload: Mapping[str, Any]) -> str:
@@ -231,6 +247,11 @@ def observe(
             warnings.append(f"{target}: outside the work tree; not recorded")
             continue
         rel, full = where
+        if not recordable(rel):
+            warnings.append(
+                f"{target!r}: not a name a record can hold (one line of UTF-8); no line credit"
+            )
+            continue
         state = store_mod.read_state(full)
         digest = store_mod.write_snapshot(store, state.data) if state.data is not None else None
         changed: list[tuple[int, int]] = []

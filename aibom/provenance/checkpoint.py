@@ -121,12 +121,14 @@ def tool_name(payload: Mapping[str, Any]) -> str | None:
 
 def model_from_transcript(path: str, max_bytes: int = 256 * 1024) -> str | None:
     """The newest ``"model"`` named in a JSON Lines transcript (Claude Code, Gemini CLI)."""
+    if not os.path.isfile(path):
+        return None  # a device or a pipe may never end (or open): the agent's hook would hang
     try:
         with open(path, "rb") as fh:
             fh.seek(0, os.SEEK_END)
             size = fh.tell()
             fh.seek(max(0, size - max_bytes))
-            tail = fh.read()
+            tail = fh.read(max_bytes)
     except OSError:
         return None
     for raw in reversed(tail.splitlines()):

@@ -256,6 +256,24 @@ def test_partial_commit_keeps_the_rest_for_the_next_commit(base_repo: GitRepo) -
     assert lines_by_type(second, "calc.py") == {"ai": {6, 7}}
 
 
+def test_partial_commit_of_one_file_credits_each_line_once(base_repo: GitRepo) -> None:
+    # the agent adds two lines; a person commits the first hunk (git add -p), then the rest:
+    # the second commit's record must not claim the line the first one wrote
+    repo = base_repo
+    claude(repo, "pre")
+    both = "# added on top\n" + AI_RESULT + "# added below\n"
+    (repo.path / "calc.py").write_text(both)
+    claude(repo, "post")
+    staged = repo.git("hash-object", "-w", "--stdin", input="# added on top\n" + BEFORE)
+    repo.git("update-index", "--cacheinfo", f"100644,{staged.stdout.strip()},calc.py")
+    repo.git("commit", "-q", "-m", "first hunk")
+    (first,) = attribution(repo)
+    assert lines_by_type(first, "calc.py") == {"ai": {1}}
+    repo.git("commit", "-q", "-am", "the rest")
+    (second,) = attribution(repo)
+    assert lines_by_type(second, "calc.py") == {"ai": {7, 8, 10}}
+
+
 def test_unknown_payload_gives_no_ai_credit(base_repo: GitRepo) -> None:
     repo = base_repo
     weird = {"mystery": True, "tool_input": {"file_path": str(repo.path / "calc.py")}}
@@ -314,6 +332,31 @@ def test_bad_files_never_block_a_commit_nor_get_credit(base_repo: GitRepo, tmp_p
     left = store_events(repo)
     assert "gone.py" not in left  # deleted before the commit: its events are dropped
     assert "link.py" not in left and "bin.dat" not in left  # committed: used up
+
+
+def test_a_file_name_that_is_not_utf8(base_repo: GitRepo) -> None:
+    # records hold paths as JSON strings: such a file gets no line credit, and neither its
+    # checkpoint nor the other files of the commit may suffer for it
+    repo = base_repo
+    latin = os.fsdecode(b"caf\xe9.py")
+    (repo.path / latin).write_text("x = 1\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "latin-1 name", env={"AIBOM_SKIP": "deps"})
+    flags = ["--model", "gpt-4o", "--session", "s-9"]
+    for phase, text in (("pre", None), ("post", "x = 1\ny = 2\n")):
+        if text is not None:
+            (repo.path / latin).write_text(text)
+            (repo.path / "calc.py").write_text(AI_RESULT)
+            (repo.path / "gone.py").write_text("made then deleted\n")
+        for name in (latin, "calc.py", "gone.py"):
+            repo.aibom("checkpoint", "aider", "--file", name, *flags, "--phase", phase)
+    os.unlink(repo.path / "gone.py")  # an event path gone from the work tree
+    repo.git("add", "-A")
+    proc = repo.git("commit", "-q", "-m", "edits", env={"AIBOM_SKIP": "deps"})
+    assert "skipped" not in proc.stderr, proc.stderr
+    (record,) = attribution(repo)
+    assert [f["path"] for f in record["files"]] == ["calc.py"]
+    assert lines_by_type(record, "calc.py") == {"ai": {6, 7}}
 
 
 def store_events(repo: GitRepo) -> str:
@@ -420,6 +463,30 @@ def test_file_moved_between_pre_and_post_keeps_the_persons_lines(base_repo: GitR
     claude(repo, "post", path="stats.py")  # ... and its edit hook reports the new path
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "moved and edited")
+    (record,) = attribution(repo)
+    assert lines_by_type(record, "stats.py") == {"ai": {6, 7}}
+    assert "calc.py" not in store_events(repo) and "stats.py" not in store_events(repo)
+
+
+def test_a_codex_patch_that_moves_a_file_credits_only_its_edit(base_repo: GitRepo) -> None:
+    # "*** Move to:" names both paths: the old one goes missing, the new one appears
+    repo = base_repo
+    patch = "*** Begin Patch\n*** Update File: calc.py\n*** Move to: stats.py\n@@ ...\n"
+    data = {
+        "session_id": "cx-1",
+        "cwd": str(repo.path),
+        "model": "gpt-5.1-codex",
+        "tool_name": "apply_patch",
+        "tool_input": {"command": patch},
+    }
+    pre = {**data, "hook_event_name": "PreToolUse"}
+    repo.aibom("checkpoint", "codex", input=json.dumps(pre))
+    os.replace(repo.path / "calc.py", repo.path / "stats.py")
+    (repo.path / "stats.py").write_text(AI_RESULT)
+    post = {**data, "hook_event_name": "PostToolUse"}
+    repo.aibom("checkpoint", "codex", input=json.dumps(post))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "moved and edited by codex")
     (record,) = attribution(repo)
     assert lines_by_type(record, "stats.py") == {"ai": {6, 7}}
     assert "calc.py" not in store_events(repo) and "stats.py" not in store_events(repo)

@@ -51,6 +51,16 @@ def test_an_ai_formatting_pass_does_not_take_a_persons_lines(repo: GitRepo) -> N
     assert set(origins(blame(repo, "m.py"))) == {"human"}
 
 
+def test_an_agent_edit_that_also_formats_a_persons_lines_does_not_take_them(
+    repo: GitRepo,
+) -> None:
+    # the agent's commit has line ranges for m.py (the line it wrote); the lines it only
+    # re-formatted are not in them, and stay the person's
+    _human(repo, "person", {"m.py": AI_CODE})
+    ai_commit(repo, "ai", {"m.py": "import g\n" + FORMATTED}, {"m.py": [(1, 1)]})
+    assert origins(blame(repo, "m.py")) == ["ai"] + ["human"] * 9
+
+
 def test_formatted_twice_and_real_edits(repo: GitRepo) -> None:
     ai_commit(repo, "ai", {"m.py": AI_CODE}, {"m.py": [(1, 5)]}, slug=SONNET)
     _human(repo, "black", {"m.py": FORMATTED})

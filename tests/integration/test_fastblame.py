@@ -24,6 +24,7 @@ FAST_FORMS = (
     ("src/app.py", "-L2,+2", "-L", "5", "--no-w"),
     ("src/app.py", "-M", "-CC", "-w"),
     ("src/app.py", "-C", "-C", "HEAD"),
+    ("HEAD~1", "src/app.py", "-L", "2,3"),  # git's order
 )
 CLICK_FORMS = (
     ("--help",),
@@ -37,6 +38,7 @@ CLICK_FORMS = (
     ("src",),
     ("src/app.py", "HEAD", "extra"),
     ("src/app.py", "--", "HEAD"),
+    ("HEAD~1", "--", "src/app.py"),
     ("src/app.py", "-x"),
     ("img.bin",),  # binary: click says so
 )
@@ -95,6 +97,14 @@ def test_fast_forms_run_without_click_or_heavy_imports(
         [sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_git_order_rev_then_file(repo: GitRepo) -> None:
+    ours = _run(repo, "aibom", ("src/app.py", "HEAD~1", "--format", "json"))
+    assert ours[0] == 0 and b'"origin": "ai"' in ours[1]
+    for args in (("HEAD~1", "src/app.py"), ("HEAD~1", "--", "src/app.py")):
+        assert _run(repo, "aibom", ("--format", "json", *args)) == ours, args
+        assert _run(repo, "aibom.cli", ("--format", "json", *args)) == ours, args
 
 
 def test_from_a_subdirectory(repo: GitRepo) -> None:

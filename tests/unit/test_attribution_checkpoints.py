@@ -172,6 +172,11 @@ def test_patch_paths_and_multiedit() -> None:
     multi = {"tool_input": {"file_path": "m.py", "edits": [{"old_string": "a", "new_string": "b"}]}}
     assert observe.edited_paths(multi) == ["m.py"]
     assert observe.edits_of(multi) == [("a", "b", False)]
+    # VS Code's multi_replace_string_in_file: each replacement names its own file
+    spread = {"oldString": "a", "newString": "b"}
+    vscode = {"tool_input": {"replacements": [{"filePath": "/w/a.py", **spread}, {"x": 1}]}}
+    vscode["tool_input"]["replacements"].append({"filePath": "/w/b.py", **spread})
+    assert observe.edited_paths(vscode) == ["/w/a.py", "/w/b.py"]
 
 
 def test_reverse_edits() -> None:
@@ -239,6 +244,17 @@ def test_locks(tmp_path: Path) -> None:
     assert store.consume(where, {"a.py"}) == 1 and not lock.exists()
     lock.write_text("garbage")
     assert store.consume(where, {"a.py"}) == 0 and not lock.exists()
+
+
+def test_a_fifo_or_a_device_is_not_read(tmp_path: Path) -> None:
+    # opening a FIFO without a writer blocks: the agent's hook hung on a pipe it named
+    os.mkfifo(tmp_path / "pipe")
+    script = "from aibom.attribution import checkpoints as s; print(s.read_state(%r).state)"
+    for path in (str(tmp_path / "pipe"), "/dev/null"):
+        proc = subprocess.run(
+            [sys.executable, "-c", script % path], capture_output=True, text=True, timeout=20
+        )
+        assert proc.stdout == "missing\n", proc.stderr
 
 
 def test_snapshots_are_checked(tmp_path: Path) -> None:
@@ -321,6 +337,57 @@ def test_install_merges_and_uninstall_removes_exactly_that(work: Repo) -> None:
     assert json.loads(settings_file.read_text()) == mine
     assert not (Path(work.shared_dir) / setup.SHIM).exists()
     assert not setup.uninstall(work, "claude-code").changed
+
+
+@pytest.mark.parametrize(
+    ("agent", "rel", "text"),
+    [
+        ("claude-code", ".claude/settings.local.json", '{\n    "permissions": {"allow": []}\n}'),
+        ("gemini-cli", ".gemini/settings.json", '{"theme": "dark"}\n'),
+        ("cursor", ".cursor/hooks.json", '{"hooks": {"stop": [{"command": "echo hi"}]}}'),
+    ],
+)
+def test_uninstall_leaves_a_file_it_did_not_create_as_it_was(
+    work: Repo, agent: str, rel: str, text: str
+) -> None:
+    # install added a "hooks" table (and Cursor's "version") and re-indented the file;
+    # uninstall takes all of it back, byte for byte
+    path = Path(work.cwd) / rel
+    path.parent.mkdir()
+    path.write_text(text)
+    assert setup.install(work, agent).changed
+    assert setup.uninstall(work, agent).changed
+    assert path.read_text() == text
+
+
+def test_uninstall_keeps_what_a_person_added_meanwhile(work: Repo) -> None:
+    path = Path(work.cwd) / ".gemini" / "settings.json"
+    path.parent.mkdir()
+    path.write_text('{"theme": "dark"}')
+    setup.install(work, "gemini-cli")
+    doc = json.loads(path.read_text())
+    doc["ui"] = {"hideBanner": True}
+    path.write_text(json.dumps(doc))
+    setup.uninstall(work, "gemini-cli")
+    assert json.loads(path.read_text()) == {"theme": "dark", "ui": {"hideBanner": True}}
+
+
+def test_each_linked_worktree_has_its_own_hooks(work: Repo) -> None:
+    other = Path(work.cwd).parent / "w2"
+    subprocess.run(["git", "-C", work.cwd, "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    subprocess.run(["git", "-C", work.cwd, "worktree", "add", "-q", str(other)], check=True)
+    linked = Repo(str(Path(work.git_dir) / "worktrees" / "w2"), work.common_dir, str(other))
+    mine, theirs = (Path(r.cwd) / ".claude" / "settings.local.json" for r in (work, linked))
+    setup.install(work, "claude-code")
+    assert setup.install(linked, "claude-code").changed
+    (status,) = setup.status(linked, ["claude-code"])
+    assert status.installed and status.managed
+    gone = setup.uninstall(linked, "claude-code")
+    assert gone.file_removed and gone.config_file == str(theirs) and not theirs.exists()
+    assert "aibom-checkpoint" in mine.read_text()  # the other worktree's hooks stay
+    assert (Path(work.shared_dir) / setup.SHIM).exists()  # and the shim they run
+    assert setup.uninstall(work, "claude-code").file_removed and not mine.exists()
+    assert not (Path(work.shared_dir) / setup.SHIM).exists()
 
 
 def test_created_files_are_removed_with_their_folders(work: Repo) -> None:

@@ -36,6 +36,21 @@ def test_claude_code_model_from_transcript(tmp_path: Path) -> None:
     )
 
 
+def test_a_transcript_that_is_not_a_regular_file_is_not_read(tmp_path: Path) -> None:
+    # /dev/zero never ends and a FIFO without a writer never opens: either hung the hook
+    import os
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "fifo")
+    script = "from aibom.provenance import checkpoint as cp; print(cp.model_from_transcript(%r))"
+    for path in ("/dev/zero", str(tmp_path / "fifo"), str(tmp_path)):
+        proc = subprocess.run(
+            [sys.executable, "-c", script % path], capture_output=True, text=True, timeout=20
+        )
+        assert proc.stdout == "None\n", proc.stderr
+
+
 @pytest.mark.parametrize(
     ("agent", "payload", "model", "session"),
     [
