@@ -26,7 +26,7 @@ from aibom._value import Value
 from aibom.attribution import model
 from aibom.attribution.gitpath import unquote
 from aibom.forensics.facts import Attribution, attribute, normalized
-from aibom.gitutil import NOTES_REF, Repo
+from aibom.gitutil import NOTES_REF, Repo, log_mark
 from aibom.provenance.types import BASE_CONFIDENCE, SourceKind
 
 TYPE_CHECKING = False
@@ -42,9 +42,11 @@ _COMMIT_ORIGIN = {
 }
 # attribution records of one commit, strongest first (the note's line order means nothing)
 _SOURCE_RANK = {"checkpoint": 0, "rewrite": 1, "git-ai": 2, "agent-trace": 2}
-_SEP = "\x1eC\x1f"
-_END = "\x1fE\x1f"
-_FORMAT = "%x1eC%x1f%H%x1f%(trailers:unfold,only)%x1f%N%x1fE%x1f"
+# entry, field and end markers no message or note can spell (gitutil.log_mark)
+_SEP_FORMAT, _SEP = log_mark("C")
+_FIELD_FORMAT, _FIELD = log_mark("F")
+_END_FORMAT, _END = log_mark("E")
+_FORMAT = f"{_SEP_FORMAT}%H{_FIELD_FORMAT}%(trailers:unfold,only){_FIELD_FORMAT}%N{_END_FORMAT}"
 _LOG_TIMEOUT = 600.0
 _normalized = functools.lru_cache(maxsize=1024)(normalized)
 
@@ -229,9 +231,9 @@ def parse_log(data: bytes) -> History:
     texts: dict[str, tuple[str, str]] = {}
     blobs: dict[tuple[str, str], str] = {}
     for chunk in data.decode("utf-8", "surrogateescape").split(_SEP)[1:]:
-        sha, _, rest = chunk.partition("\x1f")
-        trailer_text, _, rest = rest.partition("\x1f")
-        note, _, raw = rest.rpartition(_END)
+        sha, _, rest = chunk.partition(_FIELD)
+        trailer_text, _, rest = rest.partition(_FIELD)
+        note, _, raw = rest.partition(_END)
         texts[sha] = (trailer_text, note)
         for path, blob in _raw_blobs(raw):
             blobs[(sha, path)] = blob

@@ -32,6 +32,7 @@ from aibom import __version__
 from aibom._value import Value
 from aibom.attribution import linemap, model
 from aibom.attribution.linemap import TreeDiff
+from aibom.gitutil import log_mark
 from aibom.notes.records import Record, parse_note
 
 TYPE_CHECKING = False
@@ -127,16 +128,20 @@ def _read_trailers(
     )
     if not wanted:
         return
-    fields = "".join(f"%x1f%(trailers:key={k},valueonly,separator=%x1e)" for k in _TRAILERS)
+    field_format, field = log_mark("F")  # markers no trailer value can spell
+    value_format, value = log_mark("V")
+    fields = "".join(
+        f"{field_format}%(trailers:key={k},valueonly,separator={value_format})" for k in _TRAILERS
+    )
     argv = ["log", "--no-walk=unsorted", "--stdin", "--ignore-missing", f"--format=%H{fields}%x00"]
     stdin = "".join(c + "\n" for c in wanted).encode()
     proc = repo.git(argv, input=stdin, check=False, timeout=linemap.DIFF_TIMEOUT)
     if proc.returncode != 0:
         return
     for chunk in proc.stdout.decode("utf-8", "replace").split("\0"):
-        parts = chunk.strip("\n").split("\x1f")
+        parts = chunk.strip("\n").split(field)
         if len(parts) == 1 + len(_TRAILERS) and parts[0] in infos:
-            values = [[v for v in p.split("\x1e") if v.strip()] for p in parts[1:]]
+            values = [[v for v in p.split(value) if v.strip()] for p in parts[1:]]
             infos[parts[0]].trailer_key = trailer_key(values)
 
 

@@ -565,3 +565,23 @@ def test_a_line_written_in_a_merge_is_credited_from_the_merge_note(repo: GitRepo
     add_note(repo, merge, generation("human", None), attribution([entry]))
     (line,) = blame(repo, "m.py")
     assert (line.commit, line.origin, line.model) == (merge, "ai", SONNET)
+
+
+def test_a_message_cannot_rewrite_another_commits_credit(repo: GitRepo) -> None:
+    """A commit on a side branch, dated before the AI commit it names, whose trailer holds
+    what a fixed log separator would be followed by that commit's id and a human origin: git
+    lists it after the AI commit, and it overwrote that commit's credit (AI lines blamed as
+    human). Field and entry markers now carry a random part no message can spell."""
+    base = repo.commit("base", files={"a.py": "one\nx\ny\ntwo\n"})
+    ai = ai_commit(repo, "ai line", {"a.py": "AI\nx\ny\ntwo\n"}, {"a.py": [(1, 1)]})
+    repo.git("checkout", "-q", "-b", "side", base)
+    forged = f"\x1eC\x1f{ai}\x1f"
+    message = "side\n\nX-Note: " + forged + "\nAI-Origin: human\nX-End: \x1f\x1fE\x1f\n"
+    repo.write("a.py", "one\nx\ny\nTWO\n")
+    repo.git("add", "a.py")
+    old = {"GIT_COMMITTER_DATE": "@1000000000 +0000", "GIT_AUTHOR_DATE": "@1000000000 +0000"}
+    repo.git("commit", "-q", "-F", "-", input=message, env=old)
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-edit", "side")
+    lines = blame(repo, "a.py")
+    assert (lines[0].commit, lines[0].origin) == (ai, "ai")

@@ -248,13 +248,15 @@ def test_binary_is_a_nul_in_the_first_8000_bytes() -> None:
 
 
 def test_parse_log_reads_credit_and_raw_blobs() -> None:
+    from aibom.attribution.resolve import _END, _FIELD, _SEP
+
     note = note_text(generation("ai-generated"))
     data = (
-        f"\x1eC\x1f{SHA}\x1fAI-Origin: human\n\x1f{note}\x1fE\x1f\n\n"
+        f"{_SEP}{SHA}{_FIELD}AI-Origin: human\n{_FIELD}{note}{_END}\n\n"
         f":100644 100644 {OTHER_BLOB} {BLOB} M\tsrc/a.py\n"
         f':000000 100644 {"0" * 40} {OTHER_BLOB} A\t"sp ace\\tx"\n'
         f":100644 000000 {OTHER_BLOB} {'0' * 40} D\tgone.py\n"
-        f"\x1eC\x1f{'e' * 40}\x1f\x1f\x1fE\x1f\n"
+        f"{_SEP}{'e' * 40}{_FIELD}{_FIELD}{_END}\n"
     ).encode()
     found = parse_log(data)
     credits = found.credits([SHA, "e" * 40, "f" * 40])
