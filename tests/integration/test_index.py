@@ -385,7 +385,9 @@ def test_a_resumed_run_takes_in_what_changed_meanwhile(
 def test_a_resume_state_of_pruned_history_is_dropped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The stopped walk's tips were rewritten away and pruned: the next run walks afresh."""
+    """The stopped walk's tips were rewritten away and pruned: the next run walks what the
+    clone has; the commits the stopped walk wrote are kept (this clone cannot tell a pruned
+    rewrite from another clone's work) until a rebuild."""
     generate(tmp_path / "r", commits=200, seed=5)
     repo = GitRepo(tmp_path / "r")
     target = gitutil.discover(repo.path)
@@ -397,8 +399,31 @@ def test_a_resume_state_of_pruned_history_is_dropped(
     repo.git("gc", "-q", "--prune=now")
     result = _build(url, [target]).repositories[0]
     expected = [f.sha for f in GitSource(target).commits(None)]
-    assert result.total == len(expected) == 150
-    assert _indexed_order(url) == expected
+    assert (result.added, result.total) == (150, 190)
+    assert _indexed_order(url)[40:] == expected
+    rebuilt = _build(url, [target], rebuild=True).repositories[0]
+    assert rebuilt.total == 150 and _indexed_order(url) == expected
+
+
+def test_two_clones_at_different_states_keep_each_others_commits(
+    tmp_path: Path, make_repo: Callable[..., GitRepo]
+) -> None:
+    """Two clones of one project are one repository in the index. Indexing the clone that is
+    behind after the one that is ahead drops nothing, with a warning."""
+    generate(tmp_path / "ahead", commits=60, seed=6)
+    ahead = GitRepo(tmp_path / "ahead")
+    behind = tmp_path / "behind"
+    subprocess.run(["git", "clone", "-q", str(ahead.path), str(behind)], check=True)
+    for n in range(5):
+        ahead.commit(f"new {n}", files={f"n{n}.py": f"{n}\n"}, env=_dated())
+    url = str(tmp_path / "i.sqlite3")
+    first = _build(url, [gitutil.discover(ahead.path)]).repositories[0]
+    second = _build(url, [gitutil.discover(behind)]).repositories[0]
+    assert first.identity == second.identity
+    assert (first.total, second.removed, second.total) == (65, 0, 65)
+    assert any("lacks 1 tip" in w for w in second.warnings)
+    again = _build(url, [gitutil.discover(ahead.path)]).repositories[0]
+    assert (again.removed, again.total) == (0, 65)
 
 
 # -- names git does not spell in UTF-8 --------------------------------------------------------

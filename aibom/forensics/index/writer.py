@@ -175,8 +175,8 @@ def index_repo(db: Database, repo: Repo, progress: Progress | None = None) -> Re
         walk = _Walk(now.refs, now.notes, new, _Ids(db))
         added |= _walk(db, repo, state, [*new, "--not", *old] if old else new, walk, progress)
     updated = _renoted(db, repo, state, now.notes, added, progress)
-    if gone:  # the last run's tips were garbage-collected: compare with everything reachable
-        dropped = _unreachable_all(db, repo, state.repo_id)
+    if gone:
+        warnings += (_not_here(ident, gone),)
     with db.transaction():
         _delete(db, state.repo_id, dropped)
         _save_state(db, state.repo_id, ident, now)
@@ -201,31 +201,37 @@ def _finish(
     progress: Progress | None,
 ) -> tuple[set[str], list[str]]:
     """Finish the walk an earlier run left (see :class:`_Resume`), then store its tips as a
-    complete run would have: what it added, what it dropped. A walk whose commits are gone
-    (history rewritten and pruned since) is not finished: the run walks afresh."""
+    complete run would have: what it added, what it dropped. A walk whose commits this clone
+    does not have (another clone's walk, or history pruned since) is left: the walk of this
+    run takes in what this clone has."""
     resume = state.resume
     assert resume is not None
     starts = [*resume.frontier]
     if repos.missing(repo, [*resume.refs.values(), *starts]):
-        dropped = _unreachable_all(db, repo, state.repo_id)  # what the stopped walk wrote
         with db.transaction():
-            _delete(db, state.repo_id, dropped)
             db.execute("DELETE FROM aibom_resume WHERE repo = ?", (state.repo_id,))
-        return set(), dropped
+        return set(), []
     gone = repos.missing(repo, state.tips.values())
     old = sorted(set(state.tips.values()) - gone)
     walk = _Walk(resume.refs, resume.notes, starts, _Ids(db, resume.next_id))
     added = set()
     if starts:
         added = _walk(db, repo, state, [*starts, "--not", *old] if old else starts, walk, progress)
-    if gone:
-        dropped = _unreachable_all(db, repo, state.repo_id)
-    else:
-        dropped = repos.unreachable(repo, old, sorted(set(resume.refs.values())))
+    dropped = repos.unreachable(repo, old, sorted(set(resume.refs.values())))
     with db.transaction():
         _delete(db, state.repo_id, dropped)
         _save_state(db, state.repo_id, ident, repos.Tips(resume.refs, resume.notes))
     return added, dropped
+
+
+def _not_here(ident: repos.Identity, gone: set[str]) -> str:
+    """Another clone of the project indexed commits this one lacks, or its history was
+    rewritten and pruned: aibom cannot tell, so it keeps what the index holds."""
+    return (
+        f"{ident.path} lacks {len(gone)} tip(s) the last run indexed (another clone of "
+        "this project, or history rewritten and pruned): their commits are kept "
+        "(after a rewrite, aibom index --rebuild drops them)"
+    )
 
 
 def _warnings(ident: repos.Identity) -> tuple[str, ...]:
@@ -366,12 +372,6 @@ def _known(db: Database, repo_id: int, shas: Sequence[str]) -> dict[str, _Known]
                 tuple(sessions.split(sep)) if sessions else (),
             )
     return found
-
-
-def _unreachable_all(db: Database, repo: Repo, repo_id: int) -> list[str]:
-    reachable = set(repo.out(["rev-list", "--exclude=refs/notes/*", "--all"]).split())
-    indexed = db.query("SELECT sha FROM aibom_commits WHERE repo = ?", (repo_id,))
-    return [str(r[0]) for r in indexed if str(r[0]) not in reachable]
 
 
 def _write(
