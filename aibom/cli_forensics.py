@@ -251,8 +251,14 @@ def _surviving(
 
     if not isinstance(source, GitSource):
         raise UsageError("--surviving needs the repository itself", hint="leave out --db")
-    progress.note(f"blaming the files of {len(result.commits)} commits at {rev}")
-    return surviving(source.repo, result, query, rev)
+
+    def blamed(done: int, total: int) -> None:
+        progress.note(
+            f"blaming the files of {len(result.commits)} commits at {rev}: {done}/{total}"
+        )
+
+    blamed(0, 0)
+    return surviving(source.repo, result, query, rev, blamed)
 
 
 @click.command("stats")
@@ -317,8 +323,10 @@ def stats(
         repo, tip = source.repo, _tip(rev_range)
 
         def fates(commits: dict[str, CommitFacts]) -> LineFates:
-            progress.note(f"replaying the history of {tip}")
-            return st.line_fates(repo, tip, lambda sha: _origin(commits, sha))
+            def replayed(done: int, total: int) -> None:
+                progress.note(f"replaying the history of {tip}: {done}/{total} commits")
+
+            return st.line_fates(repo, tip, lambda sha: _origin(commits, sha), replayed)
 
     try:
         result = st.stats(source, revs, st.By(by), fates=fates, progress=progress)

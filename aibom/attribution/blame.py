@@ -9,6 +9,7 @@ moved or copied from other files) are read afterwards in one more bulk pass. The
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 
 from aibom._value import Value
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 ORIGINS = ("human", "ai", "mixed", "unknown")  # BlameLine.origin; unknown is not human
 _BLAME_TIMEOUT = 600.0
+_WORKERS = min(8, os.cpu_count() or 2)  # git blame processes at once
 _BINARY_PROBE = 8000  # git's own test: a NUL in the first 8000 bytes
 
 
@@ -171,14 +173,17 @@ class FileBlame(Value):
 
 
 def blame_files(
-    repo: Repo, paths: Sequence[str], options: BlameOptions = DEFAULTS
+    repo: Repo,
+    paths: Sequence[str],
+    options: BlameOptions = DEFAULTS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, tuple[BlameLine, ...]]:
     """Blame each path (relative to the top of the work tree) at ``options.rev``.
 
     Binary files yield no lines. Raises :class:`UsageError` for a bad revision, a path that
     is not in the revision or a line range outside the file.
     """
-    return {found.path: found.lines for found in blame_many(repo, paths, options)}
+    return {found.path: found.lines for found in blame_many(repo, paths, options, progress)}
 
 
 def blame_file(repo: Repo, path: str, options: BlameOptions = DEFAULTS) -> FileBlame:
@@ -187,18 +192,52 @@ def blame_file(repo: Repo, path: str, options: BlameOptions = DEFAULTS) -> FileB
 
 
 def blame_many(
-    repo: Repo, paths: Sequence[str], options: BlameOptions = DEFAULTS
+    repo: Repo,
+    paths: Sequence[str],
+    options: BlameOptions = DEFAULTS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[FileBlame]:
-    """:func:`blame_files` keeping each file's porcelain output and binary flag, in order."""
+    """:func:`blame_files` keeping each file's porcelain output and binary flag, in order.
+    ``progress(done, total)`` is told the files blamed so far."""
     background = _Prefetch(repo, paths, options)
     # an error or Ctrl-C here leaves the read-ahead (a daemon thread) unjoined: waiting for
     # it held up an interrupted trace --surviving for the whole history read (12 s on 20k)
-    raws = [run_blame(repo, path, options) for path in paths]
+    raws = _run_all(repo, paths, options, progress)
     known, credited, verdicts = background.result()
     lines = attribute_lines(repo, raws, known, credited, options, verdicts)
     return [
         FileBlame(raw.path, options.rev, raw.binary, lines[raw.path], raw.porcelain) for raw in raws
     ]
+
+
+def _run_all(
+    repo: Repo,
+    paths: Sequence[str],
+    options: BlameOptions,
+    progress: Callable[[int, int], None] | None,
+) -> list[RawBlame]:
+    """:func:`run_blame` of each path, in order; several ``git blame`` at once (the threads
+    only wait on git). The first failure, in path order, is raised."""
+    raws: list[RawBlame] = []
+
+    def done(raw: RawBlame) -> None:
+        raws.append(raw)
+        if progress is not None:
+            progress(len(raws), len(paths))
+
+    if len(paths) < 2:
+        for path in paths:
+            done(run_blame(repo, path, options))
+        return raws
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=min(len(paths), _WORKERS))
+    try:
+        for future in [pool.submit(run_blame, repo, path, options) for path in paths]:
+            done(future.result())
+        return raws
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class _Prefetch:

@@ -195,7 +195,12 @@ _DIFF = [
 _FROM_PARENT = ""  # owner placeholder while a merge's lines are matched to its parents
 
 
-def line_fates(repo: Repo, tip: str, origin_of: Callable[[str], str]) -> LineFates:
+def line_fates(
+    repo: Repo,
+    tip: str,
+    origin_of: Callable[[str], str],
+    progress: Callable[[int, int], None] | None = None,
+) -> LineFates:
     """Replay the history of ``tip`` hunk by hunk, parents before children. ``origin_of(sha)``
     is the origin of any commit (human | ai-assisted | ai-generated | unknown).
 
@@ -204,7 +209,8 @@ def line_fates(repo: Repo, tip: str, origin_of: Callable[[str], str]) -> LineFat
     against another parent keeps that one's; only lines new to every parent are the merge's.
     Deletions are counted where they are made: a branch's on the branch, none at a merge.
     Three git calls: ``rev-list --parents``, one ``git log -p`` (merges without diffs) and,
-    when there are merges, one ``git diff-tree --stdin`` for their diffs against each parent."""
+    when there are merges, one ``git diff-tree --stdin`` for their diffs against each parent.
+    ``progress(done, total)`` is told the commits replayed as the log is read."""
     graph = _graph(repo, tip)
     if not graph:
         return LineFates(tip, Counter(), Counter(), Counter(), Counter())
@@ -213,6 +219,8 @@ def line_fates(repo: Repo, tip: str, origin_of: Callable[[str], str]) -> LineFat
     replay = _Replay(origin_of, graph, _merge_diffs(repo, graph))
     for lines in _lines(stream_log(repo, argv)):
         replay.feed(lines)
+        if progress is not None:
+            progress(replay.replayed, len(graph))
     return replay.result(tip, next(iter(graph)))
 
 
@@ -378,6 +386,7 @@ class _Replay:
         self.by_people: Counter[str] = Counter()
         self.by_unknown: Counter[str] = Counter()
         self.by_ai: Counter[str] = Counter()
+        self.replayed = 0  # commits met so far
 
     def feed(self, lines: list[str]) -> None:
         i, end = 0, len(lines)
@@ -394,6 +403,7 @@ class _Replay:
                 i += 1
 
     def _commit(self, fields: list[str]) -> None:
+        self.replayed += 1
         self.commit, parents = fields[0], fields[1:]
         if len(parents) > 1:
             self.states[self.commit] = self._merge(self.commit, parents)

@@ -12,6 +12,7 @@ in a traced commit; a line with no per-line model falls back to its commit being
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aibom.attribution.blame import BlameLine, BlameOptions, blame_files
@@ -47,8 +48,15 @@ class Surviving:
         return tuple(sorted(Counter(line.path for line in self.lines).items()))
 
 
-def surviving(repo: Repo, result: TraceResult, query: TraceQuery, rev: str = "HEAD") -> Surviving:
-    """The lines of ``rev`` still attributed to what ``result`` traced (in ``repo``)."""
+def surviving(
+    repo: Repo,
+    result: TraceResult,
+    query: TraceQuery,
+    rev: str = "HEAD",
+    progress: Callable[[int, int], None] | None = None,
+) -> Surviving:
+    """The lines of ``rev`` still attributed to what ``result`` traced (in ``repo``);
+    ``progress(done, total)`` is told the files blamed so far."""
     commit = _resolve(repo, rev)
     matched = {c.sha for c in result.commits}
     touched = {f.path for c in result.commits for f in c.files}
@@ -57,7 +65,7 @@ def surviving(repo: Repo, result: TraceResult, query: TraceQuery, rev: str = "HE
     paths = sorted(touched & _tree_paths(repo, commit))
     if not paths:
         return Surviving(rev, (), 0, 0)
-    blamed = blame_files(repo, paths, BlameOptions(rev=commit))
+    blamed = blame_files(repo, paths, BlameOptions(rev=commit), progress)
     kept = [
         _line(path, line)
         for path in paths

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,7 +276,8 @@ def test_db_gives_the_same_commits(scripted: Scripted, tmp_path: Path) -> None:
     assert proc.returncode == 2 and "leave out --db" in proc.stderr
 
 
-def test_progress_at_a_terminal(scripted: Scripted) -> None:
+def _at_a_terminal(repo: GitRepo, *args: str) -> tuple[bytes, bytes]:
+    """Run ``aibom ARGS`` with stderr on a pseudo-terminal: (stdout, what the terminal got)."""
     import os
     import pty
     import subprocess
@@ -284,8 +286,8 @@ def test_progress_at_a_terminal(scripted: Scripted) -> None:
     master, slave = pty.openpty()
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "aibom.cli", "trace", "--model", OPUS, "--format", "json"],
-            cwd=scripted.repo.path,
+            [sys.executable, "-m", "aibom.cli", *args],
+            cwd=repo.path,
             stdout=subprocess.PIPE,
             stderr=slave,
             timeout=120,
@@ -306,8 +308,22 @@ def test_progress_at_a_terminal(scripted: Scripted) -> None:
         if slave != -1:
             os.close(slave)
         os.close(master)
+    return proc.stdout, shown
+
+
+def test_progress_at_a_terminal(scripted: Scripted) -> None:
+    out, shown = _at_a_terminal(scripted.repo, "trace", "--model", OPUS, "--format", "json")
     assert b"tracing model anthropic/claude-opus-4-5@20251101: 1" in shown
-    assert _shas(json.loads(proc.stdout)) == [scripted.opus]  # stdout stays clean JSON
+    assert _shas(json.loads(out)) == [scripted.opus]  # stdout stays clean JSON
+
+
+def test_long_steps_count_at_a_terminal(scripted: Scripted) -> None:
+    """The blame pass of --surviving counts files; the line replay of stats counts commits."""
+    _, shown = _at_a_terminal(scripted.repo, "trace", "--model", OPUS, "--surviving")
+    assert re.search(rb"blaming the files of 1 commits at HEAD: (\d+)/\1", shown)
+    _, shown = _at_a_terminal(scripted.repo, "stats", "--format", "json")
+    total = len(scripted.repo.git("rev-list", "HEAD").stdout.split())
+    assert f"replaying the history of HEAD: {total}/{total} commits".encode() in shown
 
 
 def test_demo_scene(tmp_path: Path) -> None:
