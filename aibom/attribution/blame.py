@@ -177,13 +177,15 @@ def blame_files(
     paths: Sequence[str],
     options: BlameOptions = DEFAULTS,
     progress: Callable[[int, int], None] | None = None,
+    chains: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, tuple[BlameLine, ...]]:
     """Blame each path (relative to the top of the work tree) at ``options.rev``.
 
     Binary files yield no lines. Raises :class:`UsageError` for a bad revision, a path that
     is not in the revision or a line range outside the file.
     """
-    return {found.path: found.lines for found in blame_many(repo, paths, options, progress)}
+    found = blame_many(repo, paths, options, progress, chains)
+    return {blamed.path: blamed.lines for blamed in found}
 
 
 def blame_file(repo: Repo, path: str, options: BlameOptions = DEFAULTS) -> FileBlame:
@@ -196,13 +198,15 @@ def blame_many(
     paths: Sequence[str],
     options: BlameOptions = DEFAULTS,
     progress: Callable[[int, int], None] | None = None,
+    chains: Mapping[str, Sequence[str]] | None = None,
 ) -> list[FileBlame]:
     """:func:`blame_files` keeping each file's porcelain output and binary flag, in order.
-    ``progress(done, total)`` is told the files blamed so far."""
+    ``progress(done, total)`` is told the files blamed so far; ``chains``: see
+    :func:`raw_blames`."""
     background = _Prefetch(repo, paths, options)
     # an error or Ctrl-C here leaves the read-ahead (a daemon thread) unjoined: waiting for
     # it held up an interrupted trace --surviving for the whole history read (12 s on 20k)
-    raws = _run_all(repo, paths, options, progress)
+    raws = raw_blames(repo, paths, options, progress, chains=chains)
     known, credited, verdicts = background.result()
     lines = attribute_lines(repo, raws, known, credited, options, verdicts)
     return [
@@ -210,14 +214,19 @@ def blame_many(
     ]
 
 
-def _run_all(
+def raw_blames(
     repo: Repo,
     paths: Sequence[str],
-    options: BlameOptions,
-    progress: Callable[[int, int], None] | None,
+    options: BlameOptions = DEFAULTS,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    chains: Mapping[str, Sequence[str]] | None = None,
+    workers: int | None = None,
 ) -> list[RawBlame]:
-    """:func:`run_blame` of each path, in order; several ``git blame`` at once (the threads
-    only wait on git). The first failure, in path order, is raised."""
+    """:func:`run_blame` of each path, in order, several ``git blame`` at once (the threads
+    only wait on git); the first failure, in path order, is raised. A path with a chain
+    (:mod:`aibom.attribution.chains`: the commits that touched it, of a linear history) is
+    blamed along it, unless copies from other files are asked for (they need every commit)."""
     raws: list[RawBlame] = []
 
     def done(raw: RawBlame) -> None:
@@ -225,19 +234,48 @@ def _run_all(
         if progress is not None:
             progress(len(raws), len(paths))
 
-    if len(paths) < 2:
+    chains = chains if chains and not options.detect_copies else {}
+    count = min(len(paths), workers or _WORKERS)
+    if count < 2 and not chains:
         for path in paths:
             done(run_blame(repo, path, options))
         return raws
+    import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
-    pool = ThreadPoolExecutor(max_workers=min(len(paths), _WORKERS))
-    try:
-        for future in [pool.submit(run_blame, repo, path, options) for path in paths]:
-            done(future.result())
-        return raws
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    with tempfile.TemporaryDirectory(prefix="aibom-blame-") as scratch:
+        pool = ThreadPoolExecutor(max_workers=max(count, 1))
+        try:
+            jobs = [
+                pool.submit(_blame_one, repo, path, options, chains.get(path), scratch)
+                for path in paths
+            ]
+            for job in jobs:
+                done(job.result())
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+    return raws
+
+
+def _blame_one(
+    repo: Repo, path: str, options: BlameOptions, chain: Sequence[str] | None, scratch: str
+) -> RawBlame:
+    if not chain or options.rev.startswith("-"):
+        return run_blame(repo, path, options)
+    import hashlib
+
+    from aibom.attribution.chains import graft_lines
+
+    name = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
+    ancestry = os.path.join(scratch, name)
+    with open(ancestry, "w", encoding="ascii") as handle:
+        handle.write(graft_lines(options.rev, chain))
+    argv = blame_argv(path, options)
+    at = argv.index(options.rev)
+    proc = repo.git([*argv[:at], "-S", ancestry, *argv[at:]], check=False, timeout=_BLAME_TIMEOUT)
+    if proc.returncode != 0:  # not expected; plain blame reports its own error
+        return run_blame(repo, path, options)
+    return RawBlame(path, proc.stdout, parse_porcelain(proc.stdout))
 
 
 class _Prefetch:

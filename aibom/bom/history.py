@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aibom.attribution.chains import ancestry_argv, parse_ancestry
 from aibom.forensics.facts import Attribution, attribute
 from aibom.gitutil import NOTES_REF, Repo, log_mark
 from aibom.provenance.trailers import parse_kv_lines
@@ -102,17 +103,7 @@ def _commits_argv(revs: Sequence[str]) -> list[str]:
 
 
 def _changes_argv(revs: Sequence[str]) -> list[str]:
-    return [
-        "-c",
-        "core.quotePath=false",
-        "log",
-        f"--format={_ANCESTRY_FORMAT}",
-        "--name-status",
-        "--no-renames",
-        "-z",  # paths exactly as stored: no C quoting of tabs, quotes, newlines
-        *revs,
-        "--",
-    ]
+    return ancestry_argv(revs)
 
 
 def log_bytes(repo: Repo, revs: Sequence[str]) -> bytes:
@@ -277,30 +268,7 @@ def join(heads: Sequence[Mapping[str, Any]], changes: Mapping[str, Changes]) -> 
 
 def parse_changes(data: bytes) -> dict[str, Changes]:
     """``changes_bytes`` output -> each commit's (paths, paths added, whether it deleted)."""
-    text = data.decode("utf-8", "surrogateescape")
-    found: dict[str, Changes] = {}
-    for chunk in text.split(_START)[1:]:
-        head, _, names = chunk.partition(_END)
-        found[head.partition(_FIELD)[0]] = _changes(names)
-    return found
-
-
-def _changes(text: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    """``--name-status -z`` output (NUL-separated status, path pairs) -> (paths touched,
-    paths added, whether a path was deleted)."""
-    fields = text.lstrip("\0\n").split("\0")
-    paths: list[str] = []
-    added: list[str] = []
-    deletes = False
-    for status, path in zip(fields[::2], fields[1::2], strict=False):
-        if not path:
-            continue
-        paths.append(path)
-        if status == "A":
-            added.append(path)
-        elif status == "D":
-            deletes = True
-    return tuple(paths), tuple(added), deletes
+    return {a.sha: (a.paths, a.added, a.deletes) for a in parse_ancestry(data)}
 
 
 def _int(text: str) -> int:
@@ -375,41 +343,3 @@ def records_digest(history: History) -> tuple[str, int]:
     lines = sorted(f"{c.sha} {c.note_digest}" for c in history.commits if c.note_digest)
     body = "\n".join(lines).encode()
     return "sha256:" + hashlib.sha256(body).hexdigest(), len(lines)
-
-
-@dataclass(frozen=True)
-class Ancestor:
-    """A commit of the release's ancestry: only what it changed (for blame chains)."""
-
-    sha: str
-    parents: tuple[str, ...]
-    paths: tuple[str, ...]
-    added: tuple[str, ...]
-    deletes: bool
-
-
-_ANCESTRY_FORMAT = f"{_START_FORMAT}%H{_FIELD_FORMAT}%P{_END_FORMAT}"
-
-
-def read_ancestry(repo: Repo, release: str) -> tuple[Ancestor, ...]:
-    """Every commit reachable from ``release``, newest first, with the paths it changed: one
-    ``git log`` without notes or trailers."""
-    argv = [
-        "-c",
-        "core.quotePath=false",
-        "log",
-        f"--format={_ANCESTRY_FORMAT}",
-        "--name-status",
-        "--no-renames",
-        "-z",
-        release,
-        "--",
-    ]
-    text = repo.git(argv, timeout=LOG_TIMEOUT).stdout.decode("utf-8", "surrogateescape")
-    found = []
-    for chunk in text.split(_START)[1:]:
-        head, _, names = chunk.partition(_END)
-        sha, _, parents = head.partition(_FIELD)
-        paths, added, deletes = _changes(names)
-        found.append(Ancestor(sha, tuple(parents.split()), paths, added, deletes))
-    return tuple(found)

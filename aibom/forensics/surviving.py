@@ -2,11 +2,12 @@
 
 One blame pass per affected file: every file the traced commits touched, under its name in
 the revision (renames since are followed, as blame follows them; the blame engine runs one
-``git blame --porcelain`` per file and reads the notes of all blamed commits in one bulk
-pass). A line survives when blame gives it
-to one of the traced commits *and* its per-line credit agrees with the query: a line an
-attribution record gives to a person, or to another model, is not the traced model's even
-in a traced commit; a line with no per-line model falls back to its commit being AI.
+``git blame --porcelain`` per file, several at once, along the file's own history when the
+history is linear, and reads the notes of all blamed commits in one bulk pass). A line
+survives when blame gives it to one of the traced commits *and* its per-line credit agrees
+with the query: a line an attribution record gives to a person, or to another model, is not
+the traced model's even in a traced commit; a line with no per-line model falls back to its
+commit being AI.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aibom.attribution.blame import BlameLine, BlameOptions, blame_files
+from aibom.attribution.chains import path_chains, read_ancestry
 from aibom.errors import UsageError
 from aibom.forensics.query import TraceQuery
 from aibom.forensics.trace import TraceResult
@@ -65,7 +67,8 @@ def surviving(
     paths = sorted(touched & _tree_paths(repo, commit))
     if not paths:
         return Surviving(rev, (), 0, 0)
-    blamed = blame_files(repo, paths, BlameOptions(rev=commit), progress)
+    chains = path_chains(read_ancestry(repo, commit))  # {} when the history has merges
+    blamed = blame_files(repo, paths, BlameOptions(rev=commit), progress, chains)
     kept = [
         _line(path, line)
         for path in paths

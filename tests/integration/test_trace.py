@@ -411,3 +411,35 @@ def test_a_field_separator_in_a_name_or_message_shifts_nothing(
         repo.aibom("trace", "--model", "openai/gpt-5-codex", "--format", "json").stdout
     )
     assert codex["commits"] == []
+
+
+def test_surviving_along_chains_equals_plain_blame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a linear history --surviving blames each file along the commits that touched it
+    (git blame -S); the lines found are the same as plain blame's, and are many."""
+    from aibom import gitutil
+    from aibom.forensics import surviving as sv
+    from aibom.forensics.query import TraceQuery
+    from aibom.forensics.source import GitSource
+    from aibom.forensics.trace import trace
+    from aibom.testing.synthrepo import generate
+
+    generate(tmp_path / "r", commits=400, seed=7)
+    repo = gitutil.discover(tmp_path / "r")
+    query = TraceQuery.build(model="anthropic/claude-opus-4-5")
+    result = trace(GitSource(repo), query)
+    seen: list[int] = []
+    real_chains = sv.path_chains  # type: ignore[attr-defined]
+
+    def counted(ancestry: Any) -> dict[str, tuple[str, ...]]:
+        found = real_chains(ancestry)
+        seen.append(len(found))
+        return found
+
+    monkeypatch.setattr(sv, "path_chains", counted)
+    chained = sv.surviving(repo, result, query)
+    monkeypatch.setattr(sv, "path_chains", lambda a: {})
+    plain = sv.surviving(repo, result, query)
+    assert seen and seen[0] > 0 and chained.lines
+    assert chained == plain
