@@ -519,33 +519,21 @@ def _has_commits(repo: Any) -> bool:
     return bool(repo.out(["rev-parse", "-q", "--verify", "HEAD"], check=False).strip())
 
 
+_REVS_HINT = "REVS are revisions or ranges, e.g. HEAD~10..HEAD or --all"
+
+
 def _revs_checked(repo: Any, revs: tuple[str, ...]) -> None:
-    """Bad revisions are the user's mistake (exit 2), not an internal error."""
-    for rev in revs:
-        if rev.startswith("-"):
-            continue
-        for part in rev.replace("...", "..").split(".."):
-            if (
-                part
-                and repo.git(
-                    ["rev-parse", "-q", "--verify", part + "^{commit}"], check=False
-                ).returncode
-                != 0
-            ):
-                raise UsageError(
-                    f"{part!r} is not a commit in this repository",
-                    hint="REVS are revisions or ranges, e.g. HEAD~10..HEAD or --all",
-                )
+    """Bad revisions and options are the user's mistake (exit 2), not an internal error."""
+    from aibom import revisions
+
+    revisions.check(repo, revs, hint=_REVS_HINT)
 
 
 def _git_log_args(revs: tuple[str, ...]) -> list[str]:
     """REVS for git log; ``--all`` and friends leave out the notes refs themselves."""
-    args: list[str] = []
-    for rev in revs:
-        if rev in ("--all", "--branches", "--remotes", "--glob") or rev.startswith("--glob="):
-            args.append("--exclude=refs/notes/*")
-        args.append(rev)
-    return args
+    from aibom import revisions
+
+    return revisions.log_args(revs)
 
 
 REVS = click.argument("revs", nargs=-1, type=click.UNPROCESSED)

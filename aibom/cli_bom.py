@@ -74,7 +74,12 @@ def _summary_data(summary: Any) -> dict[str, Any]:
 
 @click.command("build")
 @click.option("--range", "span", metavar="A..B", help="Cover the commits of A..B (release B).")
-@click.option("--all", "everything", is_flag=True, help="Cover the commits of every ref.")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Cover the commits of every ref (release: HEAD, or the newest tip if HEAD has none).",
+)
 @click.option(
     "--spec",
     type=click.Choice(["1.6", "1.7"]),

@@ -229,16 +229,9 @@ def _export_text(result: Any, where: str, kept: int) -> str:
 
 
 def _check_revs(repo: Any, revs: tuple[str, ...]) -> None:
-    for rev in revs:
-        if rev.startswith("-"):
-            continue
-        for part in rev.replace("...", "..").split(".."):
-            proc = repo.git(["rev-parse", "-q", "--verify", part + "^{commit}"], check=False)
-            if part and proc.returncode != 0:
-                raise UsageError(
-                    f"{part!r} is not a commit in this repository",
-                    hint="RANGE is revisions or ranges, e.g. HEAD~10..HEAD or --all",
-                )
+    from aibom import revisions
+
+    revisions.check(repo, revs, hint="RANGE is revisions or ranges, e.g. HEAD~10..HEAD or --all")
     if not revs:
         proc = repo.git(["rev-parse", "-q", "--verify", "HEAD^{commit}"], check=False)
         if proc.returncode != 0:
@@ -246,13 +239,10 @@ def _check_revs(repo: Any, revs: tuple[str, ...]) -> None:
 
 
 def _log_args(revs: tuple[str, ...]) -> list[str]:
-    """RANGE for git log; ``--all`` and friends leave out the notes refs themselves."""
-    args: list[str] = []
-    for rev in revs or ("HEAD",):
-        if rev in ("--all", "--branches", "--remotes", "--glob") or rev.startswith("--glob="):
-            args.append("--exclude=refs/notes/*")
-        args.append(rev)
-    return args
+    """RANGE for git log (default HEAD); ``--all`` and friends leave out the notes refs."""
+    from aibom import revisions
+
+    return revisions.log_args(revs or ("HEAD",))
 
 
 COMMANDS: tuple[click.Command, ...] = (import_group, export_group)

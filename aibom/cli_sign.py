@@ -129,7 +129,7 @@ def sign_command(
         artifacts=artifacts,
     )
     result = sign(request)
-    emit(_sign_json(result), _sign_text(result), Format(fmt))
+    emit(_sign_json(result), _sign_text(result, trust_config), Format(fmt))
 
 
 def _beside(file: Path, suffix: str) -> Path:
@@ -178,7 +178,7 @@ def _sign_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _sign_text(result: Any) -> str:
+def _sign_text(result: Any, trust_config: Path | None = None) -> str:
     lines = [
         f"signed {result.file} (sha256 {result.sha256[:16]}...) as {result.identity}",
         f"  issuer       {result.issuer}",
@@ -191,11 +191,29 @@ def _sign_text(result: Any) -> str:
         )
     for subject in result.subjects:
         lines.append(f"  subject      {subject.name}  sha256:{subject.sha256[:16]}...")
-    lines.append(
-        f"verify with: aibom verify {result.file} --bundle {result.signatures[0].bundle} "
-        f"--identity {result.identity} --issuer {result.issuer}"
-    )
+    lines.append("verify with: " + verify_command_line(result, trust_config))
     return "\n".join(lines)
+
+
+def verify_command_line(result: Any, trust_config: Path | None) -> str:
+    """The ``aibom verify`` command for what was signed, quoted for a POSIX shell; with the
+    trust configuration sign used (without it, verify would check against another root)."""
+    import shlex
+
+    argv = [
+        "aibom",
+        "verify",
+        str(result.file),
+        "--bundle",
+        str(result.signatures[0].bundle),
+        "--identity",
+        result.identity,
+        "--issuer",
+        result.issuer,
+    ]
+    if trust_config is not None:
+        argv += ["--trust-config", str(trust_config)]
+    return shlex.join(argv)
 
 
 def _when(epoch: int | None) -> str:

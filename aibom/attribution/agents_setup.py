@@ -299,11 +299,44 @@ def shim_text(python: str) -> str:
 
 
 def _write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    """Write ``path`` whole (a temporary file beside it, renamed into place); an existing
+    file keeps its mode unless ``mode`` is given."""
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            pass
     tmp = path.with_name(f".{path.name}.aibom.{os.getpid()}")
     tmp.write_text(text, "utf-8")
     if mode is not None:
         tmp.chmod(mode)
     os.replace(tmp, path)
+
+
+def _config_target(path: Path, scope: Scope) -> Path:
+    """The file a write of the agent's hook file ``path`` must go to: ``path`` itself, or
+    what it links to (renaming over a symbolic link would replace the link with a file).
+
+    A dangling link (of the file or a folder on its way) is refused: aibom would create a
+    file somewhere it cannot see. In a project, so is a file that resolves outside the work
+    tree: a cloned repository must not make aibom write JSON over a file of the user's."""
+    folder = path
+    while folder != scope.config_root and scope.config_root in folder.parents:
+        if folder.is_symlink() and not folder.exists():
+            raise UsageError(
+                f"{folder} is a symbolic link to {os.readlink(folder)}, which does not exist; "
+                "aibom will not write through it",
+                hint="point the link at an existing file (or remove it) and run the command again",
+            )
+        folder = folder.parent
+    target = Path(os.path.realpath(path))
+    root = Path(os.path.realpath(scope.config_root))
+    if scope.name == "project" and root not in target.parents:
+        raise UsageError(
+            f"{path} resolves to {target}, outside the repository; aibom will not write there",
+            hint="make it a file (or a link to one) inside the repository, then run this again",
+        )
+    return target
 
 
 def _read_doc(path: Path) -> dict[str, Any] | None:
@@ -406,6 +439,7 @@ def install(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentRes
             hint=f"run `aibom agents install {spec.name}` in each repository instead",
         )
     path = scope.config_root / rel
+    target = _config_target(path, scope)
     existing, original = _read_doc_text(path)
     doc: dict[str, Any] = existing if existing is not None else {}
     keys_before = set(doc)
@@ -417,8 +451,8 @@ def install(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentRes
     _write_atomic(shim, shim_text(sys.executable), 0o755 | stat.S_IRUSR)
     if added:
         created_dirs = [str(p) for p in _missing_dirs(path.parent, scope.config_root)]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, json.dumps(doc, indent=2) + "\n")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, json.dumps(doc, indent=2) + "\n")
         record = manifest["agents"].get(key) or {
             "config_file": str(path),
             "created": existing is None,
@@ -490,7 +524,7 @@ def uninstall(repo: Repo | None, agent: str, *, global_: bool = False) -> AgentR
                 except OSError:
                     break
         elif removed:
-            _write_atomic(path, _restored(record.get("original"), doc))
+            _write_atomic(_config_target(path, scope), _restored(record.get("original"), doc))
     if not manifest["agents"]:
         shim = scope.state_dir / SHIM
         if _is_our_shim(shim):

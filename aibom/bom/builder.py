@@ -156,11 +156,18 @@ def resolve(repo: Repo, selection: Selection) -> tuple[tuple[str, ...], str, str
         revs = (f"^{_commit_of(repo, start)}", end_sha) if start else (end_sha,)
         return revs, end_sha, end or _branch(repo)
     head = _commit_of(repo, "HEAD") if _has_head(repo) else None
-    if head is None:
-        raise UsageError("this repository has no commits yet", hint="commit something first")
-    if selection.all:
-        return _all_tips(repo), head, _branch(repo)
-    return (head,), head, _branch(repo)
+    if head is not None:
+        return (_all_tips(repo) if selection.all else (head,)), head, _branch(repo)
+    tips = _all_tips(repo)
+    if tips and selection.all:  # HEAD is unborn (git init + fetch, an orphan branch)
+        release, ref = _newest_tip(repo, tips)
+        return tips, release, ref
+    if tips:
+        raise UsageError(
+            f"the current branch {_branch(repo) or 'HEAD'!r} has no commits yet",
+            hint="commit something first, or build from the other refs with --all or --range A..B",
+        )
+    raise UsageError("this repository has no commits yet", hint="commit something first")
 
 
 def _all_commits(repo: Repo, shas: Sequence[str]) -> None:
@@ -203,6 +210,29 @@ def _all_tips(repo: Repo) -> tuple[str, ...]:
     )
     found = (line.split(" ") for line in peeled.stdout.decode().split("\n"))
     return tuple(sorted({p[1] for p in found if len(p) == 2 and p[0] == "commit"}))
+
+
+def _newest_tip(repo: Repo, tips: Sequence[str]) -> tuple[str, str | None]:
+    """The release for ``--all`` when HEAD has no commit: the tip committed last (ties: the
+    lowest id, so the choice is reproducible), and the ref that names it (a branch before a
+    remote-tracking branch before a tag, then by name)."""
+    proc = repo.git(
+        ["log", "--no-walk", "--stdin", "--format=%ct %H"],
+        input="".join(f"{tip}\n" for tip in tips).encode(),
+    )
+    dated = (line.split(" ") for line in proc.stdout.decode().split("\n") if line.strip())
+    release = min((-int(when), sha) for when, sha in dated)[1]
+    refs = repo.git(
+        ["for-each-ref", "--points-at", release, "--format=%(refname) %(refname:short)"]
+    )
+    kinds = ("refs/heads/", "refs/remotes/", "refs/tags/")
+    named = []
+    for line in refs.stdout.decode("utf-8", "surrogateescape").split("\n"):
+        full, _, short = line.partition(" ")
+        kind = next((i for i, k in enumerate(kinds) if full.startswith(k)), None)
+        if kind is not None and short:
+            named.append((kind, short))
+    return release, min(named)[1] if named else None
 
 
 # -- release -------------------------------------------------------------------------------

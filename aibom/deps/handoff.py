@@ -29,12 +29,17 @@ def path(repo: Repo) -> str:
 
 
 def save(repo: Repo, tree: str, added: Sequence[Any], findings: Sequence[Any]) -> None:
-    """Write the hand-off atomically (``added``/``findings``: JSON-ready dicts)."""
+    """Write the hand-off atomically (``added``/``findings``: JSON-ready dicts).
+
+    A path that is not UTF-8 holds lone surrogates (``surrogateescape``): they are written
+    as ``\\udcXX`` escapes, as in records, and read back to the same path."""
+    from aibom.notes.records import canonical
+
     os.makedirs(repo.state_dir, exist_ok=True)
     data = {"tree": tree, "added": list(added), "findings": list(findings)}
     tmp = f"{path(repo)}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(_fastjson.dumps(data))
+        fh.write(canonical(data))
     os.replace(tmp, path(repo))
 
 

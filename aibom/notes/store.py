@@ -195,7 +195,10 @@ def cat_blobs(repo: Repo, oids: Sequence[str]) -> dict[str, bytes]:
     if not oids:
         return {}
     unique = list(dict.fromkeys(oids))
-    proc = repo.git(["cat-file", "--batch"], input=("\n".join(unique) + "\n").encode())
+    proc = repo.git(
+        ["cat-file", "--batch"],
+        input=("\n".join(unique) + "\n").encode("utf-8", "surrogateescape"),
+    )
     data = proc.stdout
     result: dict[str, bytes] = {}
     pos = 0

@@ -322,6 +322,29 @@ def test_all_refs_and_stdout(
     assert summary["commits"] == 6 and summary["files"] == 4
 
 
+def test_all_refs_when_head_is_unborn(
+    scripted: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # an orphan branch (or git init + fetch): --all said "no commits yet" though refs had some
+    code, before = build(scripted, tmp_path / "before.json", "--all")
+    assert code == 0
+    tip = scripted.head()
+    scripted.git("checkout", "-q", "--orphan", "fresh")
+    scripted.git("rm", "-q", "-r", "-f", ".")
+    code, doc = build(scripted, tmp_path / "bom.json", "--all")
+    assert code == 0, capsys.readouterr().err
+    release = props(doc["metadata"]["component"])
+    assert release["aibom:vcs:commit"] == [tip] and release["aibom:vcs:ref"] == ["main"]
+    assert props(doc["metadata"]) == props(before["metadata"])
+    assert doc["components"] == before["components"]
+    assert main(["-C", str(scripted.path), "verify", "--records", str(tmp_path / "bom.json")]) == 0
+    capsys.readouterr()
+    code, _ = build(scripted, tmp_path / "head.json")  # HEAD alone: nothing to build
+    assert code == 2 and not (tmp_path / "head.json").exists()
+    message, hint = capsys.readouterr().err.rstrip("\n").split("\n")
+    assert "the current branch 'fresh' has no commits yet" in message and "--all" in hint
+
+
 def test_verify_records_detects_an_edited_note(scripted: GitRepo, tmp_path: Path) -> None:
     build(scripted, tmp_path / "bom.json")
     repo = discover(scripted.path)

@@ -490,6 +490,71 @@ def test_log_all_leaves_out_the_notes_commits(repo: GitRepo) -> None:
     assert proc.returncode == 2 and "not a commit" in proc.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bogus"],  # git's "unrecognized argument" was an internal error (exit 3)
+        ["--pretty=oneline"],  # would replace aibom's format: silently empty output
+        ["-p"],
+        ["--graph"],
+        ["--stdin"],
+        ["-L1,2:a.py"],
+        ["--grep"],  # no value
+        ["--grep=["],  # git rejects the regular expression
+        ["--ancestry-path"],  # git: no bottom commits
+        ["--no-walk=bogus"],
+        ["HEAD~5"],
+        ["--", "--bogus"],
+    ],
+)
+def test_log_bad_revs_and_options_are_usage_errors(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    from aibom.cli import main
+
+    repo.commit("one")
+    for command in (["log"], ["backfill", "--dry-run"], ["export", "agent-trace", "-o", "-"]):
+        code = main(["-C", str(repo.path), *command, *args])
+        err = capsys.readouterr().err
+        assert code == 2, (command, args, err)
+        message, hint = err.rstrip("\n").split("\n")
+        assert message.startswith("aibom: error: ") and "failed (" not in message
+        assert hint.startswith("  hint: ")
+
+
+def test_log_never_passes_an_output_option_to_git(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    from aibom.cli import main
+
+    repo.commit("one")
+    target = os.path.join(tmp_path, "written-by-git")
+    assert main(["-C", str(repo.path), "log", f"--output={target}"]) == 2
+    assert "is not a revision or an option" in capsys.readouterr().err
+    assert not os.path.exists(target)
+
+
+def test_log_takes_revision_forms_and_selecting_options(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aibom.cli import main
+
+    for subject in ("one", "two", "three"):
+        repo.commit(subject)
+
+    def subjects(*args: str) -> list[str]:
+        assert main(["-C", str(repo.path), "log", "--format", "json", *args]) == 0
+        return [row["subject"] for row in json.loads(capsys.readouterr().out)]
+
+    assert subjects("HEAD^!") == ["three"]
+    assert subjects("HEAD^@") == ["two", "one"]
+    assert subjects("HEAD~1^-1") == ["two"]
+    assert subjects("-1") == ["three"]
+    assert subjects("--reverse", "HEAD~2..") == ["two", "three"]
+    assert subjects("--grep", "^t", "-i", "--skip=1") == ["two"]
+    assert subjects("^HEAD~1", "HEAD") == ["three"]
+
+
 def test_non_utf8_file_name_gives_valid_json(repo: GitRepo) -> None:
     import subprocess
     import sys

@@ -4,6 +4,7 @@ loopback registry, reports in text, JSON and SARIF, and the dependency record in
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -381,6 +382,29 @@ def test_amend_that_adds_a_dependency_is_recorded(repo: GitRepo, reg: Any) -> No
     added = [d["name"] for r in records if r["kind"] == "dependency" for d in r["added"]]
     assert sorted(added) == ["flask", "numpy"]
     assert not (repo.path / ".git" / "aibom" / "deps-handoff.json").exists()
+
+
+def test_hook_reads_a_manifest_whose_path_is_not_utf8(repo: GitRepo, reg: Any) -> None:
+    # A staged name with the byte \xe9 (Latin-1): cat-file's query was encoded strictly, so
+    # the gate failed open with a UnicodeEncodeError warning and nothing was recorded.
+    repo.commit("base", files={"README.md": "# x\n"})
+    name = os.fsdecode(b"caf\xe9/requirements.txt")
+    _stage(repo, {name: "requests>=2\n", os.fsdecode(b"caf\xe9.py"): "x = 1\n"})
+    proc = repo.git("commit", "-q", "-m", "add client")
+    assert proc.stderr == ""
+    records = [json.loads(line) for line in repo.note().splitlines()]
+    dep = next(r for r in records if r["kind"] == "dependency")
+    assert [(d["name"], d["path"]) for d in dep["added"]] == [("requests", name)]
+    assert not (repo.path / ".git" / "aibom" / "deps-handoff.json").exists()
+
+
+def test_hook_blocks_in_a_manifest_whose_path_is_not_utf8(repo: GitRepo, reg: Any) -> None:
+    repo.commit("base", files={"README.md": "# x\n"})
+    before = repo.head()
+    _stage(repo, {os.fsdecode(b"caf\xe9/requirements.txt"): "reqeusts\n"})
+    proc = repo.git("commit", "-q", "-m", "add client", check=False)
+    assert proc.returncode == 1 and repo.head() == before
+    assert "did you mean `requests`?" in proc.stderr and "Error" not in proc.stderr
 
 
 def test_text_report_escapes_control_characters(repo: GitRepo, reg: Any) -> None:

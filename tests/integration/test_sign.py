@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shlex
 import socket
 import stat
 import subprocess
@@ -154,6 +155,28 @@ def test_sign_then_verify_with_aibom_and_the_sigstore_cli(
     proc = sigstore_cli(bom, bundle, sigstore, trust)
     assert proc.returncode == 0, proc.stderr
     assert f"OK: {bom}" in proc.stdout + proc.stderr
+
+
+def test_the_verify_hint_names_the_trust_config_and_runs_as_printed(
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    # the hint left out --trust-config: pasted, verify checked against another trusted root
+    odd = tmp_path / "trust dir" / "it's $HOME.json"
+    odd.parent.mkdir()
+    odd.write_bytes(trust.read_bytes())
+    code, out, err = sign(bom, odd, sigstore.token(), capsys)
+    assert code == 0, err
+    (line,) = [x for x in out.splitlines() if x.startswith("verify with: ")]
+    argv = shlex.split(line.removeprefix("verify with: "))
+    assert argv[:3] == ["aibom", "verify", str(bom)]
+    assert argv[argv.index("--trust-config") + 1] == str(odd)
+    code, out, err = run(argv[1:], capsys)
+    assert code == 0, err
+    assert out.startswith(f"OK: {bom} (message-signature) signed by {sigstore.identity}")
 
 
 def test_attestation_subjects_and_predicate(

@@ -431,6 +431,81 @@ def test_bad_configuration_is_refused_untouched(work: Repo) -> None:
         setup.install(work, "copilot", global_=True)
 
 
+def test_a_symlinked_hook_file_is_written_through_and_restored(work: Repo) -> None:
+    # the atomic rename used to replace the link with a regular file
+    top = Path(work.cwd)
+    target = top / "dotfiles" / "claude.json"
+    target.parent.mkdir()
+    text = '{\n    "permissions": {"allow": []}\n}'
+    target.write_text(text)
+    target.chmod(0o600)
+    link = top / ".claude" / "settings.local.json"
+    link.parent.mkdir()
+    link.symlink_to(Path("..") / "dotfiles" / "claude.json")
+    result = setup.install(work, "claude-code")
+    assert result.changed and not result.file_created
+    assert link.is_symlink() and os.readlink(link) == os.path.join("..", "dotfiles", "claude.json")
+    assert "aibom-checkpoint" in target.read_text()
+    assert target.stat().st_mode & 0o777 == 0o600
+    (status,) = setup.status(work, ["claude-code"])
+    assert status.installed and status.managed
+    assert setup.uninstall(work, "claude-code").changed
+    assert link.is_symlink() and target.read_bytes() == text.encode()
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert sorted(os.listdir(target.parent)) == ["claude.json"]
+
+
+def test_a_hook_file_linked_outside_or_dangling_is_refused(
+    work: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aibom.cli import main
+
+    top = Path(work.cwd)
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}")
+    link = top / ".claude" / "settings.local.json"
+    link.parent.mkdir()
+    link.symlink_to(outside)
+    with pytest.raises(UsageError, match="outside the repository"):
+        setup.install(work, "claude-code")
+    assert outside.read_text() == "{}" and link.is_symlink()
+    assert main(["-C", work.cwd, "agents", "install", "claude-code"]) == 2
+    message, hint = capsys.readouterr().err.rstrip("\n").split("\n")
+    assert "outside the repository" in message and hint.startswith("  hint: ")
+    link.unlink()
+    link.symlink_to("missing.json")  # dangling: the write would create a file through it
+    with pytest.raises(UsageError, match="does not exist"):
+        setup.install(work, "claude-code")
+    assert os.readlink(link) == "missing.json" and not (link.parent / "missing.json").exists()
+    link.unlink()
+    link.parent.rmdir()
+    (tmp_path / "elsewhere").mkdir()
+    link.parent.symlink_to(tmp_path / "elsewhere")  # the folder links outside
+    with pytest.raises(UsageError, match="outside the repository"):
+        setup.install(work, "claude-code")
+    assert os.listdir(tmp_path / "elsewhere") == []
+    assert not (Path(work.shared_dir) / setup.SHIM).exists()
+    assert not (Path(work.shared_dir) / setup.MANIFEST).exists()
+
+
+def test_a_user_level_hook_file_may_link_out_of_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the user's own link (a dotfiles checkout): only a project's file must stay inside
+    home = tmp_path / "home"
+    (home / ".gemini").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    target = tmp_path / "dotfiles" / "gemini.json"
+    target.parent.mkdir()
+    target.write_text('{"theme": "dark"}')
+    (home / ".gemini" / "settings.json").symlink_to(target)
+    assert setup.install(None, "gemini-cli", global_=True).changed
+    assert (home / ".gemini" / "settings.json").is_symlink() and "aibom" in target.read_text()
+    assert setup.uninstall(None, "gemini-cli", global_=True).changed
+    assert target.read_text() == '{"theme": "dark"}'
+
+
 def test_global_only_when_asked(
     work: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
