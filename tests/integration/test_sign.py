@@ -4,6 +4,7 @@ mock Sigstore (@sigstore/mock behind a Node HTTP server), checked by the `sigsto
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import socket
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from aibom.cli import main
-from aibom.sign.intoto import PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE
+from aibom.sign.intoto import AI_IDS_FORM, PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE
 from aibom.testing.sigstore_mock import (
     MockSigstore,
     identity_token,
@@ -29,6 +30,13 @@ from tests.conftest import GitRepo
 SIGSTORE_CLI = Path(sys.executable).with_name("sigstore")
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``aibom sign`` attests the history of the current directory's repository by default:
+    run each test in its temp dir, not in whatever checkout runs the tests."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -202,11 +210,18 @@ def test_attestation_subjects_and_predicate(
     digests = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
     assert set(digests) == {"bom.json", "app-1.0.tar.gz"}
     predicate = statement["predicate"]
-    assert predicate["commits"]["ai"] == [ai]
+    assert predicate["commits"]["ai"] == {
+        "count": 1,
+        "sha256": hashlib.sha256(f"{ai}\n".encode()).hexdigest(),
+        "form": AI_IDS_FORM,
+    }
     assert predicate["commits"]["byOrigin"]["ai-generated"] == 1
     assert predicate["commits"]["total"] == 2
     assert predicate["repository"]["head"] == ai
-    assert predicate["models"] == [{"commits": 1, "id": "anthropic/claude-opus-4-5-20251101"}]
+    assert predicate["repository"]["endpoints"] == {"count": 1, "include": [ai], "exclude": []}
+    assert predicate["models"]["listed"] == [
+        {"commits": 1, "id": "anthropic/claude-opus-4-5-20251101"}
+    ]
     assert predicate["bom"]["serialNumber"] == "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79"
     assert predicate["bom"]["component"] == "app@1.0"
     # commit ids are in the predicate, never subject digests
@@ -214,7 +229,9 @@ def test_attestation_subjects_and_predicate(
 
     code, out, err = verify(bom, attestation, sigstore, trust, capsys, "--artifact", str(artefact))
     assert code == 0, err
-    assert "(in-toto)" in out and "provenance   2 commits: 1 ai-generated" in out
+    assert "(in-toto)" in out and "provenance   2 commits: 1 ai-generated, 1 unknown" in out
+    assert "ai commits   1 (50.00%), ids sha256:" in out
+    assert "history      not checked: not inside a git repository" in out
     proc = sigstore_cli(bom, attestation, sigstore, trust)
     assert proc.returncode == 0, proc.stderr
 
@@ -243,6 +260,8 @@ def test_attestation_outside_a_repository_and_range(
     statement = _statement(bom.with_name("bom.json.intoto.sigstore.json"))
     assert statement["predicate"]["commits"]["total"] == 1
     assert statement["predicate"]["repository"]["revisions"] == [f"{first}..HEAD"]
+    ends = statement["predicate"]["repository"]["endpoints"]
+    assert ends == {"count": 2, "include": [repo.head()], "exclude": [first]}
 
     code, _, err = run(["-C", str(repo.path), *base, "--attest", "--range", "nope..HEAD"], capsys)
     assert code == 2 and "'nope' is not a commit" in err
@@ -260,6 +279,8 @@ def test_attestation_outside_a_repository_and_range(
     assert code == 0, err
     predicate = _statement(bom.with_name("bom.json.intoto.sigstore.json"))["predicate"]
     assert predicate["commits"]["total"] == 3 and predicate["repository"]["revisions"] == ["--all"]
+    topic = repo.git("rev-parse", "topic").stdout.strip()
+    assert predicate["repository"]["endpoints"]["include"] == sorted({repo.head(), topic})
     code, _, err = run(["-C", str(repo.path), *base, "--all", "--range", "HEAD~1..HEAD"], capsys)
     assert code == 2 and "exclude each other" in err
 
@@ -270,6 +291,84 @@ def test_attestation_outside_a_repository_and_range(
     predicate = _statement(bom.with_name("bom.json.intoto.sigstore.json"))["predicate"]
     assert predicate["commits"]["total"] == 0
     assert predicate["notes"] == ["signed outside a git repository"]
+    assert predicate["repository"]["endpoints"] is None
+
+
+def test_verify_recomputes_the_attested_history_in_the_repository(
+    make_repo: Callable[..., GitRepo],
+    tmp_path: Path,
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Inside the repository, verify recomputes the AI commits' count and ids digest (and the
+    counts, models, agents) and compares; a note edited after signing is exit 1. Outside it,
+    the check is skipped (said so), or a usage error with --check-history."""
+    repo = make_repo()
+    human = repo.commit("human work", files={"a.txt": "a"})
+    ai = repo.commit("ai work\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5")
+    repo.aibom("backfill")
+    base = ["sign", str(bom), "--identity-token", sigstore.token(), "--trust-config", str(trust)]
+    code, _, err = run(["-C", str(repo.path), *base, "--attest"], capsys)
+    assert code == 0, err
+    attestation = bom.with_name("bom.json.intoto.sigstore.json")
+    bundle = bom.with_name("bom.json.sigstore.json")
+    here = repo.path
+
+    def check(where: Path, *extra: str, on: Path = attestation) -> tuple[int, str, str]:
+        argv = ["-C", str(where), "verify", str(bom), "--bundle", str(on)]
+        argv += ["--identity", sigstore.identity, "--issuer", sigstore.issuer]
+        return run([*argv, "--trust-config", str(trust), *extra], capsys)
+
+    code, out, err = check(here)
+    assert code == 0, err
+    assert (
+        f"  history      OK: recomputed here ({ai[:12]}): 1 AI commits, same ids digest, "
+        "counts, models and agents" in out
+    )
+    code, out, err = check(here, "--check-history", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["history"] == {
+        "checked": True,
+        "ok": True,
+        "reason": None,
+        "revs": [ai],
+        "ai_commits": 1,
+        "problems": [],
+    }
+    # a later commit does not change what was attested (the endpoints are commit ids)
+    repo.commit("later\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5")
+    assert check(here, "--check-history")[0] == 0
+
+    # a note written after signing claims the human commit for AI
+    note = repo.note(ai)
+    repo.git("notes", "--ref", "refs/notes/aibom", "add", "-f", "-m", note.strip(), human)
+    code, out, err = check(here)
+    assert code == 1
+    assert "  history      CHANGED: AI commits: 1 attested (ids sha256 " in out
+    assert err.startswith("aibom: error: history check failed: AI commits: 1 attested")
+    assert len([line for line in err.splitlines() if line.startswith("aibom: error")]) == 1
+    code, out, err = check(here, "--no-check-history")
+    assert code == 0 and "history" not in out
+    # the signature itself is intact: the sigstore CLI still verifies the attestation
+    assert sigstore_cli(bom, attestation, sigstore, trust).returncode == 0
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    code, out, err = check(outside)
+    assert code == 0 and "history      not checked: not inside a git repository" in out
+    code, out, err = check(outside, "--check-history")
+    assert code == 2 and out == ""
+    assert "--check-history: not inside a git repository" in err
+    other = make_repo()
+    other.commit("unrelated")
+    code, out, err = check(other.path)
+    assert code == 0 and f"not checked: commit {ai} is not in this repository" in out
+    code, _, err = check(other.path, "--check-history")
+    assert code == 2 and f"cannot recompute the attested history: commit {ai}" in err
+    code, _, err = check(here, "--check-history", on=bundle)
+    assert code == 2 and "is a message signature, it attests no history" in err
 
 
 def _statement(bundle: Path) -> dict[str, Any]:
@@ -381,7 +480,7 @@ def test_tampered_attestation_payload_fails(
     def edit(doc: dict[str, Any]) -> None:
         envelope = doc["dsseEnvelope"]
         statement = json.loads(base64.b64decode(envelope["payload"]))
-        statement["predicate"]["commits"]["ai"] = []
+        statement["predicate"]["commits"]["ai"]["count"] = 0
         envelope["payload"] = base64.b64encode(json.dumps(statement).encode()).decode()
 
     _edit_bundle(attestation, edit)
@@ -701,6 +800,12 @@ def test_demo_scene(repo: GitRepo, tmp_path: Path) -> None:
     assert '--identity-token "$TOKEN"' in text and sigstore_token_not_shown(text)
     assert "OK: release-bom.json (message-signature)" in text
     assert "OK: release-bom.json (in-toto)" in text
+    # sign wrote both bundles, named in its output; the attestation's history was
+    # recomputed in the repository
+    assert "  bundle       release-bom.json.sigstore.json  (message signature" in text
+    assert "  attestation  release-bom.json.intoto.sigstore.json  (in-toto statement" in text
+    assert f"  predicate    {PREDICATE_TYPE}" in text
+    assert "history      OK: recomputed here" in text and "--check-history" in text
     assert "verification failed" in text and lines[-1] == "(exit 1)"
     assert (tmp_path / "tampered-release-bom.json").read_bytes() != bom.read_bytes()
 
