@@ -57,30 +57,30 @@ ARTIFACT_OPTION = click.option(
     help="Where the BOM's bundle goes [default: FILE.sigstore.json].",
 )
 @click.option(
-    "--attest",
-    is_flag=True,
-    help="Also sign an in-toto Statement (DSSE) of the BOM and the --artifact files.",
+    "--attest/--no-attest",
+    default=True,
+    show_default=True,
+    help="Also sign an in-toto Statement (DSSE) of the BOM and the --artifact files. "
+    "--no-attest: the BOM's bundle alone.",
 )
 @click.option(
     "--attestation",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="OUT",
-    help="Where the attestation bundle goes [default: FILE.intoto.sigstore.json]; "
-    "implies --attest.",
+    help="Where the attestation bundle goes [default: FILE.intoto.sigstore.json].",
 )
 @ARTIFACT_OPTION
 @click.option(
     "--range",
     "span",
     metavar="A..B",
-    help="The attestation summarises the commits of A..B [default: HEAD's history]; "
-    "implies --attest.",
+    help="The attestation summarises the commits of A..B [default: HEAD's history].",
 )
 @click.option(
     "--all",
     "everything",
     is_flag=True,
-    help="The attestation summarises the commits of every ref; implies --attest.",
+    help="The attestation summarises the commits of every ref.",
 )
 @FORMAT_OPTION
 @click.pass_context
@@ -97,19 +97,22 @@ def sign_command(
     everything: bool,
     fmt: str,
 ) -> None:
-    """Sign FILE (a BOM) keylessly with Sigstore: a bundle that verifies offline.
+    """Sign FILE (a BOM) keylessly with Sigstore: two bundles that verify offline.
 
-    The identity is the CI's ambient OIDC identity, or --identity-token. With --attest (or
-    --artifact, --range, --all) an in-toto Statement v1 is signed too: its subjects are FILE
-    and every --artifact (name + sha256); its predicate
-    (https://aibom.dev/attestation/ai-provenance/v2) summarises the history: the range's
-    commit ids, commits by origin, the AI commits' count and the sha256 of their ids, the
-    models and agents, the AI share of lines.
+    The identity is the CI's ambient OIDC identity, or --identity-token. Two signatures, both
+    logged in Rekor: FILE.sigstore.json signs FILE itself (a message signature, what
+    `sigstore verify identity` checks), and FILE.intoto.sigstore.json signs an in-toto
+    Statement v1 (DSSE) whose subjects are FILE and every --artifact (name + sha256) and whose
+    small predicate (https://aibom.dev/attestation/ai-provenance/v2) summarises the history:
+    the range's commit ids, commits by origin, the AI commits' count and the sha256 of their
+    ids, the models and agents, the AI share of lines. --no-attest signs FILE alone. Nothing
+    is written unless every signature was made.
 
     \b
     Examples:
       aibom build -o bom.json && aibom sign bom.json
-      aibom sign bom.json --attest --artifact dist/app-1.0.tar.gz
+      aibom sign bom.json --artifact dist/app-1.0.tar.gz --range v1.0..v1.1
+      aibom sign bom.json --no-attest
       aibom sign bom.json --trust-config private-sigstore.json --identity-token "$TOKEN"
     """
     from aibom.sign import intoto
@@ -117,8 +120,22 @@ def sign_command(
 
     if span and everything:
         raise UsageError("--range and --all exclude each other")
-    if artifacts or attestation or span or everything:
-        attest = True
+    if not attest:
+        given = [
+            name
+            for name, value in (
+                ("--artifact", artifacts),
+                ("--attestation", attestation),
+                ("--range", span),
+                ("--all", everything),
+            )
+            if value
+        ]
+        if given:
+            raise UsageError(
+                f"--no-attest and {given[0]} exclude each other",
+                hint=f"{given[0]} is about the attestation, which --no-attest leaves out",
+            )
     revs = ("--all",) if everything else (span,) if span else ()
     request = SignRequest(
         file=file,

@@ -34,7 +34,7 @@ def scene(repo: Path, env: dict[str, str], bom: Path) -> list[str]:
         trust = sigstore.write_trust_config(bom.parent / "sigstore-trust.json")
         who = ["--identity", sigstore.identity, "--issuer", sigstore.issuer]
         tc = ["--trust-config", trust.name]
-        sign = ["sign", bom.name, "--attest", "--identity-token", sigstore.token(), *tc]
+        sign = ["sign", bom.name, "--identity-token", sigstore.token(), *tc]
         shown = ["-C", where, *_hide_token(sign)]
         say += _step(["-C", str(repo), *sign], bom.parent, env, shown=shown)
     bundle = f"{bom.name}.sigstore.json"

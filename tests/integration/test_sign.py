@@ -134,7 +134,7 @@ def sigstore_cli(
 def signed(
     bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
 ) -> Path:
-    code, _, err = sign(bom, trust, sigstore.token(), capsys, "--attest")
+    code, _, err = sign(bom, trust, sigstore.token(), capsys)
     assert code == 0, err
     return bom
 
@@ -143,25 +143,73 @@ def signed(
 def test_sign_then_verify_with_aibom_and_the_sigstore_cli(
     bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """By default ``aibom sign`` writes both bundles: the BOM's message signature and the
+    in-toto attestation (it was opt-in, with --attest). Both verify, with aibom and with the
+    sigstore CLI."""
     code, out, err = sign(bom, trust, sigstore.token(), capsys, "--format", "json")
     assert code == 0, err
     result = json.loads(out)
-    bundle = Path(result["bundles"][0]["path"])
-    assert bundle == bom.with_name("bom.json.sigstore.json")
     assert result["identity"] == sigstore.identity and result["issuer"] == sigstore.issuer
-    assert [b["kind"] for b in result["bundles"]] == ["message-signature"]
+    kinds = {b["kind"]: Path(b["path"]) for b in result["bundles"]}
+    assert list(kinds) == ["message-signature", "in-toto"]
+    bundle, attestation = kinds["message-signature"], kinds["in-toto"]
+    assert bundle == bom.with_name("bom.json.sigstore.json")
+    assert attestation == bom.with_name("bom.json.intoto.sigstore.json")
+    assert result["predicate_type"] == PREDICATE_TYPE
     doc = json.loads(bundle.read_text())
     assert doc["mediaType"].startswith("application/vnd.dev.sigstore.bundle")
     assert doc["verificationMaterial"]["tlogEntries"][0]["kindVersion"]["kind"] == "hashedrekord"
+    entry = json.loads(attestation.read_text())["verificationMaterial"]["tlogEntries"][0]
+    assert entry["kindVersion"]["kind"] == "dsse"
 
     code, out, err = verify(bom, bundle, sigstore, trust, capsys)
     assert code == 0, err
     assert out.startswith(f"OK: {bom} (message-signature) signed by {sigstore.identity}")
     assert "timestamps   1 RFC 3161, verified" in out
+    code, out, err = verify(bom, attestation, sigstore, trust, capsys)
+    assert code == 0, err
+    assert out.startswith(f"OK: {bom} (in-toto) signed by {sigstore.identity}")
+    assert "history      not checked: not inside a git repository" in out
 
-    proc = sigstore_cli(bom, bundle, sigstore, trust)
-    assert proc.returncode == 0, proc.stderr
-    assert f"OK: {bom}" in proc.stdout + proc.stderr
+    for signed_bundle in (bundle, attestation):
+        proc = sigstore_cli(bom, signed_bundle, sigstore, trust)
+        assert proc.returncode == 0, proc.stderr
+        assert f"OK: {bom}" in proc.stdout + proc.stderr
+
+
+def test_sign_names_both_files_and_no_attest_skips_the_attestation(
+    bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = bom.with_name("bom.json.sigstore.json")
+    attestation = bom.with_name("bom.json.intoto.sigstore.json")
+    code, out, err = sign(bom, trust, sigstore.token(), capsys)
+    assert code == 0, err
+    assert f"  bundle       {bundle}  (message signature of bom.json; Rekor log index" in out
+    assert f"  attestation  {attestation}  (in-toto statement in a DSSE envelope;" in out
+    assert f"  predicate    {PREDICATE_TYPE}" in out
+    assert f"verify with: aibom verify {bom} --bundle {bundle} --identity" in out
+    assert f"        and: aibom verify {bom} --bundle {attestation} --identity" in out
+
+    bundle.unlink()
+    attestation.unlink()
+    code, out, err = sign(bom, trust, sigstore.token(), capsys, "--no-attest")
+    assert code == 0, err
+    assert bundle.is_file() and not attestation.exists()
+    assert "  attestation  none (--no-attest)" in out and "and: " not in out
+    code, out, err = sign(bom, trust, sigstore.token(), capsys, "--no-attest", "--format", "json")
+    assert code == 0, err
+    assert [b["kind"] for b in json.loads(out)["bundles"]] == ["message-signature"]
+    assert json.loads(out)["predicate_type"] is None
+
+    # --attest is still accepted (it is the default now)
+    code, _, err = sign(bom, trust, sigstore.token(), capsys, "--attest")
+    assert code == 0, err
+    assert attestation.is_file()
+
+    for option in (["--artifact", str(bom)], ["--all"], ["--attestation", "x.json"]):
+        code, out, err = sign(bom, trust, sigstore.token(), capsys, "--no-attest", *option)
+        assert code == 2 and out == ""
+        assert f"--no-attest and {option[0]} exclude each other" in err
 
 
 def test_attestation_subjects_and_predicate(
@@ -310,7 +358,7 @@ def test_verify_recomputes_the_attested_history_in_the_repository(
     ai = repo.commit("ai work\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5")
     repo.aibom("backfill")
     base = ["sign", str(bom), "--identity-token", sigstore.token(), "--trust-config", str(trust)]
-    code, _, err = run(["-C", str(repo.path), *base, "--attest"], capsys)
+    code, _, err = run(["-C", str(repo.path), *base], capsys)
     assert code == 0, err
     attestation = bom.with_name("bom.json.intoto.sigstore.json")
     bundle = bom.with_name("bom.json.sigstore.json")
@@ -607,6 +655,40 @@ def test_unreachable_sigstore(
     assert not bom.with_name("bom.json.intoto.sigstore.json").exists()
 
 
+def test_a_failed_second_signature_writes_nothing_and_keeps_old_bundles(
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The attestation is signed after the BOM's signature was made and logged; when that
+    second signing fails, neither bundle is written and the bundles of an earlier release at
+    those places are left as they were (no temporary files either)."""
+    import requests
+    from sigstore.sign import Signer
+
+    code, _, err = sign(bom, trust, sigstore.token(), capsys)
+    assert code == 0, err
+    names = ("bom.json.sigstore.json", "bom.json.intoto.sigstore.json")
+    before = {name: bom.with_name(name).read_bytes() for name in names}
+    listing = sorted(p.name for p in bom.parent.iterdir())
+
+    def refuse(self: Signer, statement: object) -> None:
+        raise requests.ConnectionError(
+            "Rekor went away",
+            request=requests.Request("POST", f"{sigstore.url}/api/v1/log/entries").prepare(),
+        )
+
+    monkeypatch.setattr(Signer, "sign_dsse", refuse)
+    bom.write_text(bom.read_text().replace('"1.0"', '"1.1"'))
+    code, out, err = sign(bom, trust, sigstore.token(), capsys)
+    assert code == 3 and out == ""
+    assert f"cannot reach Sigstore at {sigstore.url}" in err
+    assert {name: bom.with_name(name).read_bytes() for name in names} == before
+    assert sorted(p.name for p in bom.parent.iterdir()) == listing
+
+
 def test_missing_files_and_bad_trust_config(
     signed: Path,
     trust: Path,
@@ -800,8 +882,8 @@ def test_demo_scene(repo: GitRepo, tmp_path: Path) -> None:
     assert '--identity-token "$TOKEN"' in text and sigstore_token_not_shown(text)
     assert "OK: release-bom.json (message-signature)" in text
     assert "OK: release-bom.json (in-toto)" in text
-    # sign wrote both bundles, named in its output; the attestation's history was
-    # recomputed in the repository
+    # sign without flags wrote both bundles, named in its output; the attestation's history
+    # was recomputed in the repository
     assert "  bundle       release-bom.json.sigstore.json  (message signature" in text
     assert "  attestation  release-bom.json.intoto.sigstore.json  (in-toto statement" in text
     assert f"  predicate    {PREDICATE_TYPE}" in text
@@ -822,8 +904,8 @@ def test_bench_sign_runs() -> None:
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert set(result["ratios"]) == {
-        "aibom sign / sigstore sign",
-        "aibom sign --attest / sigstore sign",
+        "aibom sign --no-attest / sigstore sign",
+        "aibom sign (with the attestation) / sigstore sign",
         "aibom verify / sigstore verify identity --offline",
     }
     assert all(value > 0 for value in result["ratios"].values())
