@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -13,26 +14,35 @@ TIMEOUT = 120
 
 
 def scene(repo: Path, env: dict[str, str], bom: Path) -> list[str]:
-    """Sign ``bom`` (built from ``repo``), verify bundle and attestation, then show that a
-    tampered copy fails. Returns the narration; skipped in one line without Node or the mock."""
+    """Sign ``bom`` (built from ``repo``): its bundle and the in-toto attestation. Verify both
+    (the attestation in the repository, which recomputes its history summary), then show
+    that a tampered copy fails. Returns the narration; skipped in one line without Node or
+    the mock."""
     reason = unavailable_reason()
     if reason is not None:
         return ["", f"signing scene skipped: {reason}"]
     say = [
         "",
         "release: sign the AI-BOM with Sigstore (a loopback instance: @sigstore/mock's Fulcio,",
-        "Rekor and timestamp authority behind a Node server; nothing leaves this machine)",
+        "Rekor and timestamp authority behind a Node server; nothing leaves this machine).",
+        "Two bundles: a signature of the BOM itself, and an in-toto attestation whose small",
+        "predicate summarises the history's AI provenance (counts, models, the AI line share,",
+        "and one sha256 over the sorted ids of the AI commits)",
     ]
+    where = os.path.relpath(repo, bom.parent)
     with mock_sigstore() as sigstore:
         trust = sigstore.write_trust_config(bom.parent / "sigstore-trust.json")
         who = ["--identity", sigstore.identity, "--issuer", sigstore.issuer]
         tc = ["--trust-config", trust.name]
-        sign = ["sign", bom.name, "--attest", "--identity-token", sigstore.token(), *tc]
-        say += _step(["-C", str(repo), *sign], bom.parent, env, shown=_hide_token(sign))
+        sign = ["sign", bom.name, "--identity-token", sigstore.token(), *tc]
+        shown = ["-C", where, *_hide_token(sign)]
+        say += _step(["-C", str(repo), *sign], bom.parent, env, shown=shown)
     bundle = f"{bom.name}.sigstore.json"
     attestation = f"{bom.name}.intoto.sigstore.json"
     say += _step(["verify", bom.name, "--bundle", bundle, *who, *tc], bom.parent, env)
-    say += _step(["verify", bom.name, "--bundle", attestation, *who, *tc], bom.parent, env)
+    say.append("(in the repository, verify recomputes the attested history and compares)")
+    check = ["verify", bom.name, "--bundle", attestation, *who, *tc, "--check-history"]
+    say += _step(["-C", str(repo), *check], bom.parent, env, shown=["-C", where, *check])
     tampered = bom.with_name(f"tampered-{bom.name}")
     tampered.write_bytes(_tamper(bom.read_bytes()))
     say.append(f"$ cp {bom.name} {tampered.name} && edit one byte of {tampered.name}")

@@ -1,9 +1,11 @@
 """Keyless signing of a BOM (and an in-toto attestation) with sigstore-python.
 
 One Fulcio certificate signs both: the BOM as a message signature (a ``hashedrekord`` entry,
-what ``sigstore verify identity`` checks against the file) and, when asked, the in-toto
-Statement in a DSSE envelope (a ``dsse`` entry). Bundles are written only after every
-signature was made and logged.
+what ``sigstore verify identity`` checks against the file) and, unless the request has no
+attestation path, the in-toto Statement in a DSSE envelope (a ``dsse`` entry). Both places are
+reserved (a temporary file beside each) before anything is signed; bundles are written only
+after every signature was made and logged, so a failure of either signing writes nothing and
+leaves earlier bundles at those places as they were.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class SignResult:
     issuer: str
     signatures: tuple[Signed, ...]
     subjects: tuple[intoto.Subject, ...] = ()
+    statement: intoto.Statement | None = None  # what the attestation signed
 
 
 def sign(request: SignRequest) -> SignResult:
@@ -71,7 +74,9 @@ def sign(request: SignRequest) -> SignResult:
         for out in files:  # an unwritable place fails before anything is signed and logged
             _writing(out, out.reserve)
         bundles = _sign_all(context, identity, data, statement)
-        for out, bundle in zip(files, bundles, strict=True):
+        # temporary files first: a write that fails there leaves nothing behind; a stream or
+        # device (written in place, it cannot be taken back) comes last
+        for out, bundle in sorted(zip(files, bundles, strict=True), key=lambda p: p[0].in_place):
             _writing(out, lambda: out.write(bundle.to_json()))  # noqa: B023 - called at once
         for out in files:
             _writing(out, out.commit)
@@ -86,6 +91,7 @@ def sign(request: SignRequest) -> SignResult:
         issuer=identity.issuer,
         signatures=tuple(map(_signed, paths, kinds, bundles)),
         subjects=subjects,
+        statement=statement,
     )
 
 

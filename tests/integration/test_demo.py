@@ -39,6 +39,8 @@ def test_demo_runs_every_scene(tmp_path: Path) -> None:
     # signed, verified, and the tampered copy fails (skipped only without Node/@sigstore/mock)
     if "signing scene skipped" not in text:
         assert "OK: aibom.cdx.json (message-signature)" in text
+        assert "OK: aibom.cdx.json (in-toto)" in text
+        assert "history      OK: recomputed here" in text
         assert "verification failed" in text
     # trace by model family finds the session commit and the captured lines
     assert "model anthropic/claude-opus-4-5: 2 commits" in text

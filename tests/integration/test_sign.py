@@ -4,6 +4,7 @@ mock Sigstore (@sigstore/mock behind a Node HTTP server), checked by the `sigsto
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import shlex
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from aibom.cli import main
-from aibom.sign.intoto import PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE
+from aibom.sign.intoto import AI_IDS_FORM, PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE
 from aibom.testing.sigstore_mock import (
     MockSigstore,
     identity_token,
@@ -30,6 +31,13 @@ from tests.conftest import GitRepo
 SIGSTORE_CLI = Path(sys.executable).with_name("sigstore")
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``aibom sign`` attests the history of the current directory's repository by default:
+    run each test in its temp dir, not in whatever checkout runs the tests."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +135,7 @@ def sigstore_cli(
 def signed(
     bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
 ) -> Path:
-    code, _, err = sign(bom, trust, sigstore.token(), capsys, "--attest")
+    code, _, err = sign(bom, trust, sigstore.token(), capsys)
     assert code == 0, err
     return bom
 
@@ -136,25 +144,73 @@ def signed(
 def test_sign_then_verify_with_aibom_and_the_sigstore_cli(
     bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """By default ``aibom sign`` writes both bundles: the BOM's message signature and the
+    in-toto attestation (it was opt-in, with --attest). Both verify, with aibom and with the
+    sigstore CLI."""
     code, out, err = sign(bom, trust, sigstore.token(), capsys, "--format", "json")
     assert code == 0, err
     result = json.loads(out)
-    bundle = Path(result["bundles"][0]["path"])
-    assert bundle == bom.with_name("bom.json.sigstore.json")
     assert result["identity"] == sigstore.identity and result["issuer"] == sigstore.issuer
-    assert [b["kind"] for b in result["bundles"]] == ["message-signature"]
+    kinds = {b["kind"]: Path(b["path"]) for b in result["bundles"]}
+    assert list(kinds) == ["message-signature", "in-toto"]
+    bundle, attestation = kinds["message-signature"], kinds["in-toto"]
+    assert bundle == bom.with_name("bom.json.sigstore.json")
+    assert attestation == bom.with_name("bom.json.intoto.sigstore.json")
+    assert result["predicate_type"] == PREDICATE_TYPE
     doc = json.loads(bundle.read_text())
     assert doc["mediaType"].startswith("application/vnd.dev.sigstore.bundle")
     assert doc["verificationMaterial"]["tlogEntries"][0]["kindVersion"]["kind"] == "hashedrekord"
+    entry = json.loads(attestation.read_text())["verificationMaterial"]["tlogEntries"][0]
+    assert entry["kindVersion"]["kind"] == "dsse"
 
     code, out, err = verify(bom, bundle, sigstore, trust, capsys)
     assert code == 0, err
     assert out.startswith(f"OK: {bom} (message-signature) signed by {sigstore.identity}")
     assert "timestamps   1 RFC 3161, verified" in out
+    code, out, err = verify(bom, attestation, sigstore, trust, capsys)
+    assert code == 0, err
+    assert out.startswith(f"OK: {bom} (in-toto) signed by {sigstore.identity}")
+    assert "history      not checked: not inside a git repository" in out
 
-    proc = sigstore_cli(bom, bundle, sigstore, trust)
-    assert proc.returncode == 0, proc.stderr
-    assert f"OK: {bom}" in proc.stdout + proc.stderr
+    for signed_bundle in (bundle, attestation):
+        proc = sigstore_cli(bom, signed_bundle, sigstore, trust)
+        assert proc.returncode == 0, proc.stderr
+        assert f"OK: {bom}" in proc.stdout + proc.stderr
+
+
+def test_sign_names_both_files_and_no_attest_skips_the_attestation(
+    bom: Path, trust: Path, sigstore: MockSigstore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = bom.with_name("bom.json.sigstore.json")
+    attestation = bom.with_name("bom.json.intoto.sigstore.json")
+    code, out, err = sign(bom, trust, sigstore.token(), capsys)
+    assert code == 0, err
+    assert f"  bundle       {bundle}  (message signature of bom.json; Rekor log index" in out
+    assert f"  attestation  {attestation}  (in-toto statement in a DSSE envelope;" in out
+    assert f"  predicate    {PREDICATE_TYPE}" in out
+    assert f"verify with: aibom verify {bom} --bundle {bundle} --identity" in out
+    assert f"        and: aibom verify {bom} --bundle {attestation} --identity" in out
+
+    bundle.unlink()
+    attestation.unlink()
+    code, out, err = sign(bom, trust, sigstore.token(), capsys, "--no-attest")
+    assert code == 0, err
+    assert bundle.is_file() and not attestation.exists()
+    assert "  attestation  none (--no-attest)" in out and "and: " not in out
+    code, out, err = sign(bom, trust, sigstore.token(), capsys, "--no-attest", "--format", "json")
+    assert code == 0, err
+    assert [b["kind"] for b in json.loads(out)["bundles"]] == ["message-signature"]
+    assert json.loads(out)["predicate_type"] is None
+
+    # --attest is still accepted (it is the default now)
+    code, _, err = sign(bom, trust, sigstore.token(), capsys, "--attest")
+    assert code == 0, err
+    assert attestation.is_file()
+
+    for option in (["--artifact", str(bom)], ["--all"], ["--attestation", "x.json"]):
+        code, out, err = sign(bom, trust, sigstore.token(), capsys, "--no-attest", *option)
+        assert code == 2 and out == ""
+        assert f"--no-attest and {option[0]} exclude each other" in err
 
 
 def test_the_verify_hint_names_the_trust_config_and_runs_as_printed(
@@ -225,11 +281,18 @@ def test_attestation_subjects_and_predicate(
     digests = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
     assert set(digests) == {"bom.json", "app-1.0.tar.gz"}
     predicate = statement["predicate"]
-    assert predicate["commits"]["ai"] == [ai]
+    assert predicate["commits"]["ai"] == {
+        "count": 1,
+        "sha256": hashlib.sha256(f"{ai}\n".encode()).hexdigest(),
+        "form": AI_IDS_FORM,
+    }
     assert predicate["commits"]["byOrigin"]["ai-generated"] == 1
     assert predicate["commits"]["total"] == 2
     assert predicate["repository"]["head"] == ai
-    assert predicate["models"] == [{"commits": 1, "id": "anthropic/claude-opus-4-5-20251101"}]
+    assert predicate["repository"]["endpoints"] == {"count": 1, "include": [ai], "exclude": []}
+    assert predicate["models"]["listed"] == [
+        {"commits": 1, "id": "anthropic/claude-opus-4-5-20251101"}
+    ]
     assert predicate["bom"]["serialNumber"] == "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79"
     assert predicate["bom"]["component"] == "app@1.0"
     # commit ids are in the predicate, never subject digests
@@ -237,7 +300,9 @@ def test_attestation_subjects_and_predicate(
 
     code, out, err = verify(bom, attestation, sigstore, trust, capsys, "--artifact", str(artefact))
     assert code == 0, err
-    assert "(in-toto)" in out and "provenance   2 commits: 1 ai-generated" in out
+    assert "(in-toto)" in out and "provenance   2 commits: 1 ai-generated, 1 unknown" in out
+    assert "ai commits   1 (50.00%), ids sha256:" in out
+    assert "history      not checked: not inside a git repository" in out
     proc = sigstore_cli(bom, attestation, sigstore, trust)
     assert proc.returncode == 0, proc.stderr
 
@@ -266,6 +331,8 @@ def test_attestation_outside_a_repository_and_range(
     statement = _statement(bom.with_name("bom.json.intoto.sigstore.json"))
     assert statement["predicate"]["commits"]["total"] == 1
     assert statement["predicate"]["repository"]["revisions"] == [f"{first}..HEAD"]
+    ends = statement["predicate"]["repository"]["endpoints"]
+    assert ends == {"count": 2, "include": [repo.head()], "exclude": [first]}
 
     code, _, err = run(["-C", str(repo.path), *base, "--attest", "--range", "nope..HEAD"], capsys)
     assert code == 2 and "'nope' is not a commit" in err
@@ -283,6 +350,8 @@ def test_attestation_outside_a_repository_and_range(
     assert code == 0, err
     predicate = _statement(bom.with_name("bom.json.intoto.sigstore.json"))["predicate"]
     assert predicate["commits"]["total"] == 3 and predicate["repository"]["revisions"] == ["--all"]
+    topic = repo.git("rev-parse", "topic").stdout.strip()
+    assert predicate["repository"]["endpoints"]["include"] == sorted({repo.head(), topic})
     code, _, err = run(["-C", str(repo.path), *base, "--all", "--range", "HEAD~1..HEAD"], capsys)
     assert code == 2 and "exclude each other" in err
 
@@ -293,6 +362,84 @@ def test_attestation_outside_a_repository_and_range(
     predicate = _statement(bom.with_name("bom.json.intoto.sigstore.json"))["predicate"]
     assert predicate["commits"]["total"] == 0
     assert predicate["notes"] == ["signed outside a git repository"]
+    assert predicate["repository"]["endpoints"] is None
+
+
+def test_verify_recomputes_the_attested_history_in_the_repository(
+    make_repo: Callable[..., GitRepo],
+    tmp_path: Path,
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Inside the repository, verify recomputes the AI commits' count and ids digest (and the
+    counts, models, agents) and compares; a note edited after signing is exit 1. Outside it,
+    the check is skipped (said so), or a usage error with --check-history."""
+    repo = make_repo()
+    human = repo.commit("human work", files={"a.txt": "a"})
+    ai = repo.commit("ai work\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5")
+    repo.aibom("backfill")
+    base = ["sign", str(bom), "--identity-token", sigstore.token(), "--trust-config", str(trust)]
+    code, _, err = run(["-C", str(repo.path), *base], capsys)
+    assert code == 0, err
+    attestation = bom.with_name("bom.json.intoto.sigstore.json")
+    bundle = bom.with_name("bom.json.sigstore.json")
+    here = repo.path
+
+    def check(where: Path, *extra: str, on: Path = attestation) -> tuple[int, str, str]:
+        argv = ["-C", str(where), "verify", str(bom), "--bundle", str(on)]
+        argv += ["--identity", sigstore.identity, "--issuer", sigstore.issuer]
+        return run([*argv, "--trust-config", str(trust), *extra], capsys)
+
+    code, out, err = check(here)
+    assert code == 0, err
+    assert (
+        f"  history      OK: recomputed here ({ai[:12]}): 1 AI commits, same ids digest, "
+        "counts, models and agents" in out
+    )
+    code, out, err = check(here, "--check-history", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["history"] == {
+        "checked": True,
+        "ok": True,
+        "reason": None,
+        "revs": [ai],
+        "ai_commits": 1,
+        "problems": [],
+    }
+    # a later commit does not change what was attested (the endpoints are commit ids)
+    repo.commit("later\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5")
+    assert check(here, "--check-history")[0] == 0
+
+    # a note written after signing claims the human commit for AI
+    note = repo.note(ai)
+    repo.git("notes", "--ref", "refs/notes/aibom", "add", "-f", "-m", note.strip(), human)
+    code, out, err = check(here)
+    assert code == 1
+    assert "  history      CHANGED: AI commits: 1 attested (ids sha256 " in out
+    assert err.startswith("aibom: error: history check failed: AI commits: 1 attested")
+    assert len([line for line in err.splitlines() if line.startswith("aibom: error")]) == 1
+    code, out, err = check(here, "--no-check-history")
+    assert code == 0 and "history" not in out
+    # the signature itself is intact: the sigstore CLI still verifies the attestation
+    assert sigstore_cli(bom, attestation, sigstore, trust).returncode == 0
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    code, out, err = check(outside)
+    assert code == 0 and "history      not checked: not inside a git repository" in out
+    code, out, err = check(outside, "--check-history")
+    assert code == 2 and out == ""
+    assert "--check-history: not inside a git repository" in err
+    other = make_repo()
+    other.commit("unrelated")
+    code, out, err = check(other.path)
+    assert code == 0 and f"not checked: commit {ai} is not in this repository" in out
+    code, _, err = check(other.path, "--check-history")
+    assert code == 2 and f"cannot recompute the attested history: commit {ai}" in err
+    code, _, err = check(here, "--check-history", on=bundle)
+    assert code == 2 and "is a message signature, it attests no history" in err
 
 
 def _statement(bundle: Path) -> dict[str, Any]:
@@ -404,7 +551,7 @@ def test_tampered_attestation_payload_fails(
     def edit(doc: dict[str, Any]) -> None:
         envelope = doc["dsseEnvelope"]
         statement = json.loads(base64.b64decode(envelope["payload"]))
-        statement["predicate"]["commits"]["ai"] = []
+        statement["predicate"]["commits"]["ai"]["count"] = 0
         envelope["payload"] = base64.b64encode(json.dumps(statement).encode()).decode()
 
     _edit_bundle(attestation, edit)
@@ -529,6 +676,40 @@ def test_unreachable_sigstore(
     assert len([line for line in err.splitlines() if line.startswith("aibom: error")]) == 1
     assert not bom.with_name("bom.json.sigstore.json").exists()
     assert not bom.with_name("bom.json.intoto.sigstore.json").exists()
+
+
+def test_a_failed_second_signature_writes_nothing_and_keeps_old_bundles(
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The attestation is signed after the BOM's signature was made and logged; when that
+    second signing fails, neither bundle is written and the bundles of an earlier release at
+    those places are left as they were (no temporary files either)."""
+    import requests
+    from sigstore.sign import Signer
+
+    code, _, err = sign(bom, trust, sigstore.token(), capsys)
+    assert code == 0, err
+    names = ("bom.json.sigstore.json", "bom.json.intoto.sigstore.json")
+    before = {name: bom.with_name(name).read_bytes() for name in names}
+    listing = sorted(p.name for p in bom.parent.iterdir())
+
+    def refuse(self: Signer, statement: object) -> None:
+        raise requests.ConnectionError(
+            "Rekor went away",
+            request=requests.Request("POST", f"{sigstore.url}/api/v1/log/entries").prepare(),
+        )
+
+    monkeypatch.setattr(Signer, "sign_dsse", refuse)
+    bom.write_text(bom.read_text().replace('"1.0"', '"1.1"'))
+    code, out, err = sign(bom, trust, sigstore.token(), capsys)
+    assert code == 3 and out == ""
+    assert f"cannot reach Sigstore at {sigstore.url}" in err
+    assert {name: bom.with_name(name).read_bytes() for name in names} == before
+    assert sorted(p.name for p in bom.parent.iterdir()) == listing
 
 
 def test_missing_files_and_bad_trust_config(
@@ -724,6 +905,12 @@ def test_demo_scene(repo: GitRepo, tmp_path: Path) -> None:
     assert '--identity-token "$TOKEN"' in text and sigstore_token_not_shown(text)
     assert "OK: release-bom.json (message-signature)" in text
     assert "OK: release-bom.json (in-toto)" in text
+    # sign without flags wrote both bundles, named in its output; the attestation's history
+    # was recomputed in the repository
+    assert "  bundle       release-bom.json.sigstore.json  (message signature" in text
+    assert "  attestation  release-bom.json.intoto.sigstore.json  (in-toto statement" in text
+    assert f"  predicate    {PREDICATE_TYPE}" in text
+    assert "history      OK: recomputed here" in text and "--check-history" in text
     assert "verification failed" in text and lines[-1] == "(exit 1)"
     assert (tmp_path / "tampered-release-bom.json").read_bytes() != bom.read_bytes()
 
@@ -740,8 +927,8 @@ def test_bench_sign_runs() -> None:
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert set(result["ratios"]) == {
-        "aibom sign / sigstore sign",
-        "aibom sign --attest / sigstore sign",
+        "aibom sign --no-attest / sigstore sign",
+        "aibom sign (with the attestation) / sigstore sign",
         "aibom verify / sigstore verify identity --offline",
     }
     assert all(value > 0 for value in result["ratios"].values())

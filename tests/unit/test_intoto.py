@@ -28,6 +28,7 @@ def _provenance() -> Provenance:
         bom=BomInfo("urn:uuid:1", "1.6", "app@1.0"),
         head=AI,
         revisions=("HEAD",),
+        endpoints=intoto.Endpoints((AI,)),
         commits=(
             CommitSummary(AI, "ai-generated", ("anthropic/claude-opus-4-5",), "claude-code/2"),
             CommitSummary("c" * 40, "ai-assisted", ("anthropic/claude-opus-4-5", "openai/gpt-5")),
@@ -37,11 +38,19 @@ def _provenance() -> Provenance:
     )
 
 
+def _ids_digest(ids: list[str]) -> str:
+    """The documented canonical form, computed independently: what
+    ``printf '%s\\n' IDS | LC_ALL=C sort -u | sha256sum`` prints."""
+    text = "".join(f"{sha}\n" for sha in sorted(set(ids)))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
 def test_statement_layout() -> None:
     subjects = (Subject("bom.json", "1" * 64), Subject("app.tar.gz", "2" * 64))
     doc = intoto.statement(subjects, _provenance()).to_json()
     assert doc["_type"] == "https://in-toto.io/Statement/v1"
     assert doc["predicateType"] == intoto.PREDICATE_TYPE
+    assert intoto.PREDICATE_TYPE == "https://aibom.dev/attestation/ai-provenance/v2"
     assert doc["subject"] == [
         {"name": "bom.json", "digest": {"sha256": "1" * 64}},
         {"name": "app.tar.gz", "digest": {"sha256": "2" * 64}},
@@ -50,32 +59,107 @@ def test_statement_layout() -> None:
     assert predicate["commits"] == {
         "total": 4,
         "byOrigin": {"ai-generated": 1, "ai-assisted": 1, "human": 1, "unknown": 1},
-        "ai": [AI, "c" * 40],
+        "aiShare": 0.5,
+        "ai": {
+            "count": 2,
+            "sha256": _ids_digest([AI, "c" * 40]),
+            "form": intoto.AI_IDS_FORM,
+        },
     }
-    assert predicate["models"] == [
-        {"id": "anthropic/claude-opus-4-5", "commits": 2},
-        {"id": "openai/gpt-5", "commits": 1},
-    ]
-    assert predicate["agents"] == [{"name": "claude-code/2", "commits": 1}]
+    assert predicate["models"] == {
+        "distinct": 2,
+        "limit": intoto.MAX_LISTED,
+        "listed": [
+            {"id": "anthropic/claude-opus-4-5", "commits": 2},
+            {"id": "openai/gpt-5", "commits": 1},
+        ],
+    }
+    assert predicate["agents"] == {
+        "distinct": 1,
+        "limit": intoto.MAX_LISTED,
+        "listed": [{"name": "claude-code/2", "commits": 1}],
+    }
     assert predicate["bom"] == {
         "serialNumber": "urn:uuid:1",
         "specVersion": "1.6",
         "component": "app@1.0",
     }
-    assert predicate["repository"] == {"head": AI, "revisions": ["HEAD"], "shallow": False}
+    assert predicate["repository"] == {
+        "head": AI,
+        "revisions": ["HEAD"],
+        "endpoints": {"count": 1, "include": [AI], "exclude": []},
+        "shallow": False,
+    }
+    assert predicate["lines"] is None and predicate["notes"] == []
 
 
 def test_commit_ids_are_never_subjects() -> None:
     statement = intoto.statement([Subject("bom.json", "1" * 64)], _provenance())
     assert {s.sha256 for s in statement.subjects} == {"1" * 64}
-    assert AI in json.dumps(statement.to_json()["predicate"])
+    predicate = json.dumps(statement.to_json()["predicate"])
+    assert AI in predicate  # the release commit (head, endpoint) is in the predicate
+
+
+def test_ai_ids_digest_canonical_form() -> None:
+    """Sorted, lowercase, one LF after each id, duplicates once; the empty list is the
+    digest of nothing. Checked against the documented form, computed independently."""
+    ids = ["f" * 40, "0" * 40, "a" * 64]
+    assert intoto.ai_ids_digest(ids) == _ids_digest(ids)
+    assert intoto.ai_ids_digest(reversed(ids)) == intoto.ai_ids_digest(ids)
+    assert intoto.ai_ids_digest([i.upper() for i in ids] + ids) == intoto.ai_ids_digest(ids)
+    assert intoto.ai_ids_digest([]) == hashlib.sha256(b"").hexdigest()
+    expected = hashlib.sha256(("0" * 40 + "\n" + "f" * 40 + "\n").encode()).hexdigest()
+    assert intoto.ai_ids_digest(["f" * 40, "0" * 40]) == expected
+
+
+def test_the_predicate_is_bounded_whatever_the_history() -> None:
+    """v1 listed every AI commit id (2 MB for 47,325 of them): the predicate grew with the
+    history. Now 100 commits and 100,000 commits with 1,000 models and agents give a
+    predicate of the same small size; the lists say how many they leave out."""
+
+    def sized(commits: int) -> tuple[int, dict[str, object]]:
+        history = tuple(
+            CommitSummary(
+                hashlib.sha1(str(i).encode()).hexdigest(),
+                ORIGIN_CYCLE[i % 4],
+                (f"vendor/model-{i % 1000:04d}",),
+                f"agent-{i % 1000:04d}/1.0",
+            )
+            for i in range(commits)
+        )
+        provenance = Provenance("aibom/test", head=history[0].sha, commits=history)
+        predicate = provenance.to_json()
+        return len(json.dumps(predicate, sort_keys=True, separators=(",", ":"))), predicate
+
+    small, _ = sized(100)
+    large, predicate = sized(100_000)
+    assert large < 5_000 and large - small < 400, (small, large)
+    assert predicate["commits"]["ai"]["count"] == 50_000  # type: ignore[index]
+    models = predicate["models"]
+    # 1,000 models, only half of them on AI commits (the ones counted)
+    assert models["distinct"] == 500 and len(models["listed"]) == intoto.MAX_LISTED  # type: ignore[index]
+
+
+ORIGIN_CYCLE = ("ai-generated", "ai-assisted", "human", "unknown")
+
+
+def test_endpoints_are_listed_up_to_a_limit() -> None:
+    few = intoto.Endpoints(("1" * 40,), ("2" * 40,))
+    assert few.to_json() == {"count": 2, "include": ["1" * 40], "exclude": ["2" * 40]}
+    assert few.revs() == ["1" * 40, "^" + "2" * 40]
+    many = intoto.Endpoints(tuple(f"{i:040x}" for i in range(intoto.MAX_ENDPOINTS + 1)))
+    assert many.to_json() == {
+        "count": intoto.MAX_ENDPOINTS + 1,
+        "include": None,
+        "exclude": None,
+    }
 
 
 def test_statement_bytes_are_canonical_and_round_trip() -> None:
     statement = intoto.statement([Subject("bom.json", "1" * 64)], _provenance())
     raw = statement.to_bytes()
     assert raw == intoto.statement([Subject("bom.json", "1" * 64)], _provenance()).to_bytes()
-    assert b" " not in raw.replace(b"aibom/test", b"")
+    assert b" " not in raw.replace(intoto.AI_IDS_FORM.encode(), b"")
     assert raw == json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
     back = intoto.parse_statement(raw)
     assert back == statement
@@ -160,24 +244,127 @@ def test_bom_info() -> None:
     assert intoto.bom_info(b'{"bomFormat": "SPDX"}') == BomInfo()
     assert intoto.bom_info(b"\xff\xfe") == BomInfo()
     assert intoto.bom_info(b"[1, 2]") == BomInfo()
+    assert intoto.bom_info(b'{"bomFormat": "CycloneDX", "metadata": ["x"]}') == BomInfo()
+
+
+def _with_metrics(**values: str) -> bytes:
+    properties = [{"name": f"aibom:metrics:lines:{k}", "value": v} for k, v in values.items()]
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"properties": properties}}
+    return json.dumps(doc).replace("origin_", "origin:").replace("share_", "share:").encode()
+
+
+def test_bom_info_takes_the_ai_line_share_from_an_aibom_boms_metrics() -> None:
+    info = intoto.bom_info(
+        _with_metrics(
+            release="8000",
+            origin_ai="1843",
+            origin_mixed="1867",
+            origin_human="892",
+            origin_unknown="3398",
+            share_ai="0.4637",
+        )
+    )
+    assert info.lines is not None
+    assert info.lines.to_json() == {
+        "source": "bom",
+        "release": 8000,
+        "byOrigin": {"ai-generated": 1843, "ai-assisted": 1867, "human": 892, "unknown": 3398},
+        "aiShare": 0.4637,
+    }
+    provenance = Provenance("aibom/test", bom=info)
+    assert provenance.to_json()["lines"]["aiShare"] == 0.4637
+    # absent, malformed or out of range: no line figures rather than wrong ones
+    assert intoto.bom_info(_with_metrics(release="10")).lines is None
+    assert intoto.bom_info(_with_metrics(release="x", share_ai="0.5")).lines is None
+    assert intoto.bom_info(_with_metrics(release="10", share_ai="nan")).lines is None
+    assert intoto.bom_info(_with_metrics(release="10", share_ai="1.5")).lines is None
 
 
 def test_history_from_a_repository(make_repo: Callable[..., GitRepo], tmp_path: Path) -> None:
     repo = make_repo()
-    repo.commit("human", files={"a": "a"})
+    human = repo.commit("human", files={"a": "a"})
     ai = repo.commit("agent\n\nAI-Origin: ai-assisted\nAI-Model: openai/gpt-5", files={"b": "b"})
     provenance = history.from_repo(discover(repo.path), ["HEAD"], BomInfo())
     assert provenance.head == ai and not provenance.shallow
+    assert provenance.endpoints == intoto.Endpoints((ai,))
     predicate = provenance.to_json()
-    assert predicate["commits"]["ai"] == [ai]
+    assert predicate["commits"]["ai"]["count"] == 1
+    assert predicate["commits"]["ai"]["sha256"] == _ids_digest([ai])
     assert predicate["commits"]["byOrigin"]["ai-assisted"] == 1
-    assert predicate["models"] == [{"id": "openai/gpt-5", "commits": 1}]
+    assert predicate["models"]["listed"] == [{"id": "openai/gpt-5", "commits": 1}]
+    ranged = history.from_repo(discover(repo.path), [f"{human}..HEAD"], BomInfo())
+    assert ranged.endpoints == intoto.Endpoints((ai,), (human,))
+    assert ranged.revisions == (f"{human}..HEAD",) and len(ranged.commits) == 1
+    empty = history.from_repo(discover(repo.path), [f"{ai}..{ai}"], BomInfo())
+    assert empty.endpoints == intoto.Endpoints((ai,), (ai,)) and empty.commits == ()
+    predicate = empty.to_json()
+    assert history.recheck(discover(repo.path), intoto.PREDICATE_TYPE, predicate).ok
 
     clone = tmp_path / "shallow"
     repo.git("clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
     shallow = history.from_repo(discover(clone), ["HEAD"], BomInfo())
     assert shallow.shallow and len(shallow.commits) == 1
     assert any("shallow clone" in note for note in shallow.notes)
+
+
+def test_endpoints_of_all_refs_include_a_detached_head(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    """``git log --all`` walks HEAD too; ``git rev-parse --all`` lists only refs. A detached
+    HEAD's commits must be in the endpoints, or a verifier would count fewer commits."""
+    repo = make_repo()
+    repo.diverge()
+    main, topic = repo.head(), repo.git("rev-parse", "topic").stdout.strip()
+    repo.git("checkout", "-q", "--detach")
+    detached = repo.commit("detached work")
+    args = ["--exclude=refs/notes/*", "--all"]
+    ends = history.endpoints(discover(repo.path), args, detached)
+    assert ends == intoto.Endpoints(tuple(sorted({main, topic, detached})))
+    provenance = history.from_repo(discover(repo.path), args, BomInfo())
+    assert provenance.revisions == ("--all",) and len(provenance.commits) == 4
+
+
+def _signed_predicate(repo: GitRepo, revs: list[str]) -> dict[str, object]:
+    return history.from_repo(discover(repo.path), revs, BomInfo()).to_json()
+
+
+def test_recheck_in_the_repository(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    human = repo.commit("human", files={"a": "a"})
+    repo.commit("agent\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5", files={"b": "b"})
+    repo.aibom("backfill")
+    predicate = _signed_predicate(repo, ["HEAD"])
+    here = discover(repo.path)
+    check = history.recheck(here, intoto.PREDICATE_TYPE, predicate)
+    assert check.checked and check.ok and check.ai_commits == 1
+    # later commits do not matter: the endpoints are commit ids, not HEAD
+    repo.commit("later\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5")
+    assert history.recheck(here, intoto.PREDICATE_TYPE, predicate).ok
+    # a note added afterwards that makes the human commit an AI one is a change
+    note = repo.note("HEAD~1")
+    repo.git("notes", "--ref", "refs/notes/aibom", "add", "-f", "-m", note.strip(), human)
+    changed = history.recheck(here, intoto.PREDICATE_TYPE, predicate)
+    assert changed.checked and not changed.ok
+    assert changed.problems[0].startswith("AI commits: 1 attested (ids sha256 ")
+    assert ", 2 here (ids sha256 " in changed.problems[0]
+    assert any(p.startswith("commits by origin:") for p in changed.problems)
+
+
+def test_recheck_cannot_check_everything(make_repo: Callable[..., GitRepo]) -> None:
+    repo = make_repo()
+    repo.commit("one")
+    here = discover(repo.path)
+    predicate = _signed_predicate(repo, ["HEAD"])
+    v1 = history.recheck(here, intoto.PREDICATE_V1, predicate)
+    assert not v1.checked and "not https://aibom.dev/attestation/ai-provenance/v2" in v1.reason
+    outside = history.without_repo(BomInfo()).to_json()
+    nothing = history.recheck(here, intoto.PREDICATE_TYPE, outside)
+    assert not nothing.checked and "outside a repository" in nothing.reason
+    other = make_repo()
+    other.commit("another history")
+    missing = history.recheck(discover(other.path), intoto.PREDICATE_TYPE, predicate)
+    assert not missing.checked
+    assert missing.reason == f"commit {repo.head()} is not in this repository"
 
 
 def test_history_of_a_repository_without_notes_or_commits(
