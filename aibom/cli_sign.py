@@ -116,7 +116,7 @@ def sign_command(
       aibom sign bom.json --trust-config private-sigstore.json --identity-token "$TOKEN"
     """
     from aibom.sign import intoto
-    from aibom.sign.signer import SignRequest, sign
+    from aibom.sign.signer import SignRequest, identity_token, sign
 
     if span and everything:
         raise UsageError("--range and --all exclude each other")
@@ -137,11 +137,12 @@ def sign_command(
                 hint=f"{given[0]} is about the attestation, which --no-attest leaves out",
             )
     revs = ("--all",) if everything else (span,) if span else ()
+    raw_token = identity_token(token)  # a bad token is said before the history is read
     request = SignRequest(
         file=file,
         bundle=bundle or _beside(file, ".sigstore.json"),
         provenance=_provenance(ctx, file, revs) if attest else intoto.Provenance(""),
-        token=token,
+        token=raw_token,
         trust_config=trust_config,
         attestation=(attestation or _beside(file, ".intoto.sigstore.json")) if attest else None,
         artifacts=artifacts,

@@ -109,6 +109,12 @@ def _check_inputs(request: SignRequest) -> None:
             raise UsageError(f"{out.parent} is not a directory")
 
 
+def identity_token(token: str | None) -> str:
+    """The identity token to sign with (``token``, else the CI's ambient one), checked; a
+    :class:`UsageError` when there is none or it is not a valid, unexpired OIDC token."""
+    return str(_identity(token))  # IdentityToken.__str__: the raw token
+
+
 def _identity(token: str | None) -> IdentityToken:
     from sigstore.oidc import IdentityError, IdentityToken, detect_credential
 

@@ -642,6 +642,30 @@ def test_invalid_token_is_a_usage_error(
     assert not bom.with_name("bom.json.sigstore.json").exists()
 
 
+def test_a_bad_token_is_said_before_the_history_is_read(
+    bom: Path,
+    trust: Path,
+    sigstore: MockSigstore,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    """Reading a long history for the attestation takes seconds: a token that cannot sign
+    is refused first."""
+    from aibom.sign import history
+
+    def unexpected(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the history was read before the token was checked")
+
+    monkeypatch.setattr(history, "from_repo", unexpected)
+    repo = make_repo()
+    repo.commit("one", files={"a.py": "a\n"})
+    token = _bad_token(sigstore)["expired"]
+    argv = ["-C", str(repo.path), "sign", str(bom), "--identity-token", token]
+    code, _, err = run([*argv, "--trust-config", str(trust)], capsys)
+    assert code == 2 and err.startswith("aibom: error: invalid identity token"), err
+
+
 def test_no_token_and_no_ambient_identity(
     bom: Path, trust: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
