@@ -557,6 +557,7 @@ def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: s
     basis: observed  a record written by the hooks when the commit was made
            inferred  a record aibom backfill derived later from trailers and identities
            trailer   no record; the commit's AI-* trailers
+           imported  line records brought in by aibom import (git-ai, Agent Trace)
            -         nothing known (unknown is not human)
     """
     from aibom.notes.store import NotesStore
@@ -576,6 +577,7 @@ def log(ctx: click.Context, revs: tuple[str, ...], max_count: int | None, fmt: s
     rows = summarize_many(infos, notes)
     width = max((len(r.origin) for r in rows), default=5)
     basis = {"record": "observed", "inferred-record": "inferred", "trailer": "trailer"}
+    basis |= {"git-ai": "imported", "agent-trace": "imported"}
     lines = [
         f"{r.sha[:10]}  {r.origin:<{width}}  {basis.get(r.basis, '-'):<8}  "
         f"{(r.models[0] if r.models else '-'):<40}  {(r.agent or '-'):<18}  {r.subject[:60]}"

@@ -577,6 +577,12 @@ _CONTRIBUTOR_ORIGIN = {"ai": Origin("ai-generated"), "mixed": Origin("ai-assiste
 _CONTRIBUTOR_ORIGIN["human"] = Origin("human")
 
 
+def from_attribution_records(records: list[dict[str, Any]]) -> Attribution:
+    """What attribution records alone (observed line ranges, imported git-ai or Agent Trace
+    records) say of a commit that has no generation record and no AI-* trailers."""
+    return _with_ranges(Attribution(UNKNOWN, source="none"), records)
+
+
 def _with_ranges(base: Attribution, records: list[dict[str, Any]]) -> Attribution:
     """Fold attribution records in: their models, agent and sessions always; their origin
     (and source, e.g. git-ai) only when nothing else attributed the commit."""

@@ -89,6 +89,25 @@ def summarize(info: CommitInfo, note: Note | None) -> CommitSummary:
             count,
             bad,
         )
+    ranges = [dict(r.data) for r in (note.records if note else ()) if r.kind == "attribution"]
+    if ranges:  # e.g. imported from git-ai or Agent Trace: read as trace, stats and the BOM do
+        from aibom.forensics.facts import from_attribution_records
+
+        found = from_attribution_records(ranges)
+        if found.origin != UNKNOWN:
+            session = found.sessions[0] if found.sessions else None
+            return CommitSummary(
+                info.sha,
+                info.subject,
+                found.origin,
+                found.models,
+                found.agent,
+                session,
+                None,
+                found.source,
+                count,
+                bad,
+            )
     return CommitSummary(info.sha, info.subject, UNKNOWN, (), None, None, None, "none", count, bad)
 
 

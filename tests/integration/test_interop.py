@@ -417,3 +417,25 @@ def test_export_writes_a_readable_file_and_keeps_an_existing_files_mode(
     target.chmod(0o664)
     repo.aibom("export", "agent-trace")
     assert target.stat().st_mode & 0o777 == 0o664
+
+
+def test_log_and_show_read_imported_records_as_forensics_does(
+    gitai_repo: tuple[GitRepo, list[str]],
+) -> None:
+    """A commit known only from an imported git-ai record: aibom log and show give it the
+    origin and model that trace, stats and the BOM give it, not unknown."""
+    from aibom import gitutil
+    from aibom.forensics.facts import scan
+
+    repo, shas = gitai_repo
+    repo.aibom("import", "git-ai")
+    facts = {f.sha: f.attribution for f in scan(gitutil.discover(repo.path))}
+    rows = {r["commit"]: r for r in json.loads(repo.aibom("log", "--format", "json").stdout)}
+    imported = rows[shas[0]]
+    assert facts[shas[0]].source == "git-ai" and facts[shas[0]].origin != "unknown"
+    assert (imported["origin"], imported["basis"]) == (facts[shas[0]].origin, "git-ai")
+    assert tuple(imported["models"]) == facts[shas[0]].models
+    text = repo.aibom("log").stdout.splitlines()
+    assert any(line.startswith(shas[0][:10]) and "imported" in line for line in text)
+    shown = json.loads(repo.aibom("show", shas[0], "--format", "json").stdout)
+    assert shown["origin"] == imported["origin"]
