@@ -85,7 +85,8 @@ def _source(ctx: click.Context, db: str | None, warn: bool) -> FactsSource:
         if not info.has_notes:
             click.echo(
                 "aibom: warning: no aibom notes (refs/notes/aibom) here: only AI-* trailers "
-                "are searched (aibom notes pull fetches the records)",
+                "are searched (aibom notes pull fetches the records; aibom backfill records "
+                "what other tools' trailers say, such as Co-authored-by or Assisted-by)",
                 err=True,
             )
     return source
