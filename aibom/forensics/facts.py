@@ -218,17 +218,19 @@ def _grep_scan(
     with_files: bool,
     repository: str,
 ) -> Iterator[CommitFacts]:
-    files = ["--name-only", "-z", "--no-renames"] if with_files else []
     flags = ["-i"] if grep.ignore_case else []
     joined = "|".join(f"({p})" for p in grep.patterns)  # one pattern: one regex pass per line
     patterns = [f"--grep={joined}"]
     for engine in _ENGINES:
         yielded = False
         try:
-            args = [*argv, *files, engine, *flags, *patterns, *revs, "--"]
+            args = [*argv, engine, *flags, *patterns, *revs, "--"]
+            if with_files:  # the paths from a second git working beside the log
+                yield from _with_names(repo, args, repository)
+                return
             for block in stream_log(repo, args):
                 for chunk in _chunks(block, None):
-                    facts = _facts(chunk, False, None, repository, names=with_files)
+                    facts = _facts(chunk, False, None, repository)
                     if facts is not None:
                         yielded = True
                         yield facts
@@ -237,6 +239,21 @@ def _grep_scan(
             if yielded or engine != _ENGINES[0] or "perl" not in exc.stderr.lower():
                 raise
             # git built without PCRE: the same patterns as POSIX extended regexps
+
+
+def _with_names(repo: Repo, argv: Sequence[str], repository: str) -> list[CommitFacts]:
+    """Every commit of the log ``argv`` selects, with the paths it changed: the log is read
+    while a ``git diff-tree --stdin`` (another core) lists the paths of each commit read."""
+    found: list[CommitFacts] = []
+    with DiffTree(repo) as differ:
+        for block in stream_log(repo, argv):
+            for chunk in _chunks(block, None):
+                facts = _facts(chunk, False, None, repository)
+                if facts is not None:
+                    differ.add(facts.sha)
+                    found.append(facts)
+        files = differ.result()
+    return [f.replace(files=files.get(f.sha, ())) for f in found]
 
 
 def _with_numstat(
@@ -487,8 +504,6 @@ def _facts(
     with_files: bool,
     wanted: Callable[[str], bool] | None,
     repository: str = "",
-    *,
-    names: bool = False,
 ) -> CommitFacts | None:
     if wanted is not None and not wanted(chunk):
         return None  # the whole chunk: a superset of trailers and note, never a miss
@@ -497,10 +512,6 @@ def _facts(
         return None
     sha, parents, name, email, when, body, rest = fields
     note, numstat = (rest, "")
-    paths: tuple[FileChange, ...] = ()
-    if names:  # --name-only -z: the note, NUL, LF, then NUL-terminated paths
-        note, _, listing = rest.partition("\0")
-        paths = tuple(FileChange(p, 0, 0, False) for p in listing.lstrip("\n").split("\0") if p)
     if with_files:
         note, _, numstat = rest.partition("\n\n")
         if not numstat and "\t" in note:
@@ -514,7 +525,7 @@ def _facts(
         committed=int(when) if when.isdigit() else 0,
         subject=subject_of(body),
         attribution=attribution,
-        files=_numstat(numstat) if with_files else paths,
+        files=_numstat(numstat) if with_files else (),
         skipped_lines=skipped,
         repository=repository,
     )
