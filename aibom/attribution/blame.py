@@ -398,16 +398,22 @@ def formatting_verdicts(
     paths: Sequence[str],
     options: BlameOptions,
 ) -> dict[tuple[str, str], dict[int, int]]:
-    """What :mod:`~aibom.attribution.formatting` says of every commit of ``known`` without
-    line ranges for ``paths``, read ahead (while git blame runs); {} when not needed."""
+    """What :mod:`~aibom.attribution.formatting` says of every commit of ``known`` that
+    changed one of ``paths`` without line ranges for it, read ahead (while git blame runs);
+    {} when not needed. Only the (commit, path) pairs the commit changed are asked about:
+    every commit times every path was 20 million pairs (and cache lines) for 200 files of a
+    100,000-commit history."""
     if not options.ignore_whitespace or not mentions_ai(known):
         return {}
     from aibom.attribution import formatting
 
+    wanted = set(paths)
     pairs: set[tuple[str, str]] = set()
-    for sha in known.raw:
-        found = credits.get(sha)
-        pairs.update((sha, p) for p in paths if found is None or p not in found.files)
+    for sha, path in known.blobs:
+        if path in wanted:
+            found = credits.get(sha)
+            if found is None or path not in found.files:
+                pairs.add((sha, path))
     return formatting.verdicts(repo, pairs)
 
 

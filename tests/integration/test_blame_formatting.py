@@ -145,3 +145,31 @@ def test_files_without_ai_in_their_history_are_not_diffed(
     _human(repo, "black", {"m.py": FORMATTED})
     monkeypatch.setattr(formatting, "_diffed", lambda *a: pytest.fail("diffed"))
     assert set(origins(blame(repo, "m.py"))) == {"human"}
+
+
+def test_only_the_pairs_a_commit_changed_are_diffed_and_cached(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blaming many files of a long history: the formatting verdicts are asked for each
+    (commit, path) the commit changed, not for every commit times every path (20 million
+    pairs, and a 1.2 GB cache, for 200 files of a 100,000-commit history)."""
+    from aibom.attribution.blame import blame_files
+    from aibom.gitutil import discover
+
+    changed = 0
+    for n in range(12):
+        path = f"f{n % 4}.py"
+        ai = "\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5-codex" if n % 2 else ""
+        repo.commit(f"edit {n}{ai}", files={path: f"x = {n}\n"})
+        changed += 1
+    asked: list[int] = []
+    real = formatting.verdicts
+
+    def counting(r: object, pairs: set[tuple[str, str]]) -> object:
+        asked.append(len(pairs))
+        return real(r, pairs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(formatting, "verdicts", counting)
+    paths = [f"f{n}.py" for n in range(4)]
+    blame_files(discover(repo.path), paths)
+    assert asked and asked[0] <= changed  # 12 changes of 4 files, not 13 commits x 4 paths
