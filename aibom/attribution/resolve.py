@@ -48,6 +48,7 @@ _FIELD_FORMAT, _FIELD = log_mark("F")
 _END_FORMAT, _END = log_mark("E")
 _FORMAT = f"{_SEP_FORMAT}%H{_FIELD_FORMAT}%(trailers:unfold,only){_FIELD_FORMAT}%N{_END_FORMAT}"
 _LOG_TIMEOUT = 600.0
+_MANY_PATHS = 32  # more than this: no pathspec (see history)
 _normalized = functools.lru_cache(maxsize=1024)(normalized)
 
 
@@ -207,10 +208,17 @@ def _log_argv(*extra: str) -> list[str]:
 
 def history(repo: Repo, rev: str, paths: Sequence[str]) -> History:
     """Credit of every commit of ``rev`` that touched ``paths``, and the blobs they record
-    there, with one ``git log --raw`` (it can run while ``git blame`` does)."""
+    there, with one ``git log --raw`` (it can run while ``git blame`` does). Many paths are
+    not given to git as a pathspec (matching hundreds of them costs git more than listing
+    every commit: 10.3 s against 2.6 s for 200 paths of 100,000 commits): the commits that
+    touched none of them are dropped here. Merges have no raw lines either way; a merge
+    blame credits is looked up after it (:func:`lookup`)."""
     if not paths:
         return History({}, {})
     argv = _log_argv("--raw", "--no-abbrev", "--no-renames", "--stdin")
+    if len(paths) > _MANY_PATHS:
+        proc = repo.git(argv, input=f"{rev}\n".encode(), timeout=_LOG_TIMEOUT)
+        return parse_log(proc.stdout, frozenset(paths))
     query = "\n".join([rev, "--", *paths]) + "\n"
     proc = repo.git(argv, input=query.encode("utf-8", "surrogateescape"), timeout=_LOG_TIMEOUT)
     return parse_log(proc.stdout)
@@ -227,15 +235,20 @@ def lookup(repo: Repo, commits: Iterable[str]) -> dict[str, CommitCredit]:
     return found.credits(found.raw)
 
 
-def parse_log(data: bytes) -> History:
+def parse_log(data: bytes, paths: frozenset[str] | None = None) -> History:
+    """The commits of a ``git log`` of :func:`_log_argv`; with ``paths``, only those that
+    changed one of them (and only their blobs there)."""
     texts: dict[str, tuple[str, str]] = {}
     blobs: dict[tuple[str, str], str] = {}
     for chunk in data.decode("utf-8", "surrogateescape").split(_SEP)[1:]:
         sha, _, rest = chunk.partition(_FIELD)
         trailer_text, _, rest = rest.partition(_FIELD)
         note, _, raw = rest.partition(_END)
+        found = [(p, b) for p, b in _raw_blobs(raw) if paths is None or p in paths]
+        if paths is not None and not found:
+            continue
         texts[sha] = (trailer_text, note)
-        for path, blob in _raw_blobs(raw):
+        for path, blob in found:
             blobs[(sha, path)] = blob
     return History(texts, blobs)
 

@@ -585,3 +585,29 @@ def test_a_message_cannot_rewrite_another_commits_credit(repo: GitRepo) -> None:
     repo.git("merge", "-q", "--no-edit", "side")
     lines = blame(repo, "a.py")
     assert (lines[0].commit, lines[0].origin) == (ai, "ai")
+
+
+def test_the_history_of_many_paths_without_a_pathspec_is_the_same(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More paths than git's pathspec matching is quick for: every commit is listed and the
+    ones that changed none of the paths are dropped in Python; the same history either way."""
+    from aibom.attribution import resolve
+
+    for n in range(30):
+        files = {f"d{n % 3}/f{n % 7}.py": f"v{n}\n"}
+        if n % 5 == 0:
+            files["other.txt"] = f"o{n}\n"
+        ai = "\n\nAI-Origin: ai-generated\nAI-Model: openai/gpt-5-codex" if n % 2 else ""
+        repo.commit(f"c{n}{ai}", files=files)
+    repo.git("rm", "-q", "d0/f0.py")
+    repo.commit("drop one")
+    paths = sorted({f"d{n % 3}/f{n % 7}.py" for n in range(30)} - {"d0/f0.py"})
+    target = discover(repo.path)
+    monkeypatch.setattr(resolve, "_MANY_PATHS", 1000)
+    with_pathspec = resolve.history(target, "HEAD", paths)
+    monkeypatch.setattr(resolve, "_MANY_PATHS", 1)
+    without = resolve.history(target, "HEAD", paths)
+    assert without.blobs == with_pathspec.blobs and len(without.blobs) > 10
+    assert without.raw == {sha: with_pathspec.raw[sha] for sha in without.raw}
+    assert set(without.raw) == {sha for sha, _ in with_pathspec.blobs}
