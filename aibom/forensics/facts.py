@@ -419,11 +419,17 @@ def _chunks(block: bytes, wanted: Callable[[str], bool] | None) -> Iterator[str]
         yield part.decode("utf-8", "surrogateescape")
 
 
-def stream_log(repo: Repo, argv: Sequence[str], timeout: float = SCAN_TIMEOUT) -> Iterator[bytes]:
-    """The output of a ``git log`` whose format starts with the entry separator, in blocks
+def stream_log(
+    repo: Repo,
+    argv: Sequence[str],
+    timeout: float = SCAN_TIMEOUT,
+    *,
+    mark: bytes = _SEP_BYTES,
+) -> Iterator[bytes]:
+    """The output of a ``git log`` whose format starts each entry with ``mark``, in blocks
     of whole entries, read while git still writes (a large pipe lets git run ahead while
     the caller parses). A bad revision is a usage error; a repository without commits
-    yields nothing."""
+    yields nothing; git killed by the ``timeout`` watchdog or failing is a GitError."""
     import subprocess
 
     proc = subprocess.Popen(
@@ -441,7 +447,7 @@ def stream_log(repo: Repo, argv: Sequence[str], timeout: float = SCAN_TIMEOUT) -
         pending = b""
         while block := proc.stdout.read(_BLOCK):
             pending += block
-            cut = pending.rfind(_SEP_BYTES)
+            cut = pending.rfind(mark)
             if cut > 0:
                 yield pending[:cut]
                 pending = pending[cut:]
