@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from aibom import demo_run
 from aibom.errors import UsageError
 from aibom.report import Format, dump_json
 from aibom.testing.registry import LoopbackRegistry
@@ -51,16 +51,11 @@ def _clean_env() -> dict[str, str]:
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], *, input: str | None = None) -> str:
-    proc = subprocess.run(
-        cmd, cwd=cwd, env=env, input=input, text=True, capture_output=True, check=False
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()}")
-    return proc.stdout
+    return demo_run.run(cmd, cwd, env, input=input).stdout
 
 
 def _aibom(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    return _run([sys.executable, "-m", "aibom.cli", *args], cwd, env)
+    return demo_run.aibom(args, cwd, env).stdout
 
 
 def _commit(

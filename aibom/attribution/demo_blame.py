@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-TIMEOUT = 120
+from aibom.demo_run import aibom
 
 
 def scene(repo: Path, env: dict[str, str], path: str) -> list[str]:
     """Run ``aibom blame path`` in ``repo``; returns the narration and the command's output."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "aibom.cli", "blame", path],
-        cwd=repo,
-        env=env,
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=TIMEOUT,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"aibom blame {path} failed: {proc.stderr.strip()}")
+    proc = aibom(["blame", path], repo, env)
     return [
         "",
         f"line-level attribution: who or what wrote each line of {path}",

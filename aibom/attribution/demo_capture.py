@@ -5,10 +5,10 @@ line-level attribution record."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from aibom import demo_run
 
 TIMEOUT = 120
 PATH = "pay/limits.py"
@@ -22,16 +22,11 @@ NEW = (
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], stdin: str | None = None) -> str:
-    proc = subprocess.run(
-        cmd, cwd=cwd, env=env, input=stdin, text=True, capture_output=True, timeout=TIMEOUT
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()}")
-    return proc.stdout
+    return demo_run.run(cmd, cwd, env, input=stdin).stdout
 
 
 def _aibom(args: list[str], repo: Path, env: dict[str, str], stdin: str | None = None) -> str:
-    return _run([sys.executable, "-m", "aibom.cli", *args], repo, env, stdin)
+    return demo_run.aibom(args, repo, env, input=stdin).stdout
 
 
 def _payload(repo: Path, transcript: Path, event: str) -> str:

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-TIMEOUT = 300
+from aibom import demo_run
 
 
 def scene(repo: Path, env: dict[str, str], out: Path) -> list[str]:
     """Build the AI-BOM of ``repo`` into ``out`` and narrate it (components, models, AI share
     of lines, the dependencies and who added them). Raises RuntimeError when the build fails."""
     argv = [sys.executable, "-m", "aibom.cli", "-C", str(repo), "build", "-o", str(out)]
-    proc = subprocess.run(
-        [*argv, "--report", "json"],
-        env=env,
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=TIMEOUT,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"aibom build failed ({proc.returncode}): {proc.stderr.strip()}")
+    proc = demo_run.run([*argv, "--report", "json"], None, env)
     summary = json.loads(proc.stdout)
     bom = json.loads(out.read_text(encoding="utf-8"))
     say = [

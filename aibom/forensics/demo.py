@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-TIMEOUT = 120
+from aibom.demo_run import step as _step
+
 FAMILY = "anthropic/claude-opus-4-5"
 
 
@@ -18,18 +17,3 @@ def scene(repo: Path, env: dict[str, str]) -> list[str]:
     say += ["", "how much of this history is AI-written, and how much of it is still alive?"]
     say += _step(["stats", "--by", "model"], repo, env)
     return say
-
-
-def _step(args: list[str], repo: Path, env: dict[str, str]) -> list[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "aibom.cli", *args],
-        cwd=repo,
-        env=env,
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=TIMEOUT,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"aibom {' '.join(args)} failed: {proc.stderr.strip()}")
-    return [f"$ aibom {' '.join(args)}", *proc.stdout.rstrip("\n").splitlines()]

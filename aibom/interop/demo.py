@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+from aibom import demo_run
 from aibom.interop import gitai
 
 TIMEOUT = 120
@@ -92,17 +92,7 @@ def _git(args: list[str], repo: Path, env: dict[str, str], input: str | None = N
 def _step(
     args: list[str], repo: Path, env: dict[str, str], *, shown: list[str] | None = None
 ) -> list[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "aibom.cli", *args],
-        cwd=repo,
-        env=env,
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=TIMEOUT,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"aibom {' '.join(args)} failed: {proc.stderr.strip()}")
+    proc = demo_run.aibom(args, repo, env)
     visible = [*args[:2], *shown] if shown is not None else args
     output = proc.stdout.replace(f"{repo.parent}{os.sep}", "")  # the export's folder is a tmp dir
     return [f"$ aibom {' '.join(visible)}", *output.rstrip("\n").splitlines()]

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
+from aibom import demo_run
 from aibom.testing.sigstore_mock import mock_sigstore, unavailable_reason
-
-TIMEOUT = 120
 
 
 def scene(repo: Path, env: dict[str, str], bom: Path) -> list[str]:
@@ -74,19 +71,7 @@ def _step(
     shown: list[str] | None = None,
     expect: int = 0,
 ) -> list[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "aibom.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    if proc.returncode != expect:
-        raise RuntimeError(
-            f"aibom {' '.join(args[:2])} exited {proc.returncode}: {proc.stderr.strip()}"
-        )
+    proc = demo_run.aibom(args, cwd, env, expect=expect)
     command = shlex.join(shown or _visible(args)).replace("'$TOKEN'", '"$TOKEN"')
     lines = [f"$ aibom {command}"]
     lines += [line for line in (proc.stdout + proc.stderr).splitlines() if line]
