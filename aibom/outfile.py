@@ -41,14 +41,16 @@ class OutputFile:
         )
         os.close(fd)
 
-    def write(self, text: str) -> None:
+    def write(self, text: str, errors: str = "strict") -> None:
+        """``text`` as UTF-8 (``errors="surrogateescape"`` writes the bytes of names that
+        are not UTF-8 back as they were read)."""
         if self.in_place:
-            with open(self.path, "w", encoding="utf-8", newline="\n") as handle:
+            with open(self.path, "w", encoding="utf-8", errors=errors, newline="\n") as handle:
                 handle.write(text)
             return
         self.reserve()
         assert self._tmp is not None
-        with open(self._tmp, "w", encoding="utf-8", newline="\n") as handle:
+        with open(self._tmp, "w", encoding="utf-8", errors=errors, newline="\n") as handle:
             handle.write(text)
             os.fchmod(handle.fileno(), _mode_for(self.target))
 
@@ -63,11 +65,11 @@ class OutputFile:
             self._tmp = None
 
 
-def write_file(path: Path, text: str) -> None:
+def write_file(path: Path, text: str, errors: str = "strict") -> None:
     """Write ``text`` to ``path`` whole or not at all (OSError when it cannot be written)."""
     out = OutputFile(path)
     try:
-        out.write(text)
+        out.write(text, errors)
         out.commit()
     finally:
         out.discard()

@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from aibom import __version__
@@ -44,6 +44,7 @@ from aibom.interop.convert import (
 )
 from aibom.notes.records import Record
 from aibom.notes.store import Note, NotesStore
+from aibom.outfile import write_file
 
 VERSION = "0.1"
 READABLE_VERSIONS = ("0.1", "0.1.0")
@@ -761,16 +762,6 @@ def render_jsonl(records: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
-def _mode_for(path: str) -> int:
-    """The mode the file keeps (an existing file's) or gets (0666 less the umask)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_jsonl(path: str, records: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
     """Write ``records`` into ``path`` atomically; returns (written, other lines kept)."""
     revisions = {r["vcs"]["revision"] for r in records}
@@ -783,17 +774,6 @@ def write_jsonl(path: str, records: Sequence[Mapping[str, Any]]) -> tuple[int, i
                 if line.strip() and not _replaced(line, revisions)
             ]
     text = "".join(line + "\n" for line in kept) + render_jsonl(records)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".traces.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
-            fh.write(text)
-            os.fchmod(fh.fileno(), mode)  # mkstemp's 0600 would hide a file meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    write_file(Path(path), text, "surrogateescape")  # whole, with the mode it keeps or gets
     return len(records), len(kept)
