@@ -43,8 +43,7 @@ _BATCH = 256  # commits handed to diff-tree at a time
 _KINDS = ("generation", "rewrite", "dependency", "attribution")
 ENTRY_FORMAT, ENTRY_MARK = log_mark("C")  # what starts each log entry (gitutil.log_mark)
 _FIELD_FORMAT, _FIELD = log_mark("F")  # between its fields (names and messages hold any bytes)
-_SEP = ENTRY_MARK
-_SEP_BYTES = _SEP.encode()
+_SEP_BYTES = ENTRY_MARK.encode()
 _FORMAT = ENTRY_FORMAT + _FIELD_FORMAT.join(["%H", "%P", "%an", "%ae", "%ct", "%B", "%N"])
 
 
@@ -181,7 +180,7 @@ def scan(
         yield from _grep_scan(repo, argv, revs, grep, with_files, repository)
         return
     if wanted is not None and with_files:  # few commits wanted: diff only those
-        yield from _with_numstat(repo, [*argv, *revs, "--"], wanted, repository)
+        yield from _with_names(repo, [*argv, *revs, "--"], repository, wanted)
         return
     if with_files:
         argv += ["--numstat", "--no-renames"]
@@ -241,26 +240,15 @@ def _grep_scan(
             # git built without PCRE: the same patterns as POSIX extended regexps
 
 
-def _with_names(repo: Repo, argv: Sequence[str], repository: str) -> list[CommitFacts]:
-    """Every commit of the log ``argv`` selects, with the paths it changed: the log is read
-    while a ``git diff-tree --stdin`` (another core) lists the paths of each commit read."""
-    found: list[CommitFacts] = []
-    with DiffTree(repo) as differ:
-        for block in stream_log(repo, argv):
-            for chunk in _chunks(block, None):
-                facts = _facts(chunk, False, None, repository)
-                if facts is not None:
-                    differ.add(facts.sha)
-                    found.append(facts)
-        files = differ.result()
-    return [f.replace(files=files.get(f.sha, ())) for f in found]
-
-
-def _with_numstat(
-    repo: Repo, argv: Sequence[str], wanted: Callable[[str], bool], repository: str
-) -> Iterator[CommitFacts]:
-    """The wanted commits with the paths they changed (no line counts: a tree diff is cheap,
-    a blob diff is not), from one ``git diff-tree --stdin`` fed while the log is read."""
+def _with_names(
+    repo: Repo,
+    argv: Sequence[str],
+    repository: str,
+    wanted: Callable[[str], bool] | None = None,
+) -> list[CommitFacts]:
+    """The (wanted) commits of the log ``argv`` selects, with the paths they changed (no line
+    counts: a tree diff is cheap, a blob diff is not): the log is read while a
+    ``git diff-tree --stdin`` (another core) lists the paths of each commit read."""
     found: list[CommitFacts] = []
     with DiffTree(repo) as differ:
         for block in stream_log(repo, argv):
@@ -270,19 +258,7 @@ def _with_numstat(
                     differ.add(facts.sha)
                     found.append(facts)
         files = differ.result()
-    for f in found:
-        yield CommitFacts(
-            f.sha,
-            f.parents,
-            f.author_name,
-            f.author_email,
-            f.committed,
-            f.subject,
-            f.attribution,
-            files.get(f.sha, ()),
-            f.skipped_lines,
-            f.repository,
-        )
+    return [f.replace(files=files.get(f.sha, ())) for f in found]
 
 
 class DiffTree:
@@ -410,7 +386,7 @@ def _chunks(block: bytes, wanted: Callable[[str], bool] | None) -> Iterator[str]
     sep = _SEP_BYTES
     if not isinstance(wanted, Prefilter):
         text = block.decode("utf-8", "surrogateescape")
-        yield from (part for part in text.split(_SEP) if part)
+        yield from (part for part in text.split(ENTRY_MARK) if part)
         return
     starts = sorted({block.rfind(sep, 0, hit + 1) for hit in wanted.hits(block)})
     for start in starts:
@@ -499,7 +475,7 @@ def parse(
     data: bytes, *, with_files: bool = False, wanted: Callable[[str], bool] | None = None
 ) -> Iterator[CommitFacts]:
     text = data.decode("utf-8", "surrogateescape")
-    for chunk in text.split(_SEP)[1:]:
+    for chunk in text.split(ENTRY_MARK)[1:]:
         facts = _facts(chunk, with_files, wanted)
         if facts is not None:
             yield facts

@@ -181,7 +181,6 @@ def _added(commits: dict[str, CommitFacts]) -> int:
 
 
 # -- line replay -------------------------------------------------------------------------------
-_SEP = ENTRY_MARK
 _DIFF = [
     "-p",
     "-U0",
@@ -255,8 +254,8 @@ def _merge_diffs(repo: Repo, graph: dict[str, tuple[str, ...]]) -> dict[tuple[st
     diffs: dict[tuple[str, str], list[str]] = {}
     current: list[str] = []
     for line in proc.stdout.decode("utf-8", "surrogateescape").split("\n"):
-        if line.startswith(_SEP):
-            sha, _, parent = line[len(_SEP) :].partition(" ")
+        if line.startswith(ENTRY_MARK):
+            sha, _, parent = line[len(ENTRY_MARK) :].partition(" ")
             current = diffs.setdefault((sha, parent.strip()), [])
         else:
             current.append(line)
@@ -322,7 +321,7 @@ class _Patch:
                 i += step
                 continue
             line = lines[i]
-            if line.startswith(_SEP):
+            if line.startswith(ENTRY_MARK):
                 return i
             self.feed(line)
             i += 1
@@ -394,8 +393,8 @@ class _Replay:
             i = self.patch.run(lines)
         while i < end:
             line = lines[i]
-            if line.startswith(_SEP):
-                self._commit(line[len(_SEP) :].split())
+            if line.startswith(ENTRY_MARK):
+                self._commit(line[len(ENTRY_MARK) :].split())
                 i += 1
                 if self.patch is not None:
                     i = self.patch.run(lines, i)

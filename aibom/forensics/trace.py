@@ -26,10 +26,6 @@ class TracedCommit(Value):
     def __init__(self, facts: CommitFacts) -> None:
         object.__setattr__(self, "facts", facts)
 
-    @classmethod
-    def of(cls, facts: CommitFacts) -> TracedCommit:
-        return cls(facts)
-
     @property
     def sha(self) -> str:
         return self.facts.sha
